@@ -1,0 +1,49 @@
+"""Career Fit: a quiz that tells a person which AI and data role fits them, and why."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def _asset_dir(name: str) -> str:
+    """Find templates/ or static/: inside the package when installed, beside it in a checkout."""
+    inside = PACKAGE_DIR / name
+    return str(inside if inside.is_dir() else PACKAGE_DIR.parent / name)
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Create the Career Fit app; ``config`` overrides everything else (tests use it)."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=_asset_dir("templates"),
+        static_folder=_asset_dir("static"),
+    )
+    from quiz import settings
+
+    settings.configure(app, config)
+    app.json.sort_keys = False  # type: ignore[attr-defined]  # keep documented key order
+
+    from quiz.db import db
+
+    db.init_app(app)
+
+    from quiz import cli, errors, public
+    from quiz.extensions import csrf
+
+    csrf.init_app(app)
+    app.register_blueprint(public.bp)
+    errors.register(app)
+    cli.register(app)
+
+    if app.config["SEED_ON_START"]:
+        from quiz.seeding import ensure_seeded
+
+        with app.app_context():
+            ensure_seeded()
+    return app

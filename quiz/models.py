@@ -1,0 +1,136 @@
+"""Typed models: the editable draft of the quiz, its published versions, and results.
+
+The draft (dimensions, roles, questions, options and their weights) is what admins
+edit. Publishing freezes the draft into a :class:`QuizVersion` holding the whole
+bank document; takers are only ever served published versions, and every
+:class:`Result` keeps the version it was scored with, so a share link shows the
+same page forever.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from quiz.db import db
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Dimension(db.Model):
+    """A skill or goal that roles are profiled on and answers weigh on."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    kind: Mapped[str] = mapped_column(String(10))  # "skill" or "goal"
+    description: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(default=0)
+
+
+class Role(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    summary: Mapped[str] = mapped_column(Text)
+    focus: Mapped[str] = mapped_column(Text)
+    skills: Mapped[list[str]] = mapped_column(JSON)
+    tasks: Mapped[list[str]] = mapped_column(JSON)
+    goals: Mapped[list[str]] = mapped_column(JSON)
+    typical_day: Mapped[str] = mapped_column(Text)
+    learn_first: Mapped[list[str]] = mapped_column(JSON)
+    first_project: Mapped[str] = mapped_column(Text)
+    position: Mapped[int] = mapped_column(default=0)
+    active: Mapped[bool] = mapped_column(default=True)
+    emphases: Mapped[list[RoleEmphasis]] = relationship(
+        back_populates="role", cascade="all, delete-orphan"
+    )
+
+
+class RoleEmphasis(db.Model):
+    """How much a role draws on one dimension (0 to 3)."""
+
+    __table_args__ = (UniqueConstraint("role_id", "dimension_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    role_id: Mapped[int] = mapped_column(ForeignKey("role.id", ondelete="CASCADE"))
+    dimension_id: Mapped[int] = mapped_column(ForeignKey("dimension.id", ondelete="CASCADE"))
+    emphasis: Mapped[int]
+    role: Mapped[Role] = relationship(back_populates="emphases")
+    dimension: Mapped[Dimension] = relationship()
+
+
+class Question(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(40), unique=True)
+    kind: Mapped[str] = mapped_column(String(10))  # "likert" or "choice"
+    prompt: Mapped[str] = mapped_column(Text)
+    position: Mapped[int] = mapped_column(default=0)
+    active: Mapped[bool] = mapped_column(default=True)
+    # Bumped on every save, so a second admin saving a stale copy is refused.
+    revision: Mapped[int] = mapped_column(default=1)
+    options: Mapped[list[Option]] = relationship(
+        back_populates="question", cascade="all, delete-orphan", order_by="Option.position"
+    )
+    weights: Mapped[list[QuestionWeight]] = relationship(cascade="all, delete-orphan")
+
+    __mapper_args__ = {"version_id_col": revision}
+
+
+class QuestionWeight(db.Model):
+    """An agreement item's weight on a dimension (its options multiply it by their level)."""
+
+    __table_args__ = (UniqueConstraint("question_id", "dimension_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("question.id", ondelete="CASCADE"))
+    dimension_id: Mapped[int] = mapped_column(ForeignKey("dimension.id", ondelete="CASCADE"))
+    weight: Mapped[int]
+    dimension: Mapped[Dimension] = relationship()
+
+
+class Option(db.Model):
+    __table_args__ = (UniqueConstraint("question_id", "key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("question.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(40))
+    label: Mapped[str] = mapped_column(Text)
+    position: Mapped[int] = mapped_column(default=0)
+    question: Mapped[Question] = relationship(back_populates="options")
+    weights: Mapped[list[OptionWeight]] = relationship(cascade="all, delete-orphan")
+
+
+class OptionWeight(db.Model):
+    __table_args__ = (UniqueConstraint("option_id", "dimension_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    option_id: Mapped[int] = mapped_column(ForeignKey("option.id", ondelete="CASCADE"))
+    dimension_id: Mapped[int] = mapped_column(ForeignKey("dimension.id", ondelete="CASCADE"))
+    weight: Mapped[int]
+    dimension: Mapped[Dimension] = relationship()
+
+
+class QuizVersion(db.Model):
+    """A published, immutable snapshot of the whole bank."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[int] = mapped_column(unique=True)
+    bank: Mapped[dict[str, Any]] = mapped_column(JSON)
+    published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Result(db.Model):
+    """One taker's answers and the outcome they were shown, reachable by its share token."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    share_token: Mapped[str] = mapped_column(String(64), unique=True)
+    quiz_version_id: Mapped[int] = mapped_column(ForeignKey("quiz_version.id"), index=True)
+    answers: Mapped[dict[str, str]] = mapped_column(JSON)
+    outcome: Mapped[dict[str, Any]] = mapped_column(JSON)
+    top_role: Mapped[str] = mapped_column(String(40), index=True)
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, index=True
+    )
+    quiz_version: Mapped[QuizVersion] = relationship()

@@ -1,0 +1,58 @@
+"""Forms for taking the quiz: one form class built per page of questions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from flask_wtf import FlaskForm
+from wtforms import RadioField, SubmitField
+from wtforms.validators import AnyOf, InputRequired
+
+from quiz.bank import BankQuestion
+
+MISSING_ANSWER = "Please choose an answer to this question."
+UNKNOWN_ANSWER = "That answer is not one of the choices. Please choose one of them."
+
+
+class QuizPageForm(FlaskForm):
+    back = SubmitField("Back")
+    forward = SubmitField("Next")
+
+    def question_fields(self) -> list[RadioField]:
+        return [field for field in self if field.name.startswith("q-")]
+
+    def valid_answers(self) -> dict[str, str]:
+        """Return the answers on this page that passed validation, by question key."""
+        return {f.name[2:]: f.data for f in self.question_fields() if f.data and not f.errors}
+
+
+def field_name(question_key: str) -> str:
+    return f"q-{question_key}"
+
+
+def quiz_page_form(
+    questions: Iterable[BankQuestion], answers: Mapping[str, str]
+) -> QuizPageForm:
+    """Build the form for one page, pre-filled with the answers given so far."""
+
+    class PageForm(QuizPageForm):
+        pass
+
+    for question in questions:
+        keys = [o.key for o in question.options]
+        setattr(
+            PageForm,
+            field_name(question.key),
+            RadioField(
+                question.prompt,
+                choices=[(o.key, o.label) for o in question.options],
+                validate_choice=False,
+                validators=[
+                    InputRequired(message=MISSING_ANSWER),
+                    AnyOf(keys, message=UNKNOWN_ANSWER),
+                ],
+                default=answers.get(question.key),
+                description=question.kind,
+            ),
+        )
+    return PageForm()

@@ -1,0 +1,159 @@
+"""Store scored results and shape them for the result page, its JSON and its share card."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from quiz.bank import Bank, BankDimension, BankRole
+from quiz.db import db
+from quiz.models import QuizVersion, Result
+from quiz.scoring import CLOSE_CALL_POINTS, rank_roles
+
+# 32 random bytes: 256 bits, far beyond guessing, and 43 URL-safe characters.
+SHARE_TOKEN_BYTES = 32
+PUSHES_SHOWN = 4
+EMPHASIS_WORDS = {0: "Not needed", 1: "Some", 2: "Important", 3: "Central"}
+
+
+def new_share_token() -> str:
+    return secrets.token_urlsafe(SHARE_TOKEN_BYTES)
+
+
+def create_result(bank: Bank, version_id: int, answers: Mapping[str, str]) -> Result:
+    """Score ``answers`` with ``bank`` and store the result (the caller commits).
+
+    Raises :class:`quiz.scoring.InvalidAnswer` for an answer the bank does not have.
+    """
+    outcome = rank_roles(bank.effect_table, answers)
+    result = Result(
+        share_token=new_share_token(),
+        quiz_version_id=version_id,
+        answers=dict(answers),
+        outcome=outcome.as_dict(),
+        top_role=outcome.ranking[0].role,
+    )
+    db.session.add(result)
+    return result
+
+
+def find_result(token: str) -> Result | None:
+    """Return the result with this share token, or None."""
+    if len(token) > 64:
+        return None
+    return db.session.scalar(select(Result).where(Result.share_token == token))
+
+
+def quiz_version_number(version_id: int) -> int:
+    return db.session.get_one(QuizVersion, version_id).number
+
+
+@dataclass(frozen=True)
+class ShownPush:
+    prompt: str
+    answer: str
+    points: float
+
+
+@dataclass(frozen=True)
+class ShownFit:
+    role: BankRole
+    rank: int
+    fit: int
+    toward: list[ShownPush]
+    away: list[ShownPush]
+
+
+@dataclass(frozen=True)
+class ProfileRow:
+    dimension: BankDimension
+    you: int | None
+    # role key -> (emphasis 0..3, the word for it)
+    emphasis: dict[str, tuple[int, str]]
+
+
+@dataclass(frozen=True)
+class ResultPage:
+    """Everything the result page shows, read from the stored outcome and its own version."""
+
+    fits: list[ShownFit]
+    profile: list[ProfileRow]
+    close_call: bool
+    close_call_points: int
+    created_at: datetime
+
+    @property
+    def top(self) -> ShownFit:
+        return self.fits[0]
+
+    @property
+    def runner_up(self) -> ShownFit | None:
+        return self.fits[1] if len(self.fits) > 1 else None
+
+
+def result_page(bank: Bank, result: Result) -> ResultPage:
+    """Build the result page from the outcome as it was stored, never by scoring again."""
+    outcome = result.outcome
+
+    def shown(pushes: list[list[Any]]) -> list[ShownPush]:
+        return [
+            ShownPush(bank.question_by_key[q].prompt, bank.option_label(q, o), points)
+            for q, o, points in pushes[:PUSHES_SHOWN]
+        ]
+
+    fits = [
+        ShownFit(
+            role=bank.role_by_key[entry["role"]],
+            rank=entry["rank"],
+            fit=entry["fit"],
+            toward=shown(entry["toward"]),
+            away=shown(entry["away"]),
+        )
+        for entry in outcome["ranking"]
+    ]
+    profile = [
+        ProfileRow(
+            dimension=d,
+            you=outcome["profile"].get(d.key),
+            emphasis={
+                r.key: (r.profile.get(d.key, 0), EMPHASIS_WORDS[r.profile.get(d.key, 0)])
+                for r in bank.roles
+            },
+        )
+        for d in bank.dimensions
+    ]
+    return ResultPage(
+        fits=fits,
+        profile=profile,
+        close_call=outcome["close_call"],
+        close_call_points=CLOSE_CALL_POINTS,
+        created_at=as_utc(result.created_at),
+    )
+
+
+def as_utc(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes; every stored time is UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def result_json(bank: Bank, result: Result, version_number: int) -> dict[str, Any]:
+    """Return the public JSON form of a result, best role first."""
+    return {
+        "token": result.share_token,
+        "quiz_version": version_number,
+        "created_at": as_utc(result.created_at).isoformat(),
+        "ranking": [
+            {
+                "slug": entry["role"],
+                "name": bank.role_by_key[entry["role"]].name,
+                "fit": entry["fit"],
+                "rank": entry["rank"],
+            }
+            for entry in result.outcome["ranking"]
+        ],
+    }

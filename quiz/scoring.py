@@ -1,0 +1,331 @@
+"""Score quiz answers against role profiles: a linear, additive, explainable model.
+
+Plain data in, plain data out. This module imports nothing from Flask, SQLAlchemy
+or the models, so it can be tested, benchmarked and reasoned about on its own.
+
+The model
+---------
+There are *dimensions* (skills and goals, such as "statistics" or "shipping
+products"). Every role has a *profile*: a whole-number emphasis ``p(role, d) >= 0``
+on each dimension. Every answer option carries whole-number *weights*
+``w(option, d)`` on dimensions: choosing it says that much about the person on ``d``.
+
+* The **effect** of an option on a role is ``e(option, role) = sum_d w(option, d) * p(role, d)``.
+* A role's **raw score** is the sum of the effects of the chosen options.
+* For the questions answered, the lowest and highest raw score possible are the
+  sums, over those questions, of the smallest and largest effect among each
+  question's options (questions are independent, so these bounds are exact).
+* A role's **fit** places the raw score between those bounds, as 0 to 100::
+
+      fit = 100 * (raw - lowest) / (highest - lowest)
+
+  A role that no answered question can move (``highest == lowest``) has fit 0.
+
+A classic summed-scale instrument is the special case where each role has one
+dimension of its own (``p = 1`` there, 0 elsewhere) and each item weighs only
+on its role's dimension with option weights ``0..k``: then ``lowest`` is 0 and
+the fit is exactly ``raw / maximum``.
+
+Explanation
+-----------
+Each answer's **push** on a role is its effect minus the midpoint of that
+question's smallest and largest effect, expressed in fit points::
+
+    push = 100 * (e - (q_low + q_high) / 2) / (highest - lowest)
+
+A fit is always 50 plus the pushes of all answers, so every point of every fit
+can be traced to an answer. Answers with a positive push pushed *toward* the
+role, negative ones *away*.
+
+The person's **profile** on a dimension is the sum of the chosen options'
+weights there, placed between the lowest and highest sum possible for the
+questions answered, as 0 to 100 (``None`` when no answered question measures it).
+
+All arithmetic is on integers and exact fractions, so the result never depends
+on the order of the questions.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+CLOSE_CALL_POINTS = 5
+
+
+class InvalidAnswer(ValueError):
+    """An answer names a question or option the instrument does not have."""
+
+
+@dataclass(frozen=True)
+class Dimension:
+    key: str
+    kind: str  # "skill" or "goal"
+
+
+@dataclass(frozen=True)
+class Role:
+    key: str
+    position: int
+    profile: Mapping[str, int]
+
+
+@dataclass(frozen=True)
+class Option:
+    key: str
+    weights: Mapping[str, int]
+
+
+@dataclass(frozen=True)
+class Question:
+    key: str
+    options: tuple[Option, ...]
+
+
+@dataclass(frozen=True)
+class Instrument:
+    """Everything scoring needs to know about one version of the quiz."""
+
+    dimensions: tuple[Dimension, ...]
+    roles: tuple[Role, ...]
+    questions: tuple[Question, ...]
+
+
+@dataclass(frozen=True)
+class Push:
+    """How far one answer moved one role's fit, in fit points (signed)."""
+
+    question: str
+    option: str
+    points: float
+
+
+@dataclass(frozen=True)
+class RoleFit:
+    role: str
+    rank: int
+    fit: Fraction
+    percent: int
+    raw: int
+    lowest: int
+    highest: int
+    toward: tuple[Push, ...]
+    away: tuple[Push, ...]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    ranking: tuple[RoleFit, ...]
+    profile: Mapping[str, int | None]
+    close_call: bool
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the outcome as JSON-ready data, best role first."""
+        return {
+            "ranking": [
+                {
+                    "role": f.role,
+                    "rank": f.rank,
+                    "fit": f.percent,
+                    "raw": f.raw,
+                    "lowest": f.lowest,
+                    "highest": f.highest,
+                    "toward": [[p.question, p.option, round(p.points, 1)] for p in f.toward],
+                    "away": [[p.question, p.option, round(p.points, 1)] for p in f.away],
+                }
+                for f in self.ranking
+            ],
+            "profile": dict(self.profile),
+            "close_call": self.close_call,
+        }
+
+
+@dataclass(frozen=True)
+class EffectTable:
+    """An instrument compiled for fast scoring: every option's effect on every role.
+
+    Build it once per quiz version with :meth:`from_instrument`; scoring a
+    submission is then a handful of lookups and additions per answer.
+    """
+
+    roles: tuple[Role, ...]
+    dimension_keys: tuple[str, ...]
+    # question -> option -> effect on each role, in the order of ``roles``
+    effects: Mapping[str, Mapping[str, tuple[int, ...]]]
+    # question -> per role, (smallest effect, largest effect) among its options
+    bounds: Mapping[str, tuple[tuple[int, int], ...]]
+    # question -> option -> weight on each dimension, in the order of ``dimension_keys``
+    weights: Mapping[str, Mapping[str, tuple[int, ...]]]
+    # question -> per dimension, (smallest weight, largest weight) among its options
+    weight_bounds: Mapping[str, tuple[tuple[int, int], ...]]
+
+    @classmethod
+    def from_instrument(cls, instrument: Instrument) -> EffectTable:
+        roles = tuple(instrument.roles)
+        dims = tuple(d.key for d in instrument.dimensions)
+        effects: dict[str, dict[str, tuple[int, ...]]] = {}
+        bounds: dict[str, tuple[tuple[int, int], ...]] = {}
+        weights: dict[str, dict[str, tuple[int, ...]]] = {}
+        weight_bounds: dict[str, tuple[tuple[int, int], ...]] = {}
+        for question in instrument.questions:
+            if not question.options:
+                continue
+            per_option = {
+                o.key: tuple(
+                    sum(w * role.profile.get(d, 0) for d, w in o.weights.items()) for role in roles
+                )
+                for o in question.options
+            }
+            effects[question.key] = per_option
+            bounds[question.key] = (
+                tuple((min(col), max(col)) for col in zip(*per_option.values(), strict=True))
+                if roles
+                else ()
+            )
+            per_dim = {o.key: tuple(o.weights.get(d, 0) for d in dims) for o in question.options}
+            weights[question.key] = per_dim
+            weight_bounds[question.key] = (
+                tuple((min(col), max(col)) for col in zip(*per_dim.values(), strict=True))
+                if dims
+                else ()
+            )
+        return cls(
+            roles=roles,
+            dimension_keys=dims,
+            effects=effects,
+            bounds=bounds,
+            weights=weights,
+            weight_bounds=weight_bounds,
+        )
+
+
+def rank_roles(table: EffectTable, answers: Mapping[str, str]) -> Outcome:
+    """Score ``answers`` (question key -> option key) and rank every role.
+
+    Ranking rule: higher exact fit first; equal fits are broken by the role's
+    display position (lower first), then by its key in alphabetical order.
+    Ranks are 1, 2, 3, ... with no shared ranks, so the order is total and the
+    same answers always give the same ranking.
+
+    Raises :class:`InvalidAnswer` for a question or option not in the table.
+    """
+    n_roles = len(table.roles)
+    raw = [0] * n_roles
+    low = [0] * n_roles
+    high = [0] * n_roles
+    n_dims = len(table.dimension_keys)
+    dim_sum = [0] * n_dims
+    dim_low = [0] * n_dims
+    dim_high = [0] * n_dims
+    chosen: list[tuple[str, str, tuple[int, ...], tuple[tuple[int, int], ...]]] = []
+
+    for question, option in answers.items():
+        options = table.effects.get(question)
+        if options is None:
+            raise InvalidAnswer(f"unknown question {question!r}")
+        effect = options.get(option)
+        if effect is None:
+            raise InvalidAnswer(f"unknown option {option!r} for question {question!r}")
+        q_bounds = table.bounds[question]
+        for i in range(n_roles):
+            raw[i] += effect[i]
+            low[i] += q_bounds[i][0]
+            high[i] += q_bounds[i][1]
+        for j, (w, (w_low, w_high)) in enumerate(
+            zip(table.weights[question][option], table.weight_bounds[question], strict=True)
+        ):
+            dim_sum[j] += w
+            dim_low[j] += w_low
+            dim_high[j] += w_high
+        chosen.append((question, option, effect, q_bounds))
+
+    fits: list[RoleFit] = []
+    for i, role in enumerate(table.roles):
+        span = high[i] - low[i]
+        fit = Fraction(100 * (raw[i] - low[i]), span) if span else Fraction(0)
+        toward: list[tuple[int, str, str]] = []
+        away: list[tuple[int, str, str]] = []
+        if span:
+            for question, option, effect, q_bounds in chosen:
+                # twice the push in raw units keeps it an integer
+                push2 = 2 * effect[i] - q_bounds[i][0] - q_bounds[i][1]
+                if push2 > 0:
+                    toward.append((push2, question, option))
+                elif push2 < 0:
+                    away.append((push2, question, option))
+        # strongest first; equal pushes in question-key order, so order of answers never matters
+        toward.sort(key=lambda p: (-p[0], p[1]))
+        away.sort(key=lambda p: (p[0], p[1]))
+        scale = 50 / span if span else 0.0
+        fits.append(
+            RoleFit(
+                role=role.key,
+                rank=0,
+                fit=fit,
+                percent=round_half_up(fit),
+                raw=raw[i],
+                lowest=low[i],
+                highest=high[i],
+                toward=tuple(Push(q, o, p * scale) for p, q, o in toward),
+                away=tuple(Push(q, o, p * scale) for p, q, o in away),
+            )
+        )
+
+    position = {role.key: role.position for role in table.roles}
+    fits.sort(key=lambda f: (-f.fit, position[f.role], f.role))
+    ranking = tuple(RoleFit(**{**f.__dict__, "rank": rank}) for rank, f in enumerate(fits, start=1))
+    profile: dict[str, int | None] = {
+        key: (
+            round_half_up(Fraction(100 * (dim_sum[j] - dim_low[j]), dim_high[j] - dim_low[j]))
+            if dim_high[j] > dim_low[j]
+            else None
+        )
+        for j, key in enumerate(table.dimension_keys)
+    }
+    close_call = len(ranking) >= 2 and ranking[0].percent - ranking[1].percent <= CLOSE_CALL_POINTS
+    return Outcome(ranking=ranking, profile=profile, close_call=close_call)
+
+
+def score_answers(instrument: Instrument, answers: Mapping[str, str]) -> Outcome:
+    """Score ``answers`` against ``instrument``; build the table once and reuse it when you can."""
+    return rank_roles(EffectTable.from_instrument(instrument), answers)
+
+
+def round_half_up(value: Fraction) -> int:
+    """Round an exact fraction to the nearest whole number, halves upward."""
+    return int((value + Fraction(1, 2)) // 1)
+
+
+def answers_favouring(table: EffectTable, role: str) -> dict[str, str]:
+    """Return, for every question, the option that most favours ``role`` over the others.
+
+    Per question: the option with the largest effect on ``role``; among those,
+    the one with the smallest total effect on the other roles; then the first
+    in the question's order. Answering so gives ``role`` a fit of 100.
+    """
+    index = [r.key for r in table.roles].index(role)
+    answers: dict[str, str] = {}
+    for question, options in table.effects.items():
+        best = max(
+            options.items(),
+            key=lambda item: (item[1][index], -(sum(item[1]) - item[1][index])),
+        )
+        answers[question] = best[0]
+    return answers
+
+
+def random_answers(table: EffectTable, rng: random.Random) -> dict[str, str]:
+    """Return one uniformly random option for every question."""
+    return {q: rng.choice(list(options)) for q, options in table.effects.items()}
+
+
+def top_role_shares(table: EffectTable, respondents: int, seed: int = 0) -> dict[str, float]:
+    """Simulate uniformly random respondents; return each role's share of first places."""
+    rng = random.Random(seed)
+    counts = dict.fromkeys((r.key for r in table.roles), 0)
+    for _ in range(respondents):
+        counts[rank_roles(table, random_answers(table, rng)).ranking[0].role] += 1
+    return {role: count / respondents for role, count in counts.items()}

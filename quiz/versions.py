@@ -1,0 +1,165 @@
+"""Move the bank between its three forms: a document, the editable draft, published versions.
+
+Published versions are immutable, so their parsed :class:`~quiz.bank.Bank` is
+cached per process by version id and never needs invalidating.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import selectinload
+
+from quiz.bank import Bank, parse_bank
+from quiz.db import db
+from quiz.models import (
+    Dimension,
+    Option,
+    OptionWeight,
+    Question,
+    QuestionWeight,
+    QuizVersion,
+    Role,
+    RoleEmphasis,
+)
+
+
+def replace_draft(bank: Bank) -> None:
+    """Replace the whole draft with ``bank`` (the caller commits)."""
+    for model in (OptionWeight, QuestionWeight, Option, Question, RoleEmphasis, Role, Dimension):
+        db.session.execute(delete(model))
+    dimensions = {}
+    for position, d in enumerate(bank.dimensions):
+        dimensions[d.key] = Dimension(
+            key=d.key, name=d.name, kind=d.kind, description=d.description, position=position
+        )
+    db.session.add_all(dimensions.values())
+    for r in bank.roles:
+        db.session.add(
+            Role(
+                key=r.key,
+                name=r.name,
+                summary=r.summary,
+                focus=r.focus,
+                skills=list(r.skills),
+                tasks=list(r.tasks),
+                goals=list(r.goals),
+                typical_day=r.typical_day,
+                learn_first=list(r.learn_first),
+                first_project=r.first_project,
+                position=r.position,
+                emphases=[
+                    RoleEmphasis(dimension=dimensions[k], emphasis=v) for k, v in r.profile.items()
+                ],
+            )
+        )
+    for position, q in enumerate(bank.questions):
+        question = Question(key=q.key, kind=q.kind, prompt=q.prompt, position=position)
+        question.weights = [
+            QuestionWeight(dimension=dimensions[k], weight=v) for k, v in q.weights.items()
+        ]
+        if q.kind == "choice":
+            question.options = [
+                Option(
+                    key=o.key,
+                    label=o.label,
+                    position=i,
+                    weights=[
+                        OptionWeight(dimension=dimensions[k], weight=v)
+                        for k, v in o.weights.items()
+                    ],
+                )
+                for i, o in enumerate(q.options)
+            ]
+        db.session.add(question)
+
+
+def draft_document() -> dict[str, Any]:
+    """Return the active draft as a bank document."""
+    dimensions = db.session.scalars(select(Dimension).order_by(Dimension.position)).all()
+    roles = db.session.scalars(
+        select(Role)
+        .where(Role.active)
+        .order_by(Role.position, Role.id)
+        .options(selectinload(Role.emphases).selectinload(RoleEmphasis.dimension))
+    ).all()
+    questions = db.session.scalars(
+        select(Question)
+        .where(Question.active)
+        .order_by(Question.position, Question.id)
+        .options(
+            selectinload(Question.weights).selectinload(QuestionWeight.dimension),
+            selectinload(Question.options)
+            .selectinload(Option.weights)
+            .selectinload(OptionWeight.dimension),
+        )
+    ).all()
+    return {
+        "format": 1,
+        "dimensions": [
+            {"key": d.key, "name": d.name, "kind": d.kind, "description": d.description}
+            for d in dimensions
+        ],
+        "roles": [
+            {
+                "key": r.key,
+                "name": r.name,
+                "summary": r.summary,
+                "focus": r.focus,
+                "skills": r.skills,
+                "tasks": r.tasks,
+                "goals": r.goals,
+                "typical_day": r.typical_day,
+                "learn_first": r.learn_first,
+                "first_project": r.first_project,
+                "profile": {e.dimension.key: e.emphasis for e in r.emphases},
+            }
+            for r in roles
+        ],
+        "questions": [_question_document(q) for q in questions],
+    }
+
+
+def _question_document(question: Question) -> dict[str, Any]:
+    doc: dict[str, Any] = {"key": question.key, "kind": question.kind, "prompt": question.prompt}
+    if question.kind == "likert":
+        doc["weights"] = {w.dimension.key: w.weight for w in question.weights}
+    else:
+        doc["options"] = [
+            {
+                "key": o.key,
+                "label": o.label,
+                "weights": {w.dimension.key: w.weight for w in o.weights},
+            }
+            for o in question.options
+        ]
+    return doc
+
+
+def publish_draft() -> QuizVersion:
+    """Validate the draft and freeze it as the next published version (the caller commits)."""
+    bank = parse_bank(draft_document())
+    number = (db.session.scalar(select(func.max(QuizVersion.number))) or 0) + 1
+    version = QuizVersion(number=number, bank=bank.to_document())
+    db.session.add(version)
+    db.session.flush()
+    return version
+
+
+def latest_version_id() -> int | None:
+    """Return the id of the newest published version, or None before the first publish."""
+    return db.session.scalar(select(QuizVersion.id).order_by(QuizVersion.number.desc()).limit(1))
+
+
+def published_bank(version_id: int) -> Bank:
+    """Return the parsed bank of a published version, cached per app: versions never change."""
+    cache: dict[int, Bank] = current_app.extensions.setdefault("published_banks", {})
+    bank = cache.get(version_id)
+    if bank is None:
+        version = db.session.get(QuizVersion, version_id)
+        if version is None:
+            raise LookupError(f"no published quiz version {version_id}")
+        bank = cache[version_id] = parse_bank(version.bank)
+    return bank
