@@ -21,7 +21,7 @@ from quiz import scoring
 FORMAT_VERSION = 1
 DEFAULT_BANK_PATH = Path(__file__).parent / "data" / "default_bank.json"
 
-KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
+KEY_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{0,39}")
 DIMENSION_KINDS = ("skill", "goal")
 QUESTION_KINDS = ("likert", "choice")
 PROFILE_RANGE = (0, 3)
@@ -155,6 +155,14 @@ class Bank:
         }
 
 
+def likert_options(weights: Mapping[str, int]) -> tuple[BankOption, ...]:
+    """Return an agreement item's five options, each weighing ``weights`` times its level."""
+    return tuple(
+        BankOption(key, label, {d: level * w for d, w in weights.items() if level})
+        for key, label, level in LIKERT_SCALE
+    )
+
+
 def _question_document(question: BankQuestion) -> dict[str, Any]:
     doc: dict[str, Any] = {"key": question.key, "kind": question.kind, "prompt": question.prompt}
     if question.kind == "likert":
@@ -184,7 +192,7 @@ def parse_bank(document: Any) -> Bank:
     check = _Checker()
     if not isinstance(document, dict):
         raise BankError(["the document must be a JSON object"])
-    if document.get("format") != FORMAT_VERSION:
+    if type(document.get("format")) is not int or document["format"] != FORMAT_VERSION:
         check.problem("format", f"must be {FORMAT_VERSION}")
 
     dimensions = [
@@ -218,7 +226,7 @@ def parse_bank(document: Any) -> Bank:
                 profile=check.weights(r, "profile", where, dimension_keys, PROFILE_RANGE),
             )
         )
-        if roles[-1].profile and not any(roles[-1].profile.values()):
+        if isinstance(r.get("profile"), dict) and not any(r["profile"].values()):
             check.problem(f"{where}.profile", "needs at least one dimension above 0")
     check.unique([r.key for r in roles], "roles")
 
@@ -228,11 +236,10 @@ def parse_bank(document: Any) -> Bank:
         kind = check.choice(q, "kind", QUESTION_KINDS, where)
         if kind == "likert":
             weights = check.weights(q, "weights", where, dimension_keys, LIKERT_WEIGHT_RANGE)
-            options = tuple(
-                BankOption(key, label, {d: level * w for d, w in weights.items()})
-                for key, label, level in LIKERT_SCALE
-            )
-        else:
+            if isinstance(q.get("weights"), dict) and not any(q["weights"].values()):
+                check.problem(f"{where}.weights", "needs at least one weight that is not 0")
+            options = likert_options(weights)
+        elif kind == "choice":
             weights = {}
             options = tuple(
                 BankOption(
@@ -245,6 +252,8 @@ def parse_bank(document: Any) -> Bank:
                 for j, o in check.items(q, "options", where, CHOICE_OPTIONS)
             )
             check.unique([o.key for o in options], f"{where}.options")
+        else:
+            weights, options = {}, ()
         questions.append(
             BankQuestion(
                 key=check.key(q, where),
@@ -290,10 +299,11 @@ class _Checker:
 
     def key(self, parent: dict[str, Any], where: str) -> str:
         value = parent.get("key")
-        if not isinstance(value, str) or not KEY_PATTERN.match(value):
+        if not isinstance(value, str) or not KEY_PATTERN.fullmatch(value):
             self.problem(
                 f"{where}.key",
-                "must be 1 to 40 lowercase letters, digits or hyphens, starting with a letter or digit",
+                "must be 1 to 40 lowercase letters, digits or hyphens, "
+                "starting with a letter or digit",
             )
             return ""
         return value
@@ -303,9 +313,10 @@ class _Checker:
         if not isinstance(value, str) or (required and not value.strip()):
             self.problem(f"{where}.{name}", "must be a non-empty text")
             return ""
+        value = value.strip()
         if len(value) > TEXT_LIMIT:
             self.problem(f"{where}.{name}", f"must be at most {TEXT_LIMIT} characters")
-        return value.strip()
+        return value
 
     def texts(self, parent: dict[str, Any], name: str, where: str) -> tuple[str, ...]:
         value = parent.get(name)
@@ -317,11 +328,13 @@ class _Checker:
             self.problem(f"{where}.{name}", f"must be a list of 1 to {LIST_LIMIT} non-empty texts")
             return ()
         for j, v in enumerate(value):
-            if len(v) > TEXT_LIMIT:
+            if len(v.strip()) > TEXT_LIMIT:
                 self.problem(f"{where}.{name}[{j}]", f"must be at most {TEXT_LIMIT} characters")
         return tuple(v.strip() for v in value)
 
-    def choice(self, parent: dict[str, Any], name: str, allowed: tuple[str, ...], where: str) -> str:
+    def choice(
+        self, parent: dict[str, Any], name: str, allowed: tuple[str, ...], where: str
+    ) -> str:
         value = parent.get(name)
         if value not in allowed:
             self.problem(f"{where}.{name}", f"must be one of {', '.join(allowed)}")

@@ -28,7 +28,9 @@ def _render(code: int, detail: str | None = None) -> tuple[str, int]:
     wants_json = request.path.endswith(".json")
     if wants_json:
         return {"error": title, "detail": detail or message}, code  # type: ignore[return-value]
-    return render_template("errors/error.html", code=code, title=title, message=detail or message), code
+    return render_template(
+        "errors/error.html", code=code, title=title, message=detail or message
+    ), code
 
 
 def _http_error(error: HTTPException) -> tuple[str, int]:

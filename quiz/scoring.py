@@ -304,7 +304,8 @@ def answers_favouring(table: EffectTable, role: str) -> dict[str, str]:
 
     Per question: the option with the largest effect on ``role``; among those,
     the one with the smallest total effect on the other roles; then the first
-    in the question's order. Answering so gives ``role`` a fit of 100.
+    in the question's order. Answering so gives ``role`` a fit of 100
+    (or 0 when no question can move it).
     """
     index = [r.key for r in table.roles].index(role)
     answers: dict[str, str] = {}
@@ -324,6 +325,8 @@ def random_answers(table: EffectTable, rng: random.Random) -> dict[str, str]:
 
 def top_role_shares(table: EffectTable, respondents: int, seed: int = 0) -> dict[str, float]:
     """Simulate uniformly random respondents; return each role's share of first places."""
+    if respondents < 1:
+        raise ValueError("respondents must be at least 1")
     rng = random.Random(seed)
     counts = dict.fromkeys((r.key for r in table.roles), 0)
     for _ in range(respondents):

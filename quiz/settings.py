@@ -46,7 +46,8 @@ def _local_secret_key(app: Flask, instance: Path) -> str:
     if not (app.testing or app.debug or uri.startswith("sqlite:")):
         raise RuntimeError(
             "SECRET_KEY is not set. Set the SECRET_KEY environment variable "
-            "(for example to the output of: python -c 'import secrets; print(secrets.token_hex(32))')."
+            "to a long random value, for example the output of: "
+            "python -c 'import secrets; print(secrets.token_hex(32))'"
         )
     key_file = instance / "secret_key"
     if not key_file.exists():

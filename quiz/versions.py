@@ -6,13 +6,19 @@ cached per process by version id and never needs invalidating.
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import current_app
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import selectinload
 
-from quiz.bank import Bank, parse_bank
+from quiz.bank import (
+    Bank,
+    BankDimension,
+    BankOption,
+    BankQuestion,
+    BankRole,
+    likert_options,
+    parse_bank,
+)
 from quiz.db import db
 from quiz.models import (
     Dimension,
@@ -76,8 +82,8 @@ def replace_draft(bank: Bank) -> None:
         db.session.add(question)
 
 
-def draft_document() -> dict[str, Any]:
-    """Return the active draft as a bank document."""
+def draft_bank() -> Bank:
+    """Return the active draft as a bank, unvalidated: parse its document to check it."""
     dimensions = db.session.scalars(select(Dimension).order_by(Dimension.position)).all()
     roles = db.session.scalars(
         select(Role)
@@ -96,51 +102,44 @@ def draft_document() -> dict[str, Any]:
             .selectinload(OptionWeight.dimension),
         )
     ).all()
-    return {
-        "format": 1,
-        "dimensions": [
-            {"key": d.key, "name": d.name, "kind": d.kind, "description": d.description}
-            for d in dimensions
-        ],
-        "roles": [
-            {
-                "key": r.key,
-                "name": r.name,
-                "summary": r.summary,
-                "focus": r.focus,
-                "skills": r.skills,
-                "tasks": r.tasks,
-                "goals": r.goals,
-                "typical_day": r.typical_day,
-                "learn_first": r.learn_first,
-                "first_project": r.first_project,
-                "profile": {e.dimension.key: e.emphasis for e in r.emphases},
-            }
-            for r in roles
-        ],
-        "questions": [_question_document(q) for q in questions],
-    }
+    return Bank(
+        dimensions=tuple(BankDimension(d.key, d.name, d.kind, d.description) for d in dimensions),
+        roles=tuple(
+            BankRole(
+                key=r.key,
+                name=r.name,
+                summary=r.summary,
+                focus=r.focus,
+                skills=tuple(r.skills),
+                tasks=tuple(r.tasks),
+                goals=tuple(r.goals),
+                typical_day=r.typical_day,
+                learn_first=tuple(r.learn_first),
+                first_project=r.first_project,
+                position=position,
+                profile={e.dimension.key: e.emphasis for e in r.emphases},
+            )
+            for position, r in enumerate(roles)
+        ),
+        questions=tuple(_bank_question(q) for q in questions),
+    )
 
 
-def _question_document(question: Question) -> dict[str, Any]:
-    doc: dict[str, Any] = {"key": question.key, "kind": question.kind, "prompt": question.prompt}
+def _bank_question(question: Question) -> BankQuestion:
+    weights = {w.dimension.key: w.weight for w in question.weights}
     if question.kind == "likert":
-        doc["weights"] = {w.dimension.key: w.weight for w in question.weights}
+        options = likert_options(weights)
     else:
-        doc["options"] = [
-            {
-                "key": o.key,
-                "label": o.label,
-                "weights": {w.dimension.key: w.weight for w in o.weights},
-            }
+        options = tuple(
+            BankOption(o.key, o.label, {w.dimension.key: w.weight for w in o.weights})
             for o in question.options
-        ]
-    return doc
+        )
+    return BankQuestion(question.key, question.kind, question.prompt, options, weights)
 
 
 def publish_draft() -> QuizVersion:
     """Validate the draft and freeze it as the next published version (the caller commits)."""
-    bank = parse_bank(draft_document())
+    bank = parse_bank(draft_bank().to_document())
     number = (db.session.scalar(select(func.max(QuizVersion.number))) or 0) + 1
     version = QuizVersion(number=number, bank=bank.to_document())
     db.session.add(version)

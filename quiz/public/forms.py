@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SubmitField
+from wtforms.fields import SelectChoice
 from wtforms.validators import AnyOf, InputRequired
 
 from quiz.bank import BankQuestion
@@ -30,9 +31,7 @@ def field_name(question_key: str) -> str:
     return f"q-{question_key}"
 
 
-def quiz_page_form(
-    questions: Iterable[BankQuestion], answers: Mapping[str, str]
-) -> QuizPageForm:
+def quiz_page_form(questions: Iterable[BankQuestion], answers: Mapping[str, str]) -> QuizPageForm:
     """Build the form for one page, pre-filled with the answers given so far."""
 
     class PageForm(QuizPageForm):
@@ -45,7 +44,7 @@ def quiz_page_form(
             field_name(question.key),
             RadioField(
                 question.prompt,
-                choices=[(o.key, o.label) for o in question.options],
+                choices=[SelectChoice(o.key, o.label) for o in question.options],
                 validate_choice=False,
                 validators=[
                     InputRequired(message=MISSING_ANSWER),
