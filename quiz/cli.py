@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import click
 from flask import Flask
+from flask.cli import with_appcontext
+from sqlalchemy import func, select
 
+from quiz.db import db
+from quiz.models import QuizVersion
 from quiz.seeding import ensure_seeded
 
 
@@ -13,9 +17,14 @@ def register(app: Flask) -> None:
 
 
 @click.command("init-db")
+@with_appcontext
 def init_db() -> None:
     """Create the tables and publish the default question bank if none is published."""
-    if ensure_seeded():
-        click.echo("Created the database and published the default question bank.")
+    seeded = ensure_seeded()
+    number = db.session.scalar(select(func.max(QuizVersion.number)))
+    if seeded:
+        click.echo(
+            f"Created the database and published the default question bank as version {number}."
+        )
     else:
-        click.echo("The database already has a published quiz; nothing changed.")
+        click.echo(f"The database is ready; the latest published quiz is version {number}.")

@@ -31,6 +31,10 @@ from quiz.models import (
     RoleEmphasis,
 )
 
+# A role's texts, copied field for field between the draft rows and the bank.
+ROLE_TEXTS = ("name", "summary", "focus", "typical_day", "first_project")
+ROLE_LISTS = ("skills", "tasks", "goals", "learn_first")
+
 
 def replace_draft(bank: Bank) -> None:
     """Replace the whole draft with ``bank`` (the caller commits)."""
@@ -46,16 +50,9 @@ def replace_draft(bank: Bank) -> None:
         db.session.add(
             Role(
                 key=r.key,
-                name=r.name,
-                summary=r.summary,
-                focus=r.focus,
-                skills=list(r.skills),
-                tasks=list(r.tasks),
-                goals=list(r.goals),
-                typical_day=r.typical_day,
-                learn_first=list(r.learn_first),
-                first_project=r.first_project,
                 position=r.position,
+                **{name: getattr(r, name) for name in ROLE_TEXTS},
+                **{name: list(getattr(r, name)) for name in ROLE_LISTS},
                 emphases=[
                     RoleEmphasis(dimension=dimensions[k], emphasis=v) for k, v in r.profile.items()
                 ],
@@ -107,16 +104,9 @@ def draft_bank() -> Bank:
         roles=tuple(
             BankRole(
                 key=r.key,
-                name=r.name,
-                summary=r.summary,
-                focus=r.focus,
-                skills=tuple(r.skills),
-                tasks=tuple(r.tasks),
-                goals=tuple(r.goals),
-                typical_day=r.typical_day,
-                learn_first=tuple(r.learn_first),
-                first_project=r.first_project,
                 position=position,
+                **{name: getattr(r, name) for name in ROLE_TEXTS},
+                **{name: tuple(getattr(r, name)) for name in ROLE_LISTS},
                 profile={e.dimension.key: e.emphasis for e in r.emphases},
             )
             for position, r in enumerate(roles)
