@@ -33,11 +33,18 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     db.init_app(app)
 
-    from quiz import cli, errors, public
-    from quiz.extensions import csrf
+    from quiz import admin, cli, errors, public
+    from quiz.extensions import csrf, limiter, login_manager
+    from quiz.security import HttpsAwareSessionInterface
 
+    app.session_interface = HttpsAwareSessionInterface()
     csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "admin.sign_in"
+    login_manager.login_message = "Please sign in to open the admin area."
     app.register_blueprint(public.bp)
+    app.register_blueprint(admin.bp)
     errors.register(app)
     cli.register(app)
 

@@ -147,12 +147,31 @@ class Bank:
                     "typical_day": r.typical_day,
                     "learn_first": list(r.learn_first),
                     "first_project": r.first_project,
-                    "profile": dict(r.profile),
+                    "profile": self._in_dimension_order(r.profile),
                 }
                 for r in self.roles
             ],
-            "questions": [_question_document(q) for q in self.questions],
+            "questions": [self._question_document(q) for q in self.questions],
         }
+
+    def _in_dimension_order(self, weights: Mapping[str, int]) -> dict[str, int]:
+        # one canonical order, so export -> import -> export gives identical files
+        return {d.key: weights[d.key] for d in self.dimensions if d.key in weights}
+
+    def _question_document(self, question: BankQuestion) -> dict[str, Any]:
+        doc: dict[str, Any] = {
+            "key": question.key,
+            "kind": question.kind,
+            "prompt": question.prompt,
+        }
+        if question.kind == "likert":
+            doc["weights"] = self._in_dimension_order(question.weights)
+        else:
+            doc["options"] = [
+                {"key": o.key, "label": o.label, "weights": self._in_dimension_order(o.weights)}
+                for o in question.options
+            ]
+        return doc
 
 
 def likert_options(weights: Mapping[str, int]) -> tuple[BankOption, ...]:
@@ -163,21 +182,15 @@ def likert_options(weights: Mapping[str, int]) -> tuple[BankOption, ...]:
     )
 
 
-def _question_document(question: BankQuestion) -> dict[str, Any]:
-    doc: dict[str, Any] = {"key": question.key, "kind": question.kind, "prompt": question.prompt}
-    if question.kind == "likert":
-        doc["weights"] = dict(question.weights)
-    else:
-        doc["options"] = [
-            {"key": o.key, "label": o.label, "weights": dict(o.weights)} for o in question.options
-        ]
-    return doc
-
-
 def load_bank_file(path: str | Path = DEFAULT_BANK_PATH) -> Bank:
     """Read and parse a bank document from a JSON file."""
+    return parse_bank_text(Path(path).read_text(encoding="utf-8"))
+
+
+def parse_bank_text(text: str) -> Bank:
+    """Parse a bank document from JSON text; a syntax error is reported with its line."""
     try:
-        document = json.loads(Path(path).read_text(encoding="utf-8"))
+        document = json.loads(text)
     except json.JSONDecodeError as error:
         raise BankError([f"line {error.lineno}, column {error.colno}: {error.msg}"]) from None
     return parse_bank(document)

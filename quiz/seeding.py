@@ -19,6 +19,6 @@ def ensure_seeded(bank: Bank | None = None) -> bool:
     if db.session.scalar(select(QuizVersion.id).limit(1)) is not None:
         return False
     replace_draft(bank or load_bank_file())
-    publish_draft()
+    publish_draft(actor="first start")
     db.session.commit()
     return True

@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import Flask
 
-ENVIRONMENT_KEYS = ("SECRET_KEY", "DATABASE_URL")
+ENVIRONMENT_KEYS = ("SECRET_KEY", "RATELIMIT_STORAGE_URI")
 
 
 def configure(app: Flask, overrides: dict[str, Any] | None) -> None:
@@ -24,8 +24,14 @@ def configure(app: Flask, overrides: dict[str, Any] | None) -> None:
         MAX_CONTENT_LENGTH=64 * 1024,
         WTF_CSRF_TIME_LIMIT=None,
         QUESTIONS_PER_PAGE=6,
+        RATELIMIT_STORAGE_URI="memory://",
+        RATELIMIT_HEADERS_ENABLED=True,
+        # failed sign-ins only; a successful one never counts
+        ADMIN_SIGN_IN_LIMIT_PER_ADDRESS="20 per 10 minutes",
+        ADMIN_SIGN_IN_LIMIT_PER_ACCOUNT="5 per 10 minutes",
     )
     app.config.from_pyfile("config.py", silent=True)
+    # every setting a deployment changes can come from the environment
     for key in ENVIRONMENT_KEYS:
         if os.environ.get(key):
             app.config[key] = os.environ[key]

@@ -6,10 +6,13 @@ cached per process by version id and never needs invalidating.
 
 from __future__ import annotations
 
+import json
+
 from flask import current_app
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import selectinload
 
+from quiz import audit
 from quiz.bank import (
     Bank,
     BankDimension,
@@ -18,7 +21,9 @@ from quiz.bank import (
     BankRole,
     likert_options,
     parse_bank,
+    parse_bank_text,
 )
+from quiz.checks import publish_problems
 from quiz.db import db
 from quiz.models import (
     Dimension,
@@ -127,14 +132,45 @@ def _bank_question(question: Question) -> BankQuestion:
     return BankQuestion(question.key, question.kind, question.prompt, options, weights)
 
 
-def publish_draft() -> QuizVersion:
-    """Validate the draft and freeze it as the next published version (the caller commits)."""
-    bank = parse_bank(draft_bank().to_document())
+class PublishRefused(Exception):
+    """The draft fails the publish checks; ``problems`` says why."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+def publish_draft(actor: str | None = None) -> QuizVersion:
+    """Check the draft and freeze it as the next published version (the caller commits).
+
+    Raises :class:`PublishRefused` with every reason when a check fails.
+    """
+    document = draft_bank().to_document()
+    problems = publish_problems(document)
+    if problems:
+        raise PublishRefused(problems)
     number = (db.session.scalar(select(func.max(QuizVersion.number))) or 0) + 1
-    version = QuizVersion(number=number, bank=bank.to_document())
+    version = QuizVersion(number=number, bank=parse_bank(document).to_document())
     db.session.add(version)
     db.session.flush()
+    audit.record("publish", f"quiz version {number}", actor=actor)
     return version
+
+
+def export_text(bank: Bank) -> str:
+    """Return ``bank`` as the JSON text of an export file."""
+    return json.dumps(bank.to_document(), indent=2, ensure_ascii=False) + "\n"
+
+
+def import_text(text: str, actor: str | None = None, source: str = "upload") -> Bank:
+    """Replace the draft with the bank in ``text`` (the caller commits).
+
+    Raises :class:`~quiz.bank.BankError` naming every problem; then nothing changes.
+    """
+    bank = parse_bank_text(text)
+    replace_draft(bank)
+    audit.record("import", f"question bank from {source}"[:200], actor=actor)
+    return bank
 
 
 def latest_version_id() -> int | None:
