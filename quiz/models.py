@@ -49,9 +49,13 @@ class Role(db.Model):
     first_project: Mapped[str] = mapped_column(Text)
     position: Mapped[int] = mapped_column(default=0)
     active: Mapped[bool] = mapped_column(default=True)
+    # Bumped on every save, so a second admin saving a stale copy is refused.
+    revision: Mapped[int] = mapped_column(default=1)
     emphases: Mapped[list[RoleEmphasis]] = relationship(
         back_populates="role", cascade="all, delete-orphan"
     )
+
+    __mapper_args__ = {"version_id_col": revision}
 
 
 class RoleEmphasis(db.Model):

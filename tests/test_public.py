@@ -16,9 +16,9 @@ from datetime import datetime
 from typing import Any
 
 import pytest
-from conftest import QuizTaker, csrf_token, page_options
 from flask import Flask
 from flask.testing import FlaskClient
+from helpers import QuizTaker, csrf_token, page_options
 from sqlalchemy import func, select
 
 from quiz import create_app, scoring

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, request
+from flask import Blueprint, current_app, request
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -12,6 +12,24 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 # The only admin pages an anonymous visitor may open.
 OPEN_ENDPOINTS = frozenset({"admin.sign_in"})
+
+
+# The admin menu; an entry shows once its view exists.
+NAVIGATION = (
+    ("admin.dashboard", "Overview"),
+    ("admin.questions", "Questions"),
+    ("admin.roles", "Roles"),
+    ("admin.dimensions", "Skills and goals"),
+    ("admin.preview", "Preview"),
+    ("admin.bank_file", "Import and export"),
+    ("admin.audit_log", "Audit log"),
+)
+
+
+@bp.context_processor
+def navigation() -> dict[str, object]:
+    views = current_app.view_functions
+    return {"admin_navigation": [(e, label) for e, label in NAVIGATION if e in views]}
 
 
 @bp.before_request

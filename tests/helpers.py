@@ -1,0 +1,55 @@
+"""Helpers for tests: read forms off real pages and take the quiz like a browser would."""
+
+from __future__ import annotations
+
+import re
+
+from flask.testing import FlaskClient
+
+CSRF_PATTERN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+OPTION_PATTERN = re.compile(r'<input[^>]*name="(q-[^"]+)"[^>]*value="([^"]+)"')
+
+
+def csrf_token(html: str) -> str:
+    """Return the CSRF token of the form on a page."""
+    match = CSRF_PATTERN.search(html)
+    assert match, "the page has no CSRF token"
+    return match.group(1)
+
+
+def page_options(html: str) -> dict[str, list[str]]:
+    """Return every question field on a quiz page with its option values, in page order."""
+    options: dict[str, list[str]] = {}
+    for name, value in OPTION_PATTERN.findall(html):
+        options.setdefault(name, []).append(value)
+    return options
+
+
+class QuizTaker:
+    """Take the quiz through the test client the way a browser would: real pages, real tokens."""
+
+    def __init__(self, client: FlaskClient):
+        self.client = client
+
+    def open(self, page: int = 1) -> str:
+        response = self.client.get(f"/quiz/{page}")
+        assert response.status_code == 200, response.status_code
+        return response.get_data(as_text=True)
+
+    def submit(self, page: int, answers: dict[str, str], button: str = "forward"):
+        html = self.open(page)
+        data = {"csrf_token": csrf_token(html), button: "x", **answers}
+        return self.client.post(f"/quiz/{page}", data=data)
+
+    def finish(self, choose=lambda name, values: values[0]) -> str:
+        """Answer every page with ``choose`` and return the result URL."""
+        page = 1
+        while True:
+            html = self.open(page)
+            answers = {name: choose(name, values) for name, values in page_options(html).items()}
+            response = self.submit(page, answers)
+            assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+            location = response.headers["Location"]
+            if "/r/" in location:
+                return location
+            page += 1
