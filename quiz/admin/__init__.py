@@ -41,4 +41,5 @@ def require_admin() -> Response | None:
     return response
 
 
-from quiz.admin import auth, overview  # noqa: E402,F401  (registers the views on bp)
+# importing the view modules registers their views on bp
+from quiz.admin import auth, overview, publishing, questions, roles  # noqa: E402,F401
