@@ -7,7 +7,7 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Config, Flask
 
 ENVIRONMENT_KEYS = ("SECRET_KEY", "RATELIMIT_STORAGE_URI")
 
@@ -43,26 +43,36 @@ def configure(app: Flask, overrides: dict[str, Any] | None) -> None:
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         instance.mkdir(parents=True, exist_ok=True)
     if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = _local_secret_key(app, instance)
+        if not (app.testing or app.debug):
+            raise RuntimeError(MISSING_SECRET_KEY)
+        # testing and debugging only: a key that lasts as long as this process
+        app.config["SECRET_KEY"] = secrets.token_hex(32)
 
 
-def _local_secret_key(app: Flask, instance: Path) -> str:
-    """Use a per-install key kept in instance/ for the embedded setup; refuse elsewhere."""
-    uri = app.config["SQLALCHEMY_DATABASE_URI"]
-    if not (app.testing or app.debug or uri.startswith("sqlite:")):
-        raise RuntimeError(
-            "SECRET_KEY is not set. Set the SECRET_KEY environment variable "
-            "to a long random value, for example the output of: "
-            "python -c 'import secrets; print(secrets.token_hex(32))'"
-        )
-    key_file = instance / "secret_key"
-    if not key_file.exists():
-        instance.mkdir(parents=True, exist_ok=True)
-        # exclusive create: two workers starting together must agree on one key
-        try:
-            with open(key_file, "x", encoding="ascii") as handle:
-                handle.write(secrets.token_hex(32))
-            key_file.chmod(0o600)
-        except FileExistsError:
-            pass
-    return key_file.read_text(encoding="ascii").strip()
+MISSING_SECRET_KEY = (
+    "SECRET_KEY is not set. Set the SECRET_KEY environment variable (or SECRET_KEY in "
+    "instance/config.py) to a long random value, for example the output of: "
+    "python -c 'import secrets; print(secrets.token_hex(32))'. "
+    "To run Career Fit on your own machine, start it with: python -m quiz"
+)
+
+
+def ensure_local_secret_key(instance: Path) -> None:
+    """Give a local install its own SECRET_KEY in instance/config.py, once.
+
+    Used by ``python -m quiz`` only: a deployment sets its key itself, and the
+    factory refuses to start without one.
+    """
+    config_file = instance / "config.py"
+    local = Config(str(instance))
+    local.from_pyfile(str(config_file), silent=True)
+    if local.get("SECRET_KEY"):
+        return
+    instance.mkdir(parents=True, exist_ok=True)
+    line = (
+        f"\n# written by `python -m quiz` on first start\nSECRET_KEY = {secrets.token_hex(32)!r}\n"
+    )
+    # created readable by its owner only: the key signs every session
+    descriptor = os.open(config_file, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    with os.fdopen(descriptor, "a", encoding="utf-8") as handle:
+        handle.write(line)

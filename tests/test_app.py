@@ -20,6 +20,7 @@ from quiz import create_app
 from quiz.db import db
 from quiz.models import QuizVersion
 from quiz.seeding import ensure_seeded
+from quiz.settings import ensure_local_secret_key
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 WHEEL_MUST_HOLD = (
@@ -71,7 +72,6 @@ def test_create_app_takes_a_config_dict_that_reaches_the_views(instance, tmp_pat
     assert app.secret_key == "from-the-dict"
     assert "public" in app.blueprints
     assert (tmp_path / "dict.sqlite3").is_file()
-    assert not (instance / "secret_key").exists()
 
     html = app.test_client().get("/quiz/1").get_data(as_text=True)
     assert "Page 1 of 5" in html
@@ -94,10 +94,10 @@ def test_environment_supplies_database_url_and_secret_key(instance, tmp_path, mo
     assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'env.sqlite3'}"
     assert app.secret_key == "from-the-env"
     assert (tmp_path / "env.sqlite3").is_file()
-    assert not (instance / "secret_key").exists()
 
 
-def test_embedded_default_creates_instance_folder_database_and_a_kept_secret_key(instance):
+def test_embedded_default_creates_instance_folder_and_database(instance, monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "from-the-env")
     assert not instance.exists()
     app = create_app()
 
@@ -106,15 +106,28 @@ def test_embedded_default_creates_instance_folder_database_and_a_kept_secret_key
     database = instance / "career_fit.sqlite3"
     assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{database}"
     assert database.is_file()
-    key_file = instance / "secret_key"
-    key = key_file.read_text(encoding="ascii")
-    assert re.fullmatch(r"[0-9a-f]{64}", key)
-    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
-    assert app.secret_key == key
     assert app.test_client().get("/").status_code == 200
 
+
+def test_local_launcher_gives_the_install_a_kept_secret_key(instance):
+    ensure_local_secret_key(instance)
+    config_file = instance / "config.py"
+    assert stat.S_IMODE(config_file.stat().st_mode) == 0o600
+    key = re.search(r"SECRET_KEY = '([0-9a-f]{64})'", config_file.read_text()).group(1)
+    app = create_app()
+    assert app.secret_key == key
+
     # a restart keeps the same key, so sessions and CSRF tokens survive it
+    ensure_local_secret_key(instance)
     assert create_app().secret_key == key
+    assert config_file.read_text().count("SECRET_KEY") == 1
+
+
+def test_local_launcher_keeps_a_key_the_admin_already_set(instance):
+    instance.mkdir()
+    (instance / "config.py").write_text('SECRET_KEY = "chosen"\n')
+    ensure_local_secret_key(instance)
+    assert (instance / "config.py").read_text() == 'SECRET_KEY = "chosen"\n'
 
 
 def test_instance_config_file_is_read(instance):
@@ -123,25 +136,23 @@ def test_instance_config_file_is_read(instance):
     app = create_app()
     assert app.secret_key == "from-the-file"
     assert app.config["QUESTIONS_PER_PAGE"] == 5
-    assert not (instance / "secret_key").exists()
 
 
 @pytest.mark.parametrize(
     "url",
     [
+        None,
+        "sqlite:////tmp/career_fit_never_created.sqlite3",
         "postgresql+psycopg://career:secret@127.0.0.1:9/career_fit",
-        "postgresql://career@db.invalid/career_fit",
         "mysql://career@db.invalid/career_fit",
     ],
 )
-def test_refuses_to_start_without_secret_key_on_a_server_database(
-    instance, no_database, monkeypatch, url
-):
-    monkeypatch.setenv("DATABASE_URL", url)
+def test_refuses_to_start_without_secret_key(instance, no_database, monkeypatch, url):
+    if url:
+        monkeypatch.setenv("DATABASE_URL", url)
     # no_database proves the refusal comes first: reaching it would raise something else
     with pytest.raises(RuntimeError, match=r"SECRET_KEY is not set\. Set the SECRET_KEY"):
         create_app()
-    assert not (instance / "secret_key").exists()
 
 
 @pytest.mark.parametrize(
