@@ -29,9 +29,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     settings.configure(app, config)
     app.json.sort_keys = False  # type: ignore[attr-defined]  # keep documented key order
 
-    from quiz.db import db
+    from quiz.db import init_db
 
-    db.init_app(app)
+    init_db(app)
 
     from quiz import admin, cli, errors, public
     from quiz.extensions import csrf, limiter, login_manager

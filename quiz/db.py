@@ -1,7 +1,11 @@
 """The database handle: one declarative base with a naming convention, and ``db``."""
 
+import sqlite3
+from typing import Any
+
+from flask import Flask
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, event
 from sqlalchemy.orm import DeclarativeBase
 
 # Named constraints keep migrations identical on SQLite and PostgreSQL.
@@ -19,3 +23,29 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+def tune_sqlite(dbapi_connection: Any, connection_record: Any) -> None:
+    """Make SQLite behave under several processes: WAL, a busy timeout, enforced foreign keys.
+
+    WAL lets readers run while one process writes; the busy timeout makes a writer wait
+    for the lock instead of failing with "database is locked".
+    """
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def init_db(app: Flask) -> None:
+    """Bind ``db`` to the app and tune SQLite connections when that is the database."""
+    db.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            event.listen(db.engine, "connect", tune_sqlite)
