@@ -116,11 +116,11 @@ def draft_bank() -> Bank:
             )
             for position, r in enumerate(roles)
         ),
-        questions=tuple(_bank_question(q) for q in questions),
+        questions=tuple(bank_question(q) for q in questions),
     )
 
 
-def _bank_question(question: Question) -> BankQuestion:
+def bank_question(question: Question) -> BankQuestion:
     weights = {w.dimension.key: w.weight for w in question.weights}
     if question.kind == "likert":
         options = likert_options(weights)

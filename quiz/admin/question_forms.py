@@ -1,0 +1,265 @@
+"""Forms for editing questions: their key and text, their options, and the weights matrix.
+
+Every form that changes a question carries the ``revision`` the admin saw, so the view can
+refuse a save made from a copy someone else has changed since (see :class:`RevisionForm`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import Field, HiddenField, RadioField, StringField, TextAreaField
+from wtforms.fields import SelectChoice
+from wtforms.validators import AnyOf, DataRequired, Length, ValidationError
+from wtforms.widgets import TextInput
+
+from quiz.bank import (
+    CHOICE_WEIGHT_RANGE,
+    KEY_PATTERN,
+    LIKERT_SCALE,
+    LIKERT_WEIGHT_RANGE,
+    TEXT_LIMIT,
+)
+from quiz.db import db
+from quiz.models import Dimension, Question
+
+KIND_LABELS = {
+    "likert": "Agreement statement",
+    "choice": "Choice",
+}
+KIND_CHOICES = [
+    SelectChoice("likert", "Agreement statement: people say how much they agree, on five steps"),
+    SelectChoice("choice", "Choice: people pick one of 2 to 6 options you write"),
+]
+KEY_RULE = (
+    "Use 1 to 40 lowercase letters, digits or hyphens, starting with a letter or digit "
+    "(for example q36)."
+)
+TEXT_RULE = f"Keep it to {TEXT_LIMIT} characters or fewer."
+LIKERT_LEVELS = [level for _key, _label, level in LIKERT_SCALE]
+STATEMENT_ROW_DETAIL = (
+    f"multiplied by the answer's level, {min(LIKERT_LEVELS)} to +{max(LIKERT_LEVELS)}"
+)
+# Whole numbers as people type them; int() alone would also take "٣" or "1_0".
+WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
+
+
+def _strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+def _text_rules(missing: str) -> list[Any]:
+    return [DataRequired(message=missing), Length(max=TEXT_LIMIT, message=TEXT_RULE)]
+
+
+class RevisionForm(FlaskForm):
+    """A change to one question, made from the copy of it the admin saw."""
+
+    revision = HiddenField()
+
+    def is_stale(self, question: Question) -> bool:
+        """Tell whether the question was saved by someone else since this form was shown."""
+        return self.revision.data != str(question.revision)
+
+
+class QuestionTextForm(FlaskForm):
+    """A question's key and prompt; the key must be free unless it is this question's own."""
+
+    # the question being edited, whose own key is not a clash; None while creating
+    question_id: int | None = None
+
+    key = StringField(
+        "Key",
+        filters=[_strip],
+        validators=[DataRequired(message=KEY_RULE)],
+        description="Identifies the question in stored answers: keep it once published.",
+    )
+    prompt = TextAreaField(
+        "Question text", filters=[_strip], validators=_text_rules("Enter the question's text.")
+    )
+
+    def validate_key(self, field: Field) -> None:
+        if not KEY_PATTERN.fullmatch(field.data):
+            raise ValidationError(KEY_RULE)
+        clash = select(Question.id).where(Question.key == field.data)
+        if self.question_id is not None:
+            clash = clash.where(Question.id != self.question_id)
+        if db.session.scalar(clash.limit(1)) is not None:
+            raise ValidationError(f"Another question already uses the key “{field.data}”.")
+
+
+class NewQuestionForm(QuestionTextForm):
+    """A new question; a choice question starts with the two options it needs at least."""
+
+    kind = RadioField(
+        "Kind",
+        choices=KIND_CHOICES,
+        default="likert",
+        validators=[DataRequired(message="Choose the kind of question.")],
+    )
+    # no Optional(): it would stop the chain before the check that choice questions need them
+    first_option = StringField(
+        "First option", filters=[_strip], validators=[Length(max=TEXT_LIMIT, message=TEXT_RULE)]
+    )
+    second_option = StringField(
+        "Second option", filters=[_strip], validators=[Length(max=TEXT_LIMIT, message=TEXT_RULE)]
+    )
+
+    def validate_first_option(self, field: Field) -> None:
+        self._require_for_choice(field)
+
+    def validate_second_option(self, field: Field) -> None:
+        self._require_for_choice(field)
+
+    def _require_for_choice(self, field: Field) -> None:
+        if self.kind.data == "choice" and not field.data:
+            raise ValidationError("A choice question needs this option's text.")
+
+
+class WeightField(Field):
+    """One cell of the weights matrix: a whole number within ``bounds``; blank means 0."""
+
+    widget = TextInput()
+
+    def __init__(self, label: str, bounds: tuple[int, int], **kwargs: Any):
+        super().__init__(label, **kwargs)
+        self.bounds = bounds
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        text = valuelist[0].strip() if valuelist else ""
+        self.data = 0
+        if not text:
+            return
+        low, high = self.bounds
+        if not WHOLE_NUMBER.fullmatch(text) or not low <= int(text) <= high:
+            raise ValueError(f"Enter a whole number from {low} to {high}.")
+        self.data = int(text)
+
+    def _value(self) -> str:
+        # show what was typed when it was refused, so the admin can see what to fix
+        if self.raw_data:
+            return str(self.raw_data[0])
+        return str(self.data) if self.data else ""
+
+
+@dataclass(frozen=True)
+class WeightRow:
+    """One row of the matrix: what it weighs (an option, or the statement) and its cells."""
+
+    heading: str
+    detail: str
+    option_id: int | None
+    cells: list[tuple[Dimension, WeightField]]
+
+
+class EditQuestionForm(RevisionForm, QuestionTextForm):
+    """Everything an editor saves at once: key, text, option labels and the weights matrix."""
+
+    option_labels: list[tuple[int, StringField]]
+    weight_rows: list[WeightRow]
+    weight_range: tuple[int, int]
+
+    def weights_by_row(self) -> dict[int | None, dict[Dimension, int]]:
+        """Return the submitted weights per row (option id, or None for a statement)."""
+        return {row.option_id: {d: cell.data for d, cell in row.cells} for row in self.weight_rows}
+
+    def labels_by_option(self) -> dict[int, str]:
+        return {option_id: field.data for option_id, field in self.option_labels}
+
+
+def edit_question_form(
+    question: Question, dimensions: Sequence[Dimension], *, from_request: bool = True
+) -> EditQuestionForm:
+    """Build the editor's form for ``question``: a label per option and a weight per cell.
+
+    Filled from the request when it is this form's submission (``from_request``),
+    otherwise from the question as stored.
+    """
+
+    class QuestionForm(EditQuestionForm):
+        pass
+
+    label_names: list[tuple[int, str]] = []
+    for option in question.options:
+        name = f"label-{option.id}"
+        setattr(
+            QuestionForm,
+            name,
+            StringField(
+                f"Option {option.key}",
+                filters=[_strip],
+                validators=_text_rules("Enter this option's text."),
+                default=option.label,
+            ),
+        )
+        label_names.append((option.id, name))
+
+    # field names use ids: keys may contain hyphens, so "a-b" + "c" and "a" + "b-c" would clash
+    row_names: list[tuple[str, str, int | None, list[tuple[Dimension, str]]]] = []
+    if question.kind == "likert":
+        rows = [
+            (
+                "This statement",
+                STATEMENT_ROW_DETAIL,
+                None,
+                "statement",
+                question.weights,
+                LIKERT_WEIGHT_RANGE,
+            )
+        ]
+    else:
+        rows = [
+            (f"Option {o.key}", o.label, o.id, str(o.id), o.weights, CHOICE_WEIGHT_RANGE)
+            for o in question.options
+        ]
+    for heading, detail, option_id, row_key, stored, bounds in rows:
+        stored_by_dimension = {w.dimension_id: w.weight for w in stored}
+        names = []
+        for dimension in dimensions:
+            name = f"weight-{row_key}-{dimension.id}"
+            setattr(
+                QuestionForm,
+                name,
+                WeightField(
+                    f"Weight of {heading.lower()} on {dimension.name}",
+                    bounds,
+                    default=stored_by_dimension.get(dimension.id, 0),
+                ),
+            )
+            names.append((dimension, name))
+        row_names.append((heading, detail, option_id, names))
+
+    initial = {"key": question.key, "prompt": question.prompt, "revision": question.revision}
+    form = QuestionForm(**initial) if from_request else QuestionForm(formdata=None, **initial)
+    form.question_id = question.id
+    form.weight_range = LIKERT_WEIGHT_RANGE if question.kind == "likert" else CHOICE_WEIGHT_RANGE
+    form.option_labels = [(option_id, form[name]) for option_id, name in label_names]
+    form.weight_rows = [
+        WeightRow(heading, detail, option_id, [(d, form[name]) for d, name in names])
+        for heading, detail, option_id, names in row_names
+    ]
+    return form
+
+
+class AddOptionForm(RevisionForm):
+    label = StringField(
+        "Text of the new option",
+        filters=[_strip],
+        validators=_text_rules("Enter the option's text."),
+    )
+
+
+class MoveForm(FlaskForm):
+    """Move something one place up or down; each direction is its own submit button."""
+
+    # not rendered itself: the pressed button (name="direction", value up or down) fills it
+    direction = HiddenField(validators=[AnyOf(("up", "down"))])
+
+
+class MoveOptionForm(RevisionForm, MoveForm):
+    pass

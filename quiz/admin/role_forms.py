@@ -1,0 +1,265 @@
+"""Forms for editing roles and the skills and goals (dimensions) they are profiled on."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import (
+    BooleanField,
+    Field,
+    HiddenField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields import SelectChoice
+from wtforms.validators import AnyOf, DataRequired, Length, ValidationError
+
+from quiz.bank import DIMENSION_KINDS, KEY_PATTERN, LIST_LIMIT, PROFILE_RANGE, TEXT_LIMIT
+from quiz.db import db
+from quiz.models import Dimension, Role
+
+# The name columns are shorter than other texts; a longer name must fail here, not in the database.
+NAME_LIMIT = 120
+EMPHASIS_LEVELS = tuple(str(level) for level in range(PROFILE_RANGE[0], PROFILE_RANGE[1] + 1))
+EMPHASIS_CHOICES = [
+    SelectChoice("0", "0 — not part of this role"),
+    SelectChoice("1", "1 — a little"),
+    SelectChoice("2", "2 — a fair amount"),
+    SelectChoice("3", "3 — central to the role"),
+]
+KEY_HINT = (
+    "Lowercase letters, digits and hyphens, up to 40 characters, like data-engineer. "
+    "Stored answers refer to it, so keep it stable once published."
+)
+TOO_LONG = "Keep this to at most %(max)d characters (it has %(length)d)."
+
+
+def _strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+def _valid_key(form: FlaskForm, field: Field) -> None:
+    if not KEY_PATTERN.fullmatch(field.data or ""):
+        raise ValidationError(
+            "Use 1 to 40 lowercase letters, digits or hyphens, starting with a letter or digit."
+        )
+
+
+def _text(label: str, limit: int = TEXT_LIMIT, hint: str = "") -> TextAreaField:
+    return TextAreaField(
+        label,
+        filters=[_strip],
+        validators=[DataRequired("Write this text."), Length(max=limit, message=TOO_LONG)],
+        description=hint,
+    )
+
+
+class LineListField(TextAreaField):
+    """A text area holding a list: one item per line, blank lines and outer spaces dropped."""
+
+    def process_data(self, value: Any) -> None:
+        self.data = list(value) if value else []
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if valuelist:
+            lines = str(valuelist[0]).splitlines()
+            self.data = [line.strip() for line in lines if line.strip()]
+
+    def _value(self) -> str:
+        return "\n".join(self.data or [])
+
+
+def _list_of_texts(form: FlaskForm, field: Field) -> None:
+    """Refuse an empty list, more than LIST_LIMIT items, or an item over TEXT_LIMIT."""
+    items = field.data or []
+    if not items:
+        raise ValidationError("Write at least one item, one per line.")
+    if len(items) > LIST_LIMIT:
+        raise ValidationError(f"Write at most {LIST_LIMIT} items (this has {len(items)}).")
+    for number, item in enumerate(items, start=1):
+        if len(item) > TEXT_LIMIT:
+            raise ValidationError(
+                f"Item {number} is {len(item)} characters long; keep each item to {TEXT_LIMIT}."
+            )
+
+
+def _list(label: str) -> LineListField:
+    return LineListField(
+        label,
+        validators=[_list_of_texts],
+        description=f"One item per line, 1 to {LIST_LIMIT} items.",
+    )
+
+
+class RevisionField(HiddenField):
+    """The revision an edit started from; missing from a submitted form, it is unknown (None).
+
+    Without this a form sent without the field would keep the stored revision and slip
+    past the stale-copy check.
+    """
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        self.data = valuelist[0] if valuelist else None
+
+
+class RoleForm(FlaskForm):
+    """Every text of a role; :func:`role_form` adds one emphasis field per dimension."""
+
+    name = StringField(
+        "Name",
+        filters=[_strip],
+        validators=[DataRequired("Write this text."), Length(max=NAME_LIMIT, message=TOO_LONG)],
+    )
+    key = StringField(
+        "Key",
+        filters=[_strip],
+        validators=[DataRequired("Give a key."), _valid_key],
+        description=KEY_HINT,
+    )
+    summary = _text("Summary", hint="One sentence.")
+    focus = _text("Focus", hint="What the work centres on.")
+    skills = _list("Skills")
+    tasks = _list("Tasks")
+    goals = _list("Goals")
+    typical_day = _text("A typical day")
+    learn_first = _list("What to learn first")
+    first_project = _text("A first project to try", hint="Something concrete to build or find out.")
+    # The revision the editor started from; a different one on save means someone else saved.
+    revision = RevisionField()
+
+    def __init__(self, *args: Any, role_id: int | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.role_id = role_id
+        self.profile_errors: list[str] = []
+
+    def validate_key(self, field: Field) -> None:
+        query = select(Role).where(Role.key == field.data)
+        if self.role_id is not None:
+            query = query.where(Role.id != self.role_id)
+        other = db.session.scalar(query)
+        if other is not None:
+            state = "" if other.active else " (retired)"
+            raise ValidationError(f"The role “{other.name}”{state} already uses this key.")
+
+    def emphasis_fields(self) -> list[SelectField]:
+        return [field for field in self if field.name.startswith("emphasis-")]
+
+    def profile(self) -> dict[int, int]:
+        """Return the chosen emphasis per dimension id (valid only after validation)."""
+        return {int(f.name.removeprefix("emphasis-")): int(f.data) for f in self.emphasis_fields()}
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        fields = self.emphasis_fields()
+        # only when every level is a number: one error at a time, the field's first
+        if valid and not any(int(f.data) for f in fields):
+            self.profile_errors.append(
+                "Give at least one skill or goal an emphasis above 0."
+                if fields
+                else "Add a skill or goal first: a role needs at least one in its profile."
+            )
+            return False
+        return valid
+
+
+def emphasis_field_name(dimension_id: int) -> str:
+    return f"emphasis-{dimension_id}"
+
+
+def role_form(dimensions: Sequence[Dimension], role: Role | None = None) -> RoleForm:
+    """Build the role form with an emphasis select per dimension, filled from ``role``."""
+
+    class ProfiledRoleForm(RoleForm):
+        pass
+
+    for dimension in dimensions:
+        setattr(
+            ProfiledRoleForm,
+            emphasis_field_name(dimension.id),
+            SelectField(
+                dimension.name,
+                choices=EMPHASIS_CHOICES,
+                default="0",
+                validate_choice=False,
+                validators=[AnyOf(EMPHASIS_LEVELS, message="Choose 0, 1, 2 or 3.")],
+                description=dimension.description,
+            ),
+        )
+    if role is None:
+        return ProfiledRoleForm()
+    chosen = {e.dimension_id: e.emphasis for e in role.emphases}
+    return ProfiledRoleForm(
+        obj=role,
+        role_id=role.id,
+        **{emphasis_field_name(d.id): str(chosen.get(d.id, 0)) for d in dimensions},
+    )
+
+
+class DimensionForm(FlaskForm):
+    name = StringField(
+        "Name",
+        filters=[_strip],
+        validators=[DataRequired("Write this text."), Length(max=NAME_LIMIT, message=TOO_LONG)],
+        description="Shown to people on their result page.",
+    )
+    key = StringField(
+        "Key",
+        filters=[_strip],
+        validators=[DataRequired("Give a key."), _valid_key],
+        description=KEY_HINT,
+    )
+    kind = SelectField(
+        "Kind",
+        choices=[
+            SelectChoice("skill", "Skill — something a person does"),
+            SelectChoice("goal", "Goal — something a person wants to achieve"),
+        ],
+        validate_choice=False,
+        validators=[AnyOf(DIMENSION_KINDS, message="Choose skill or goal.")],
+    )
+    description = TextAreaField(
+        "Description",
+        filters=[_strip],
+        validators=[Length(max=TEXT_LIMIT, message=TOO_LONG)],
+        description="Optional: what it means, in a sentence.",
+    )
+
+    def __init__(self, *args: Any, dimension_id: int | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.dimension_id = dimension_id
+
+    def validate_key(self, field: Field) -> None:
+        query = select(Dimension).where(Dimension.key == field.data)
+        if self.dimension_id is not None:
+            query = query.where(Dimension.id != self.dimension_id)
+        other = db.session.scalar(query)
+        if other is not None:
+            raise ValidationError(f"The skill or goal “{other.name}” already uses this key.")
+
+
+class DeleteDimensionForm(FlaskForm):
+    """Confirm deleting a dimension; the box must be ticked when questions or roles use it."""
+
+    confirm = BooleanField("Yes, delete it and remove its weights and emphases")
+
+    def __init__(self, *args: Any, in_use: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.in_use = in_use
+
+    def validate_confirm(self, field: Field) -> None:
+        if self.in_use and not field.data:
+            raise ValidationError("Tick this box to confirm, or go back to keep it.")
+
+
+class MoveForm(FlaskForm):
+    """Move an item one place up or down; the page's two buttons send the direction."""
+
+    direction = SelectField(choices=[SelectChoice("up", "Up"), SelectChoice("down", "Down")])
+
+
+class ButtonForm(FlaskForm):
+    """A form that is only a button (retire, restore): its CSRF token is all it carries."""
