@@ -1,53 +1,218 @@
-"""Checks a bank must pass before it is published, in words an admin can act on."""
+"""Checks a bank must pass before it is published, in words an admin can act on.
+
+Everything :func:`quiz.bank.parse_bank` refuses is a reason not to publish
+(a role with a missing text, a weight out of range, a choice question with fewer
+than two options, ...). Those problems come with a path into the document
+(``roles[1].typical_day``), which is exact for a file but means little on the
+admin's screen, so each is restated with the name of what it is about. A bank
+that parses must also use every dimension, and let every role come out on top.
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
+from fractions import Fraction
 from typing import Any
 
 from quiz.bank import Bank, BankError, parse_bank
 from quiz.scoring import EffectTable, answers_favouring, rank_roles
 
+# How a document's fields read in a sentence, where it is not just the name with spaces.
+FIELD_WORDS = {"learn_first": "what to learn first"}
+SECTION_WORDS = {"dimensions": "Skills and goals", "roles": "Roles", "questions": "Questions"}
+PROMPT_SHOWN = 60
+_PATH_PART = re.compile(r"([^.\[\]]+)(?:\[(\d+)\])?")
+
 
 def publish_problems(document: Any) -> list[str]:
     """Return every reason ``document`` may not be published; empty when it may.
 
-    Covers everything :func:`quiz.bank.parse_bank` refuses (missing role texts,
-    weights out of range, a choice question with fewer than two options) plus:
-    a dimension no question or no role uses, and a role no answers can put on top.
+    Structural problems come first and alone: a bank that does not parse cannot
+    be scored, so unused dimensions and unreachable roles are checked only once
+    it does.
     """
     try:
         bank = parse_bank(document)
     except BankError as error:
-        return error.problems
+        return [plain_problem(document, problem) for problem in error.problems]
     return unused_dimensions(bank) + unreachable_roles(bank)
 
 
+def plain_problem(document: Any, problem: str) -> str:
+    """Restate a ``path: reason`` problem naming the role, question or dimension it is about.
+
+    ``roles[1].typical_day: must be a non-empty text`` becomes ``Role “Machine
+    Learning Engineer” (ml-engineer), typical day: must be a non-empty text.``
+    A problem whose path is not one of the document's is returned unchanged.
+    """
+    path, _, reason = problem.partition(": ")
+    parts = [_PATH_PART.fullmatch(part) for part in path.split(".")]
+    if not reason or not all(parts):
+        return problem
+    steps = [(m.group(1), None if m.group(2) is None else int(m.group(2))) for m in parts if m]
+    section, index = steps[0]
+    item = _entry(document, section, index)
+    if item is None or index is None:
+        return f"{SECTION_WORDS.get(section, section)}: {reason}."
+    if [name for name, _ in steps[1:]] == ["options"] and reason.startswith("must have"):
+        options = item.get("options")
+        count = len(options) if isinstance(options, list) else 0
+        return (
+            f"{_describe(section, item, index)} has {count} option{'' if count == 1 else 's'}; "
+            "a choice question needs from 2 to 6."
+        )
+
+    words = [_describe(section, item, index)]
+    dimensions = _dimension_names(document)
+    node: dict[str, Any] | None = item
+    rest = iter(steps[1:])
+    for name, position in rest:
+        if name in ("weights", "profile"):
+            dimension = next(rest, ("", None))[0]
+            what = "emphasis" if name == "profile" else "weight"
+            words.append(f"{what} on {dimensions.get(dimension, dimension)}" if dimension else what)
+        elif name == "options" and position is not None:
+            node = _entry(node, "options", position)
+            key = node.get("key") if node else None
+            words.append(f"option {key if isinstance(key, str) and key else position + 1}")
+        else:
+            word = FIELD_WORDS.get(name, name.replace("_", " "))
+            words.append(word if position is None else f"{word}, entry {position + 1}")
+    return f"{', '.join(words)}: {reason}."
+
+
+def _entry(parent: Any, name: str, index: int | None) -> dict[str, Any] | None:
+    """Return ``parent[name][index]`` if it is an object, else None."""
+    values = parent.get(name) if isinstance(parent, dict) else None
+    if index is None or not isinstance(values, list) or index >= len(values):
+        return None
+    value = values[index]
+    return value if isinstance(value, dict) else None
+
+
+def _describe(section: str, item: dict[str, Any], index: int) -> str:
+    """Name an entry the way the admin screens do: a role by name, a question by its prompt."""
+    key = item.get("key") if isinstance(item.get("key"), str) and item.get("key") else None
+    if section == "questions":
+        prompt = item.get("prompt")
+        shown = f" “{_shorten(prompt)}”" if isinstance(prompt, str) and prompt.strip() else ""
+        return f"Question {key or index + 1}{shown}"
+    noun = {"roles": "Role", "dimensions": "Skill or goal"}.get(section, section)
+    name = item.get("name")
+    named = f"“{name.strip()}”" if isinstance(name, str) and name.strip() else str(index + 1)
+    return f"{noun} {named}" + (f" ({key})" if key else "")
+
+
+def _shorten(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= PROMPT_SHOWN else text[: PROMPT_SHOWN - 1].rstrip() + "…"
+
+
+def _dimension_names(document: Any) -> dict[str, str]:
+    dimensions = document.get("dimensions") if isinstance(document, dict) else None
+    if not isinstance(dimensions, list):
+        return {}
+    return {
+        d["key"]: f"“{d['name']}”" if isinstance(d.get("name"), str) else d["key"]
+        for d in dimensions
+        if isinstance(d, dict) and isinstance(d.get("key"), str)
+    }
+
+
 def unused_dimensions(bank: Bank) -> list[str]:
+    """Name each dimension that no question weighs or no role's profile draws on."""
     asked = {d for q in bank.questions for o in q.options for d, w in o.weights.items() if w}
     profiled = {d for r in bank.roles for d, e in r.profile.items() if e}
     problems = []
     for d in bank.dimensions:
         if d.key not in asked:
-            problems.append(f"Dimension “{d.name}” ({d.key}) is not weighed by any question.")
+            problems.append(
+                f"Skill or goal “{d.name}” ({d.key}) is not weighed by any question: "
+                "no answer can say anything about it."
+            )
         if d.key not in profiled:
-            problems.append(f"Dimension “{d.name}” ({d.key}) is not part of any role's profile.")
+            problems.append(
+                f"Skill or goal “{d.name}” ({d.key}) is not part of any role's profile: "
+                "it cannot move any role's fit."
+            )
     return problems
 
 
 def unreachable_roles(bank: Bank) -> list[str]:
-    """Name each role that does not come out on top even when every answer favours it."""
+    """Name each role that no answers we can find put on top."""
     table = bank.effect_table
-    return [
-        f"Role “{role.name}” ({role.key}) never comes out on top: even answering every "
-        "question in its favour ranks another role first."
-        for role in bank.roles
-        if reaching_answers(table, role.key) is None
-    ]
+    problems = []
+    for role in bank.roles:
+        if reaching_answers(table, role.key) is None:
+            winner = rank_roles(table, answers_favouring(table, role.key)).ranking[0].role
+            problems.append(
+                f"Role “{role.name}” ({role.key}) can never come out on top: even answering "
+                f"every question in its favour ranks “{bank.role_by_key[winner].name}” first."
+            )
+    return problems
 
 
 def reaching_answers(table: EffectTable, role: str) -> dict[str, str] | None:
-    """Return answers that rank ``role`` first, or None if the favouring answers do not."""
+    """Return answers (to every question) that rank ``role`` first, or None if none are found.
+
+    Starts from the answers most in the role's favour. If another role still
+    ranks first there (say, one that draws on the same skills and is listed
+    earlier), changes one answer at a time while that improves the role's lead
+    over its closest rival. This local search may miss a winning combination,
+    but answers it returns always rank the role first.
+    """
     answers = answers_favouring(table, role)
-    if rank_roles(table, answers).ranking[0].role == role:
+    if _ranks_first(table, answers, role):
         return answers
-    return None
+    answers = _improve_lead(table, role, answers)
+    return answers if _ranks_first(table, answers, role) else None
+
+
+def _ranks_first(table: EffectTable, answers: Mapping[str, str], role: str) -> bool:
+    return rank_roles(table, answers).ranking[0].role == role
+
+
+def _improve_lead(table: EffectTable, role: str, answers: dict[str, str]) -> dict[str, str]:
+    """Change single answers while that raises ``role``'s lead; return the best answers found.
+
+    With every question answered, the lowest and highest raw score of each role
+    are fixed, so a fit is a fixed linear function of the raw score and a change
+    of answer moves it by a known amount.
+    """
+    roles = table.roles
+    target = [r.key for r in roles].index(role)
+    low = [sum(table.bounds[q][i][0] for q in table.effects) for i in range(len(roles))]
+    high = [sum(table.bounds[q][i][1] for q in table.effects) for i in range(len(roles))]
+    raw = [sum(table.effects[q][o][i] for q, o in answers.items()) for i in range(len(roles))]
+    # ties go to the role listed first (then by key), as in rank_roles
+    order = sorted(range(len(roles)), key=lambda i: (roles[i].position, roles[i].key))
+    beats = {i: order.index(target) < order.index(i) for i in range(len(roles))}
+
+    def lead(scores: list[int]) -> tuple[Fraction, int]:
+        fits = [
+            Fraction(scores[i] - low[i], high[i] - low[i]) if high[i] > low[i] else Fraction(0)
+            for i in range(len(roles))
+        ]
+        rivals = [i for i in range(len(roles)) if i != target]
+        if not rivals:
+            return Fraction(1), 0
+        margin = min(fits[target] - fits[i] for i in rivals)
+        # at an equal margin, prefer fewer rivals that win the tie
+        tied_losses = sum(1 for i in rivals if fits[target] == fits[i] and not beats[i])
+        return margin, -tied_losses
+
+    best = lead(raw)
+    improved = True
+    while improved:
+        improved = False
+        for question, options in table.effects.items():
+            current = options[answers[question]]
+            for option, effect in options.items():
+                scores = [raw[i] - current[i] + effect[i] for i in range(len(roles))]
+                score = lead(scores)
+                if score > best:
+                    best, raw, current = score, scores, effect
+                    answers[question] = option
+                    improved = True
+    return answers

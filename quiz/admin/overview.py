@@ -1,25 +1,102 @@
-"""The admin overview: the draft's state, its checks, and the published versions."""
+"""The admin overview: the draft's state, its checks, the published versions, the audit log."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
 from flask import render_template
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from quiz.admin import bp
+from quiz.admin.publishing_forms import PublishForm, RestartPreviewForm
+from quiz.bank import BankError, parse_bank
 from quiz.checks import publish_problems
 from quiz.db import db
-from quiz.models import QuizVersion
+from quiz.models import AuditEntry, QuizVersion, Result
 from quiz.versions import draft_bank
+
+AUDIT_ENTRIES_PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class PublishedVersion:
+    number: int
+    published_at: datetime
+    question_count: int
+    role_count: int
+    result_count: int
+    bank: dict[str, Any]
+
+
+def published_versions() -> list[PublishedVersion]:
+    """Return every published version, newest first, with how many results use it (one query)."""
+    result_counts = (
+        select(Result.quiz_version_id, func.count(Result.id).label("results"))
+        .group_by(Result.quiz_version_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(QuizVersion, func.coalesce(result_counts.c.results, 0))
+        .outerjoin(result_counts, result_counts.c.quiz_version_id == QuizVersion.id)
+        .order_by(QuizVersion.number.desc())
+    ).all()
+    return [
+        PublishedVersion(
+            number=version.number,
+            published_at=version.published_at,
+            question_count=len(version.bank["questions"]),
+            role_count=len(version.bank["roles"]),
+            result_count=results,
+            bank=version.bank,
+        )
+        for version, results in rows
+    ]
+
+
+@bp.app_template_filter("utc")
+def format_utc(moment: datetime) -> str:
+    """Format a stored time in UTC (SQLite hands times back without their zone, in UTC)."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC)
+    return moment.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def render_dashboard(refused: list[str] | None = None) -> str:
+    """Render the overview; ``refused`` lists why a publish attempt was just turned down."""
+    draft = draft_bank()
+    document = draft.to_document()
+    versions = published_versions()
+    try:
+        # compared as publishing would store it, so surrounding spaces are no "change"
+        unpublished_changes = not versions or parse_bank(document).to_document() != versions[0].bank
+    except BankError:
+        unpublished_changes = True
+    return render_template(
+        "admin/dashboard.html",
+        draft=draft,
+        problems=refused if refused is not None else publish_problems(document),
+        refused=refused is not None,
+        unpublished_changes=unpublished_changes,
+        versions=versions,
+        publish_form=PublishForm(),
+        restart_preview_form=RestartPreviewForm(),
+    )
 
 
 @bp.get("/")
 def dashboard() -> str:
     """Show the draft, what stops it from being published, and the published versions."""
-    draft = draft_bank()
-    versions = db.session.scalars(select(QuizVersion).order_by(QuizVersion.number.desc())).all()
-    return render_template(
-        "admin/dashboard.html",
-        draft=draft,
-        problems=publish_problems(draft.to_document()),
-        versions=versions,
+    return render_dashboard()
+
+
+@bp.get("/audit")
+def audit_log() -> str:
+    """List who changed what in the quiz, newest first, a page at a time."""
+    entries = db.paginate(
+        select(AuditEntry).order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc()),
+        per_page=AUDIT_ENTRIES_PER_PAGE,
+        max_per_page=AUDIT_ENTRIES_PER_PAGE,
     )
+    return render_template("admin/audit_log.html", entries=entries)

@@ -1,5 +1,148 @@
-"""Admin views: publishing."""
+"""Admin views: preview the draft as a taker sees it, publish it, import and export the bank."""
 
 from __future__ import annotations
 
-from quiz.admin import bp  # noqa: F401
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, session, url_for
+from sqlalchemy.exc import IntegrityError
+from werkzeug.wrappers import Response
+
+from quiz import taking
+from quiz.admin import bp
+from quiz.admin.overview import render_dashboard
+from quiz.admin.publishing_forms import (
+    BANK_FILE_LIMIT,
+    BankUploadForm,
+    PublishForm,
+    RestartPreviewForm,
+)
+from quiz.bank import Bank, BankError, parse_bank
+from quiz.checks import publish_problems
+from quiz.db import db
+from quiz.results import result_page
+from quiz.versions import PublishRefused, draft_bank, export_text, import_text, publish_draft
+
+# The preview's answers, kept apart from a real quiz the same browser may be taking.
+PREVIEW_SESSION_KEY = "draft_preview"
+BANK_FILE_NAME = "career-fit-bank.json"
+# room for the multipart envelope and the form's other fields around the file itself
+UPLOAD_ENVELOPE = 64 * 1024
+
+
+@bp.url_value_preprocessor
+def allow_bank_file_uploads(endpoint: str | None, values: dict[str, Any] | None) -> None:
+    """Let a bank upload be larger than other requests.
+
+    CSRF protection reads the request body before any before_request hook of
+    this blueprint runs; URL value preprocessors run earlier still, so this is
+    the place to raise the limit for the one view that takes files.
+    """
+    if endpoint == "admin.bank_file":
+        request.max_content_length = BANK_FILE_LIMIT + UPLOAD_ENVELOPE
+
+
+@bp.post("/publish")
+def publish() -> Response | tuple[str, int]:
+    """Publish the draft as the next version, or list the checks it fails."""
+    if not PublishForm().validate_on_submit():
+        abort(400)
+    try:
+        version = publish_draft()
+        db.session.commit()
+    except PublishRefused as refused:
+        return render_dashboard(refused=refused.problems), 409
+    except IntegrityError:
+        # another admin took the same version number a moment earlier
+        db.session.rollback()
+        flash("Someone else published at the same moment. Check the versions, then try again.")
+        return redirect(url_for("admin.dashboard"))
+    flash(
+        f"Published version {version.number}. New takers get it from now on; "
+        "every earlier result keeps the version it was taken with."
+    )
+    return redirect(url_for("admin.dashboard"))
+
+
+@bp.route("/preview", methods=["GET", "POST"])
+@bp.route("/preview/<int:page>", methods=["GET", "POST"])
+def preview(page: int = 1) -> str | Response:
+    """Take the draft quiz exactly as a taker would; nothing is stored."""
+    document = draft_bank().to_document()
+    try:
+        bank = parse_bank(document)
+    except BankError:
+        return render_template(
+            "admin/publishing/preview_problems.html", problems=publish_problems(document)
+        )
+    return taking.quiz_page(
+        bank,
+        page,
+        taking.answers_in(bank, session.get(PREVIEW_SESSION_KEY)),
+        endpoint="admin.preview",
+        save=_keep_preview_answers,
+        finish=lambda answers: _preview_result(bank, answers),
+        preview=True,
+    )
+
+
+@bp.post("/preview/restart")
+def restart_preview() -> Response:
+    """Forget the preview's answers and start it from the first page."""
+    if RestartPreviewForm().validate_on_submit():
+        session.pop(PREVIEW_SESSION_KEY, None)
+    return redirect(url_for("admin.preview"))
+
+
+def _keep_preview_answers(answers: dict[str, str]) -> None:
+    session[PREVIEW_SESSION_KEY] = answers
+
+
+def _preview_result(bank: Bank, answers: dict[str, str]) -> str:
+    """Render the result page a taker would get, from a result that is never stored."""
+    session.pop(PREVIEW_SESSION_KEY, None)
+    result = taking.unsaved_result(bank, answers)
+    return render_template(
+        "public/result.html",
+        result=result,
+        page=result_page(bank, result),
+        share_url=url_for("admin.preview", _external=True),
+        preview=True,
+        quiz_endpoint="admin.preview",
+    )
+
+
+@bp.route("/bank", methods=["GET", "POST"])
+def bank_file() -> str | Response | tuple[str, int]:
+    """Offer the draft as a file to download, and replace the draft with an uploaded one."""
+    form = BankUploadForm()
+    problems: list[str] = []
+    if form.validate_on_submit():
+        try:
+            bank = import_text(
+                form.bank_text, source=f"uploaded file {form.bank_file.data.filename}"
+            )
+        except BankError as error:
+            problems = error.problems
+        else:
+            db.session.commit()
+            flash(
+                f"Imported {len(bank.questions)} questions and {len(bank.roles)} roles "
+                "into the draft. Nothing is published yet: preview the draft, then publish it."
+            )
+            return redirect(url_for("admin.dashboard"))
+    html = render_template("admin/publishing/bank_file.html", form=form, problems=problems)
+    return (html, 422) if form.errors or problems else html
+
+
+@bp.get("/bank/export")
+def export_bank() -> Response:
+    """Download the draft question bank as a JSON file."""
+    return Response(
+        export_text(draft_bank()),
+        mimetype="application/json",
+        headers={
+            "Content-Disposition": f"attachment; filename={BANK_FILE_NAME}",
+            "Cache-Control": "no-store",
+        },
+    )

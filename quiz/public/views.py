@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from flask import (
     Blueprint,
     abort,
-    current_app,
-    flash,
     jsonify,
     redirect,
     render_template,
@@ -19,9 +16,9 @@ from flask import (
 from sqlalchemy import text
 from werkzeug.wrappers import Response
 
-from quiz.bank import Bank, BankQuestion
+from quiz import taking
+from quiz.bank import Bank
 from quiz.db import db
-from quiz.public.forms import quiz_page_form
 from quiz.results import (
     create_result,
     find_result,
@@ -50,30 +47,13 @@ def take_quiz(page: int = 1) -> str | Response:
     """Show one page of questions; save its answers and move back, forward or to the result."""
     version_id, answers = _quiz_in_progress()
     bank = published_bank(version_id)
-    pages = _pages(bank)
-    if not 1 <= page <= len(pages):
-        abort(404)
-    form = quiz_page_form(pages[page - 1], answers)
-
-    if form.is_submitted():
-        valid = form.validate()
-        answers.update(form.valid_answers())
-        _save_progress(version_id, answers)
-        if form.back.data:
-            return redirect(url_for(".take_quiz", page=max(page - 1, 1)))
-        if valid:
-            if page < len(pages):
-                return redirect(url_for(".take_quiz", page=page + 1))
-            return _finish(bank, version_id, answers, pages)
-
-    return render_template(
-        "public/quiz.html",
-        form=form,
-        page=page,
-        page_count=len(pages),
-        first_number=1 + sum(len(p) for p in pages[: page - 1]),
-        answered=sum(1 for q in bank.questions if q.key in answers),
-        question_count=len(bank.questions),
+    return taking.quiz_page(
+        bank,
+        page,
+        answers,
+        endpoint="public.take_quiz",
+        save=lambda given: _save_progress(version_id, given),
+        finish=lambda given: _finish(bank, version_id, given),
     )
 
 
@@ -121,14 +101,6 @@ def _current_bank() -> Bank:
     return published_bank(version_id)
 
 
-def _pages(bank: Bank) -> list[tuple[BankQuestion, ...]]:
-    size = current_app.config["QUESTIONS_PER_PAGE"]
-    count = max(1, math.ceil(len(bank.questions) / size))
-    # spread questions evenly, so the last page is never a lone question
-    per_page = math.ceil(len(bank.questions) / count)
-    return [bank.questions[i : i + per_page] for i in range(0, len(bank.questions), per_page)]
-
-
 def _quiz_in_progress() -> tuple[int, dict[str, str]]:
     """Return the quiz version and answers kept in the session, starting afresh if needed."""
     progress = session.get("quiz")
@@ -148,14 +120,8 @@ def _save_progress(version_id: int, answers: dict[str, str]) -> None:
     session["quiz"] = {"version": version_id, "answers": answers}
 
 
-def _finish(
-    bank: Bank, version_id: int, answers: dict[str, str], pages: list[tuple[BankQuestion, ...]]
-) -> Response:
-    """Store the result once every question is answered, or send the person back to a gap."""
-    for number, questions in enumerate(pages, start=1):
-        if any(q.key not in answers for q in questions):
-            flash("A few questions still need an answer before we can show your result.")
-            return redirect(url_for(".take_quiz", page=number))
+def _finish(bank: Bank, version_id: int, answers: dict[str, str]) -> Response:
+    """Store the result of a finished quiz and show it."""
     result = create_result(bank, version_id, answers)
     db.session.commit()
     session.pop("quiz", None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from werkzeug.security import generate_password_hash
 from helpers import csrf_token
 
 from quiz.db import db
@@ -16,8 +17,10 @@ ADMIN_PASSWORD = "a long admin password"
 
 def create_admin(app: Flask, email: str = ADMIN_EMAIL, password: str = ADMIN_PASSWORD) -> None:
     with app.app_context():
-        admin = Admin(email=email)
-        admin.set_password(password)
+        # a one-round hash keeps sign-in fast in tests; the app itself hashes with scrypt
+        admin = Admin(
+            email=email, password_hash=generate_password_hash(password, "pbkdf2:sha256:1")
+        )
         db.session.add(admin)
         db.session.commit()
 

@@ -1,0 +1,119 @@
+"""Taking the quiz page by page, shared by the public quiz and the admin's preview of the draft.
+
+A page shows a few questions. Submitting it keeps every valid answer on it (even
+when another question on the page is still missing), then moves back, forward,
+or, from the last page, finishes. Finishing needs every question answered: a
+gap anywhere sends the person to the first page that has one. Where the answers
+are kept and what finishing does is the caller's business.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from flask import abort, current_app, flash, redirect, render_template, url_for
+from werkzeug.wrappers import Response
+
+from quiz.bank import Bank, BankQuestion
+from quiz.models import Result, utcnow
+from quiz.public.forms import quiz_page_form
+from quiz.scoring import rank_roles
+
+UNANSWERED_MESSAGE = "A few questions still need an answer before we can show your result."
+
+
+def question_pages(bank: Bank) -> list[tuple[BankQuestion, ...]]:
+    """Split the bank's questions into pages of at most QUESTIONS_PER_PAGE."""
+    size = current_app.config["QUESTIONS_PER_PAGE"]
+    count = max(1, math.ceil(len(bank.questions) / size))
+    # spread questions evenly, so the last page is never a lone question
+    per_page = math.ceil(len(bank.questions) / count)
+    return [bank.questions[i : i + per_page] for i in range(0, len(bank.questions), per_page)]
+
+
+def first_page_with_a_gap(
+    pages: list[tuple[BankQuestion, ...]], answers: Mapping[str, str]
+) -> int | None:
+    """Return the number of the first page with an unanswered question, or None."""
+    for number, questions in enumerate(pages, start=1):
+        if any(q.key not in answers for q in questions):
+            return number
+    return None
+
+
+def answers_in(bank: Bank, answers: Any) -> dict[str, str]:
+    """Return the answers that name a question and option ``bank`` has; drop the rest.
+
+    The draft can change under a preview in progress, so answers kept from an
+    earlier page may no longer fit it.
+    """
+    if not isinstance(answers, dict):
+        return {}
+    return {
+        question: option
+        for question, option in answers.items()
+        if question in bank.question_by_key
+        and any(o.key == option for o in bank.question_by_key[question].options)
+    }
+
+
+def quiz_page(
+    bank: Bank,
+    page: int,
+    answers: dict[str, str],
+    *,
+    endpoint: str,
+    save: Callable[[dict[str, str]], None],
+    finish: Callable[[dict[str, str]], str | Response],
+    **context: Any,
+) -> str | Response:
+    """Show page ``page`` of ``bank``; on submit keep its answers and move back, forward or finish.
+
+    ``endpoint`` serves the quiz pages (it takes ``page``); ``save`` keeps the
+    answers so far; ``finish`` is called with every answer once all are given.
+    ``context`` goes to the template as it is.
+    """
+    pages = question_pages(bank)
+    if not 1 <= page <= len(pages):
+        abort(404)
+    form = quiz_page_form(pages[page - 1], answers)
+
+    if form.is_submitted():
+        valid = form.validate()
+        answers.update(form.valid_answers())
+        save(answers)
+        if form.back.data:
+            return redirect(url_for(endpoint, page=max(page - 1, 1)))
+        if valid:
+            if page < len(pages):
+                return redirect(url_for(endpoint, page=page + 1))
+            gap = first_page_with_a_gap(pages, answers)
+            if gap is not None:
+                flash(UNANSWERED_MESSAGE)
+                return redirect(url_for(endpoint, page=gap))
+            return finish(answers)
+
+    return render_template(
+        "public/quiz.html",
+        form=form,
+        page=page,
+        page_count=len(pages),
+        first_number=1 + sum(len(p) for p in pages[: page - 1]),
+        answered=sum(1 for q in bank.questions if q.key in answers),
+        question_count=len(bank.questions),
+        quiz_endpoint=endpoint,
+        **context,
+    )
+
+
+def unsaved_result(bank: Bank, answers: Mapping[str, str]) -> Result:
+    """Score ``answers`` into a result that is never added to the session, so never stored."""
+    outcome = rank_roles(bank.effect_table, answers)
+    return Result(
+        answers=dict(answers),
+        outcome=outcome.as_dict(),
+        top_role=outcome.ranking[0].role,
+        created_at=utcnow(),
+    )
