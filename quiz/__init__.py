@@ -28,6 +28,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     settings.configure(app, config)
     app.json.sort_keys = False  # type: ignore[attr-defined]  # keep documented key order
+    app.logger.setLevel(app.config["LOG_LEVEL"])
+    if app.config["TRUST_PROXY_HOPS"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["TRUST_PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
     from quiz.db import init_db
 

@@ -9,7 +9,17 @@ from typing import Any
 
 from flask import Config, Flask
 
-ENVIRONMENT_KEYS = ("SECRET_KEY", "RATELIMIT_STORAGE_URI")
+# Every setting a deployment changes can come from an environment variable of the same name.
+ENVIRONMENT_KEYS = (
+    "SECRET_KEY",
+    "RATELIMIT_STORAGE_URI",
+    "RATELIMIT_KEY_PREFIX",
+    "ADMIN_SIGN_IN_LIMIT_PER_ADDRESS",
+    "ADMIN_SIGN_IN_LIMIT_PER_ACCOUNT",
+    "LOG_LEVEL",
+    "SESSION_COOKIE_SECURE",
+    "TRUST_PROXY_HOPS",
+)
 
 
 def configure(app: Flask, overrides: dict[str, Any] | None) -> None:
@@ -25,18 +35,22 @@ def configure(app: Flask, overrides: dict[str, Any] | None) -> None:
         WTF_CSRF_TIME_LIMIT=None,
         QUESTIONS_PER_PAGE=6,
         RATELIMIT_STORAGE_URI="memory://",
+        RATELIMIT_KEY_PREFIX="career-fit",
         RATELIMIT_HEADERS_ENABLED=True,
         # failed sign-ins only; a successful one never counts
         ADMIN_SIGN_IN_LIMIT_PER_ADDRESS="20 per 10 minutes",
         ADMIN_SIGN_IN_LIMIT_PER_ACCOUNT="5 per 10 minutes",
+        LOG_LEVEL="INFO",
+        SESSION_COOKIE_SECURE=False,  # still Secure on every HTTPS request: quiz/security.py
+        # how many proxies in front set X-Forwarded-*; 0 trusts none
+        TRUST_PROXY_HOPS=0,
     )
     app.config.from_pyfile("config.py", silent=True)
-    # every setting a deployment changes can come from the environment
     for key in ENVIRONMENT_KEYS:
         if os.environ.get(key):
-            app.config[key] = os.environ[key]
+            app.config[key] = _typed(os.environ[key], app.config.get(key))
     if os.environ.get("DATABASE_URL"):
-        app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
+        app.config["SQLALCHEMY_DATABASE_URI"] = database_uri(os.environ["DATABASE_URL"])
     if overrides:
         app.config.from_mapping(overrides)
 
@@ -47,6 +61,23 @@ def configure(app: Flask, overrides: dict[str, Any] | None) -> None:
             raise RuntimeError(MISSING_SECRET_KEY)
         # testing and debugging only: a key that lasts as long as this process
         app.config["SECRET_KEY"] = secrets.token_hex(32)
+
+
+def database_uri(url: str) -> str:
+    """Use the psycopg 3 driver for PostgreSQL URLs written the usual way."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _typed(value: str, default: Any) -> Any:
+    """Read an environment string as the type of the setting's default."""
+    if isinstance(default, bool):
+        return value.strip().lower() in ("1", "true", "yes", "on")
+    if isinstance(default, int):
+        return int(value)
+    return value
 
 
 MISSING_SECRET_KEY = (
