@@ -40,10 +40,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     init_db(app)
 
     from quiz import admin, cli, errors, public
-    from quiz.extensions import csrf, limiter, login_manager
+    from quiz.db import db
+    from quiz.extensions import csrf, limiter, login_manager, migrate
     from quiz.security import HttpsAwareSessionInterface
 
     app.session_interface = HttpsAwareSessionInterface()
+    # migrations ship inside the package, so an installed wheel can upgrade its database
+    migrate.init_app(app, db, directory=str(PACKAGE_DIR / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import flask_migrate
+from sqlalchemy import inspect, select
 
 from quiz.bank import Bank, load_bank_file
 from quiz.db import db
@@ -11,11 +12,13 @@ from quiz.versions import publish_draft, replace_draft
 
 
 def ensure_seeded(bank: Bank | None = None) -> bool:
-    """Create missing tables, and seed and publish the default bank if nothing is published.
+    """Build the schema if the database has none, and publish the default bank if nothing is.
 
-    Returns True when it seeded.
+    The schema comes from the migrations, never from ``create_all``, so a database made
+    here can be upgraded later like any other. Returns True when it seeded.
     """
-    db.create_all()
+    if not inspect(db.engine).has_table(QuizVersion.__tablename__):
+        flask_migrate.upgrade()
     if db.session.scalar(select(QuizVersion.id).limit(1)) is not None:
         return False
     replace_draft(bank or load_bank_file())
