@@ -37,7 +37,9 @@ def _http_error(error: HTTPException) -> tuple[str, int]:
     code = error.code or 500
     if isinstance(error, InternalServerError):
         return _render(500)
-    return _render(code)
+    # a description the app wrote for this case says more than werkzeug's generic one
+    custom = error.description if error.description != type(error).description else None
+    return _render(code, custom)
 
 
 def _csrf_error(error: CSRFError) -> tuple[str, int]:

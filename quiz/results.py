@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from quiz.scoring import CLOSE_CALL_POINTS, rank_roles
 
 # 32 random bytes: 256 bits, far beyond guessing, and 43 URL-safe characters.
 SHARE_TOKEN_BYTES = 32
+SHARE_TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{16,64}")
 PUSHES_SHOWN = 4
 EMPHASIS_WORDS = {0: "Not needed", 1: "Some", 2: "Important", 3: "Central"}
 
@@ -44,8 +46,8 @@ def create_result(bank: Bank, version_id: int, answers: Mapping[str, str]) -> Re
 
 def find_result(token: str) -> Result | None:
     """Return the result with this share token, or None."""
-    if len(token) > 64:
-        return None
+    if not SHARE_TOKEN_SHAPE.fullmatch(token):
+        return None  # not a token we could have issued: no need to ask the database
     return db.session.scalar(select(Result).where(Result.share_token == token))
 
 

@@ -35,7 +35,8 @@ question's smallest and largest effect, expressed in fit points::
 
 A fit is always 50 plus the pushes of all answers, so every point of every fit
 can be traced to an answer. Answers with a positive push pushed *toward* the
-role, negative ones *away*.
+role, negative ones *away*. Ranking does not need them, so a role's pushes are
+listed and sorted only when first read.
 
 The person's **profile** on a dimension is the sum of the chosen options'
 weights there, placed between the lowest and highest sum possible for the
@@ -49,8 +50,9 @@ from __future__ import annotations
 
 import random
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import cached_property
 from typing import Any
 
 CLOSE_CALL_POINTS = 5
@@ -103,8 +105,62 @@ class Push:
     points: float
 
 
+# (question, option, points): a push before it becomes a Push
+PushRow = tuple[str, str, float]
+
+
+class _Pushes:
+    """One role's pushes, worked out from the answers when first read.
+
+    Listing, sorting and wrapping every answer's push on every role costs several
+    times more than ranking the roles (200 answers x 20 roles make some 3,000
+    pushes), and most readers need a few roles' pushes or none. So rank_roles keeps
+    the answers' doubled pushes, shared by all roles, and each role works out its
+    own on demand. Two are equal when they list the same pushes.
+    """
+
+    def __init__(
+        self, answered: tuple[tuple[str, str, tuple[int, ...]], ...], index: int, span: int
+    ) -> None:
+        self._answered = answered  # (question, option, doubled push on every role)
+        self._index = index
+        self._span = span
+
+    @cached_property
+    def sides(self) -> tuple[tuple[PushRow, ...], tuple[PushRow, ...]]:
+        """Return the pushes toward and away from the role, strongest first."""
+        toward: list[tuple[int, str, str]] = []
+        away: list[tuple[int, str, str]] = []
+        if self._span:
+            for question, option, doubled in self._answered:
+                push2 = doubled[self._index]
+                if push2 > 0:
+                    toward.append((push2, question, option))
+                elif push2 < 0:
+                    away.append((push2, question, option))
+        # strongest first; equal pushes in question-key order, so order of answers never matters
+        toward.sort(key=lambda p: (-p[0], p[1]))
+        away.sort(key=lambda p: (p[0], p[1]))
+        # push2 is twice the push in raw units; 100 / span fit points per raw unit
+        scale = 50 / self._span if self._span else 0.0
+        return (
+            tuple((q, o, p * scale) for p, q, o in toward),
+            tuple((q, o, p * scale) for p, q, o in away),
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, _Pushes):
+            return NotImplemented
+        return self.sides == other.sides
+
+    def __hash__(self) -> int:
+        return hash(self.sides)
+
+
 @dataclass(frozen=True)
 class RoleFit:
+    """One role's place in the ranking; ``toward`` and ``away`` are built when first read."""
+
     role: str
     rank: int
     fit: Fraction
@@ -112,8 +168,17 @@ class RoleFit:
     raw: int
     lowest: int
     highest: int
-    toward: tuple[Push, ...]
-    away: tuple[Push, ...]
+    _pushes: _Pushes = field(repr=False)
+
+    @cached_property
+    def toward(self) -> tuple[Push, ...]:
+        """The answers that pushed the fit up, strongest first."""
+        return tuple(Push(q, o, points) for q, o, points in self._pushes.sides[0])
+
+    @cached_property
+    def away(self) -> tuple[Push, ...]:
+        """The answers that pushed the fit down, strongest first."""
+        return tuple(Push(q, o, points) for q, o, points in self._pushes.sides[1])
 
 
 @dataclass(frozen=True)
@@ -125,22 +190,26 @@ class Outcome:
     def as_dict(self) -> dict[str, Any]:
         """Return the outcome as JSON-ready data, best role first."""
         return {
-            "ranking": [
-                {
-                    "role": f.role,
-                    "rank": f.rank,
-                    "fit": f.percent,
-                    "raw": f.raw,
-                    "lowest": f.lowest,
-                    "highest": f.highest,
-                    "toward": [[p.question, p.option, round(p.points, 1)] for p in f.toward],
-                    "away": [[p.question, p.option, round(p.points, 1)] for p in f.away],
-                }
-                for f in self.ranking
-            ],
+            "ranking": [_role_fit_as_dict(f) for f in self.ranking],
             "profile": dict(self.profile),
             "close_call": self.close_call,
         }
+
+
+def _role_fit_as_dict(fit: RoleFit) -> dict[str, Any]:
+    # from the push rows rather than fit.toward and fit.away: storing a result
+    # needs no Push objects, and building them would double the cost of scoring
+    toward, away = fit._pushes.sides
+    return {
+        "role": fit.role,
+        "rank": fit.rank,
+        "fit": fit.percent,
+        "raw": fit.raw,
+        "lowest": fit.lowest,
+        "highest": fit.highest,
+        "toward": [[q, o, round(points, 1)] for q, o, points in toward],
+        "away": [[q, o, round(points, 1)] for q, o, points in away],
+    }
 
 
 @dataclass(frozen=True)
@@ -148,7 +217,7 @@ class EffectTable:
     """An instrument compiled for fast scoring: every option's effect on every role.
 
     Build it once per quiz version with :meth:`from_instrument`; scoring a
-    submission is then a handful of lookups and additions per answer.
+    submission is then one lookup per answer and one column sum per total.
     """
 
     roles: tuple[Role, ...]
@@ -161,6 +230,33 @@ class EffectTable:
     weights: Mapping[str, Mapping[str, tuple[int, ...]]]
     # question -> per dimension, (smallest weight, largest weight) among its options
     weight_bounds: Mapping[str, tuple[tuple[int, int], ...]]
+    # Derived from the above, for rank_roles. question -> option -> what choosing it adds
+    # to the totals, laid end to end (see _tally), and twice its push on each role in raw
+    # units (2 * effect - q_low - q_high, a whole number).
+    choices: Mapping[str, Mapping[str, tuple[tuple[int, ...], tuple[int, ...]]]] = field(
+        init=False, repr=False, compare=False
+    )
+
+    def __post_init__(self) -> None:
+        choices = {
+            question: {
+                option: (
+                    _tally(
+                        effect,
+                        self.bounds[question],
+                        self.weights[question][option],
+                        self.weight_bounds[question],
+                    ),
+                    tuple(
+                        2 * e - low - high
+                        for e, (low, high) in zip(effect, self.bounds[question], strict=True)
+                    ),
+                )
+                for option, effect in options.items()
+            }
+            for question, options in self.effects.items()
+        }
+        object.__setattr__(self, "choices", choices)  # the dataclass is frozen
 
     @classmethod
     def from_instrument(cls, instrument: Instrument) -> EffectTable:
@@ -202,6 +298,28 @@ class EffectTable:
         )
 
 
+def _tally(
+    effect: tuple[int, ...],
+    bounds: tuple[tuple[int, int], ...],
+    weights: tuple[int, ...],
+    weight_bounds: tuple[tuple[int, int], ...],
+) -> tuple[int, ...]:
+    """Lay out what one answer adds to each total, so all totals are one column sum.
+
+    Order: effect on each role, then the question's smallest and largest effect on
+    each role, then the weight on each dimension, then the question's smallest and
+    largest weight on each dimension. rank_roles slices the sums in the same order.
+    """
+    return (
+        *effect,
+        *(low for low, _ in bounds),
+        *(high for _, high in bounds),
+        *weights,
+        *(low for low, _ in weight_bounds),
+        *(high for _, high in weight_bounds),
+    )
+
+
 def rank_roles(table: EffectTable, answers: Mapping[str, str]) -> Outcome:
     """Score ``answers`` (question key -> option key) and rank every role.
 
@@ -212,71 +330,54 @@ def rank_roles(table: EffectTable, answers: Mapping[str, str]) -> Outcome:
 
     Raises :class:`InvalidAnswer` for a question or option not in the table.
     """
-    n_roles = len(table.roles)
-    raw = [0] * n_roles
-    low = [0] * n_roles
-    high = [0] * n_roles
+    roles = table.roles
+    n_roles = len(roles)
     n_dims = len(table.dimension_keys)
-    dim_sum = [0] * n_dims
-    dim_low = [0] * n_dims
-    dim_high = [0] * n_dims
-    chosen: list[tuple[str, str, tuple[int, ...], tuple[tuple[int, int], ...]]] = []
-
+    tallies: list[tuple[int, ...]] = []
+    answered: list[tuple[str, str, tuple[int, ...]]] = []
     for question, option in answers.items():
-        options = table.effects.get(question)
+        options = table.choices.get(question)
         if options is None:
             raise InvalidAnswer(f"unknown question {question!r}")
-        effect = options.get(option)
-        if effect is None:
+        choice = options.get(option)
+        if choice is None:
             raise InvalidAnswer(f"unknown option {option!r} for question {question!r}")
-        q_bounds = table.bounds[question]
-        for i in range(n_roles):
-            raw[i] += effect[i]
-            low[i] += q_bounds[i][0]
-            high[i] += q_bounds[i][1]
-        for j, (w, (w_low, w_high)) in enumerate(
-            zip(table.weights[question][option], table.weight_bounds[question], strict=True)
-        ):
-            dim_sum[j] += w
-            dim_low[j] += w_low
-            dim_high[j] += w_high
-        chosen.append((question, option, effect, q_bounds))
+        tally, doubled_push = choice
+        tallies.append(tally)
+        answered.append((question, option, doubled_push))
 
-    fits: list[RoleFit] = []
-    for i, role in enumerate(table.roles):
-        span = high[i] - low[i]
-        fit = Fraction(100 * (raw[i] - low[i]), span) if span else Fraction(0)
-        toward: list[tuple[int, str, str]] = []
-        away: list[tuple[int, str, str]] = []
-        if span:
-            for question, option, effect, q_bounds in chosen:
-                # twice the push in raw units keeps it an integer
-                push2 = 2 * effect[i] - q_bounds[i][0] - q_bounds[i][1]
-                if push2 > 0:
-                    toward.append((push2, question, option))
-                elif push2 < 0:
-                    away.append((push2, question, option))
-        # strongest first; equal pushes in question-key order, so order of answers never matters
-        toward.sort(key=lambda p: (-p[0], p[1]))
-        away.sort(key=lambda p: (p[0], p[1]))
-        scale = 50 / span if span else 0.0
-        fits.append(
-            RoleFit(
-                role=role.key,
-                rank=0,
-                fit=fit,
-                percent=round_half_up(fit),
-                raw=raw[i],
-                lowest=low[i],
-                highest=high[i],
-                toward=tuple(Push(q, o, p * scale) for p, q, o in toward),
-                away=tuple(Push(q, o, p * scale) for p, q, o in away),
-            )
+    # Summing column by column in C (zip, sum) instead of adding answer by answer
+    # in Python is what keeps scoring linear and cheap: one pass over the cells.
+    totals = [sum(column) for column in zip(*tallies, strict=True)] if tallies else []
+    if not totals:
+        totals = [0] * (3 * n_roles + 3 * n_dims)
+    raw = totals[:n_roles]
+    low = totals[n_roles : 2 * n_roles]
+    high = totals[2 * n_roles : 3 * n_roles]
+    dim_sum = totals[3 * n_roles : 3 * n_roles + n_dims]
+    dim_low = totals[3 * n_roles + n_dims : 3 * n_roles + 2 * n_dims]
+    dim_high = totals[3 * n_roles + 2 * n_dims :]
+
+    shared = tuple(answered)
+    spans = [high[i] - low[i] for i in range(n_roles)]
+    fits = [
+        Fraction(100 * (raw[i] - low[i]), spans[i]) if spans[i] else Fraction(0)
+        for i in range(n_roles)
+    ]
+    order = sorted(range(n_roles), key=lambda i: (-fits[i], roles[i].position, roles[i].key))
+    ranking = tuple(
+        RoleFit(
+            role=roles[i].key,
+            rank=rank,
+            fit=fits[i],
+            percent=round_half_up(fits[i]),
+            raw=raw[i],
+            lowest=low[i],
+            highest=high[i],
+            _pushes=_Pushes(shared, i, spans[i]),
         )
-
-    position = {role.key: role.position for role in table.roles}
-    fits.sort(key=lambda f: (-f.fit, position[f.role], f.role))
-    ranking = tuple(RoleFit(**{**f.__dict__, "rank": rank}) for rank, f in enumerate(fits, start=1))
+        for rank, i in enumerate(order, start=1)
+    )
     profile: dict[str, int | None] = {
         key: (
             round_half_up(Fraction(100 * (dim_sum[j] - dim_low[j]), dim_high[j] - dim_low[j]))

@@ -1,29 +1,125 @@
-"""Shared fixtures: a fresh app and database per test, a client, and a CSRF-aware quiz taker."""
+"""Shared fixtures: every app-level test runs on SQLite and on PostgreSQL, each on a fresh database.
+
+A migrated, seeded template database is built once per session for each kind; every test
+gets its own copy (a file copy for SQLite, ``CREATE DATABASE ... TEMPLATE`` for PostgreSQL),
+which is much faster than migrating and seeding for each test.
+
+PostgreSQL is expected on 127.0.0.1:5432 (``TEST_POSTGRES_URL`` overrides). Where none
+answers, its half of the suite is skipped with that reason — except under CI (``CI=true``),
+where a missing server fails every PostgreSQL test instead.
+"""
 
 from __future__ import annotations
 
+import os
+import secrets
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+import psycopg
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from helpers import QuizTaker
 
 from quiz import create_app
+from quiz.db import db
+
+POSTGRES_ADMIN_URL = os.environ.get(
+    "TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
+IN_CI = os.environ.get("CI", "").lower() == "true"
+TEST_CONFIG = {"TESTING": True, "SECRET_KEY": "test-secret-key"}
+
+
+def postgres_problem() -> str | None:
+    """Return why PostgreSQL can't be used for tests, or None when it can."""
+    try:
+        with psycopg.connect(POSTGRES_ADMIN_URL, connect_timeout=3):
+            return None
+    except psycopg.Error as error:
+        return f"PostgreSQL is not reachable at {POSTGRES_ADMIN_URL}: {error}".strip()
+
+
+POSTGRES_PROBLEM = postgres_problem()
+
+
+def pytest_report_header() -> str:
+    if POSTGRES_PROBLEM is None:
+        return "databases: SQLite and PostgreSQL (every app test runs on both)"
+    verdict = "CI requires it: those tests fail" if IN_CI else "those tests are skipped"
+    return f"databases: SQLite only. {POSTGRES_PROBLEM} — {verdict}"
+
+
+def require_postgres() -> None:
+    if POSTGRES_PROBLEM is None:
+        return
+    if IN_CI:
+        pytest.fail(f"{POSTGRES_PROBLEM} (CI requires PostgreSQL)")
+    pytest.skip(POSTGRES_PROBLEM)
+
+
+def postgres_execute(statement: str) -> None:
+    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as connection:
+        connection.execute(statement)
+
+
+def postgres_url(name: str) -> str:
+    server = POSTGRES_ADMIN_URL.split("://", 1)[1].rsplit("/", 1)[0]
+    return f"postgresql+psycopg://{server}/{name}"
+
+
+def build_template(url: str) -> None:
+    """Migrate and seed a database, then let go of every connection to it."""
+    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "career_fit.sqlite3"
+    build_template(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_template() -> Iterator[str]:
+    require_postgres()
+    name = f"career_fit_test_template_{secrets.token_hex(4)}"
+    postgres_execute(f'CREATE DATABASE "{name}"')
+    try:
+        build_template(postgres_url(name))
+        yield name
+    finally:
+        postgres_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, migrated and seeded database of each kind, dropped after the test."""
+    if request.param == "sqlite":
+        path = tmp_path / "career_fit.sqlite3"
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+        yield f"sqlite:///{path}"
+        return
+    template = request.getfixturevalue("postgres_template")
+    name = f"career_fit_test_{secrets.token_hex(6)}"
+    postgres_execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    try:
+        yield postgres_url(name)
+    finally:
+        postgres_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture
-def app(tmp_path: Path) -> Iterator[Flask]:
-    """An app on its own fresh SQLite file, seeded with the default bank, CSRF on."""
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "test-secret-key",
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'career_fit.sqlite3'}",
-        }
-    )
+def app(database_url: str) -> Iterator[Flask]:
+    """An app on its own fresh database with the default bank published, CSRF on."""
+    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url})
     yield app
+    with app.app_context():
+        db.engine.dispose()
 
 
 @pytest.fixture

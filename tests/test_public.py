@@ -742,7 +742,6 @@ def test_result_json_has_the_documented_shape_best_first(app, client, taker):
         pytest.param("x" * 500, id="very-long"),
         pytest.param("a.b", id="with-a-dot"),
         pytest.param("%3Cscript%3E", id="markup"),
-        pytest.param("%00", id="nul"),
     ],
 )
 def test_unknown_token_gets_a_friendly_404_page_or_json_error(client, taker, token):
@@ -762,6 +761,21 @@ def test_unknown_token_gets_a_friendly_404_page_or_json_error(client, taker, tok
     body = data.get_json()
     assert set(body) == {"error", "detail"}
     assert body["error"] == "We couldn't find that page"
+
+
+@pytest.mark.parametrize("path", ["/r/%00", "/r/%00.json", "/quiz?x=%00", "/r/abc%00def"])
+def test_a_nul_character_anywhere_is_refused_with_a_400(client, path):
+    response = client.get(path)
+    assert response.status_code == 400
+    assert "allowed (NUL)" in response.get_data(as_text=True)
+
+
+def test_a_nul_character_in_a_form_is_refused_and_stores_nothing(app, client, taker):
+    html = taker.open(1)
+    before = result_count(app)
+    response = client.post("/quiz/1", data={"csrf_token": csrf_token(html), "q-x": "a\x00"})
+    assert response.status_code == 400
+    assert result_count(app) == before
 
 
 # ---------------------------------------------------------------- quiz versions
