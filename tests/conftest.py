@@ -11,14 +11,19 @@ where a missing server fails every PostgreSQL test instead.
 
 from __future__ import annotations
 
-import os
 import secrets
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
-import psycopg
 import pytest
+from databases import (
+    IN_CI,
+    POSTGRES_PROBLEM,
+    postgres_execute,
+    postgres_url,
+    require_postgres,
+)
 from flask import Flask
 from flask.testing import FlaskClient
 from helpers import QuizTaker
@@ -26,23 +31,7 @@ from helpers import QuizTaker
 from quiz import create_app
 from quiz.db import db
 
-POSTGRES_ADMIN_URL = os.environ.get(
-    "TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
-)
-IN_CI = os.environ.get("CI", "").lower() == "true"
 TEST_CONFIG = {"TESTING": True, "SECRET_KEY": "test-secret-key"}
-
-
-def postgres_problem() -> str | None:
-    """Return why PostgreSQL can't be used for tests, or None when it can."""
-    try:
-        with psycopg.connect(POSTGRES_ADMIN_URL, connect_timeout=3):
-            return None
-    except psycopg.Error as error:
-        return f"PostgreSQL is not reachable at {POSTGRES_ADMIN_URL}: {error}".strip()
-
-
-POSTGRES_PROBLEM = postgres_problem()
 
 
 def pytest_report_header() -> str:
@@ -50,24 +39,6 @@ def pytest_report_header() -> str:
         return "databases: SQLite and PostgreSQL (every app test runs on both)"
     verdict = "CI requires it: those tests fail" if IN_CI else "those tests are skipped"
     return f"databases: SQLite only. {POSTGRES_PROBLEM} — {verdict}"
-
-
-def require_postgres() -> None:
-    if POSTGRES_PROBLEM is None:
-        return
-    if IN_CI:
-        pytest.fail(f"{POSTGRES_PROBLEM} (CI requires PostgreSQL)")
-    pytest.skip(POSTGRES_PROBLEM)
-
-
-def postgres_execute(statement: str) -> None:
-    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as connection:
-        connection.execute(statement)
-
-
-def postgres_url(name: str) -> str:
-    server = POSTGRES_ADMIN_URL.split("://", 1)[1].rsplit("/", 1)[0]
-    return f"postgresql+psycopg://{server}/{name}"
 
 
 def build_template(url: str) -> None:

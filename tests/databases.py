@@ -1,0 +1,58 @@
+"""The test databases: where PostgreSQL is, whether it answers, and how to make and drop one."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import psycopg
+import pytest
+
+POSTGRES_ADMIN_URL = os.environ.get(
+    "TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def postgres_problem() -> str | None:
+    """Return why PostgreSQL can't be used for tests, or None when it can."""
+    try:
+        with psycopg.connect(POSTGRES_ADMIN_URL, connect_timeout=3):
+            return None
+    except psycopg.Error as error:
+        return f"PostgreSQL is not reachable at {POSTGRES_ADMIN_URL}: {error}".strip()
+
+
+POSTGRES_PROBLEM = postgres_problem()
+
+
+def require_postgres() -> None:
+    if POSTGRES_PROBLEM is None:
+        return
+    if IN_CI:
+        pytest.fail(f"{POSTGRES_PROBLEM} (CI requires PostgreSQL)")
+    pytest.skip(POSTGRES_PROBLEM)
+
+
+def postgres_execute(statement: str) -> None:
+    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as connection:
+        connection.execute(statement)
+
+
+def postgres_url(name: str) -> str:
+    server = POSTGRES_ADMIN_URL.split("://", 1)[1].rsplit("/", 1)[0]
+    return f"postgresql+psycopg://{server}/{name}"
+
+
+@contextmanager
+def fresh_postgres_database() -> Iterator[str]:
+    """Create an empty PostgreSQL database for one test; yield its URL; drop it after."""
+    require_postgres()
+    name = f"career_fit_test_{secrets.token_hex(6)}"
+    postgres_execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield postgres_url(name)
+    finally:
+        postgres_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
