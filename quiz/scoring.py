@@ -129,22 +129,24 @@ class _Pushes:
     @cached_property
     def sides(self) -> tuple[tuple[PushRow, ...], tuple[PushRow, ...]]:
         """Return the pushes toward and away from the role, strongest first."""
+        # (-strength, question, option), strength being twice the push in raw units
         toward: list[tuple[int, str, str]] = []
         away: list[tuple[int, str, str]] = []
         if self._span:
             for question, option, doubled in self._answered:
                 push2 = doubled[self._index]
                 if push2 > 0:
-                    toward.append((push2, question, option))
+                    toward.append((-push2, question, option))
                 elif push2 < 0:
                     away.append((push2, question, option))
-        # strongest first; equal pushes in question-key order, so order of answers never matters
-        toward.sort(key=lambda p: (-p[0], p[1]))
-        away.sort(key=lambda p: (p[0], p[1]))
-        # push2 is twice the push in raw units; 100 / span fit points per raw unit
+        # strongest first; equal pushes in question-key order, so order of answers never
+        # matters (a question is answered once, so the option never decides)
+        toward.sort()
+        away.sort()
+        # 100 / span fit points per raw unit, halved because push2 is doubled
         scale = 50 / self._span if self._span else 0.0
         return (
-            tuple((q, o, p * scale) for p, q, o in toward),
+            tuple((q, o, -p * scale) for p, q, o in toward),
             tuple((q, o, p * scale) for p, q, o in away),
         )
 

@@ -32,6 +32,8 @@ def configure(app: Flask, overrides: dict[str, Any] | None) -> None:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         MAX_CONTENT_LENGTH=64 * 1024,
+        # static URLs carry a content hash (quiz/assets.py), so a year is safe
+        SEND_FILE_MAX_AGE_DEFAULT=365 * 24 * 3600,
         WTF_CSRF_TIME_LIMIT=None,
         QUESTIONS_PER_PAGE=6,
         RATELIMIT_STORAGE_URI="memory://",

@@ -7,9 +7,11 @@ from typing import Any
 from flask import (
     Blueprint,
     abort,
+    current_app,
     jsonify,
     redirect,
     render_template,
+    request,
     session,
     url_for,
 )
@@ -19,6 +21,7 @@ from werkzeug.wrappers import Response
 from quiz import taking
 from quiz.bank import Bank
 from quiz.db import db
+from quiz.models import Result
 from quiz.results import (
     create_result,
     find_result,
@@ -61,6 +64,8 @@ def take_quiz(page: int = 1) -> str | Response:
 def show_result(token: str) -> Response:
     """Show a stored result exactly as its taker first saw it."""
     result = find_result(token) or abort(404)
+    if _still_fresh(result, "html"):
+        return _not_modified(result, "html")
     bank = published_bank(result.quiz_version_id)
     html = render_template(
         "public/result.html",
@@ -68,19 +73,18 @@ def show_result(token: str) -> Response:
         page=result_page(bank, result),
         share_url=url_for(".show_result", token=token, _external=True),
     )
-    response = Response(html, mimetype="text/html")
-    response.headers["X-Robots-Tag"] = "noindex"
-    return response
+    return _cacheable(Response(html, mimetype="text/html"), result, "html")
 
 
 @bp.get("/r/<token>.json")
 def result_as_json(token: str) -> Response:
     """Return a stored result's ranking as JSON."""
     result = find_result(token) or abort(404)
+    if _still_fresh(result, "json"):
+        return _not_modified(result, "json")
     bank = published_bank(result.quiz_version_id)
     response = jsonify(result_json(bank, result, quiz_version_number(result.quiz_version_id)))
-    response.headers["X-Robots-Tag"] = "noindex"
-    return response
+    return _cacheable(response, result, "json")
 
 
 @bp.get("/healthz")
@@ -92,6 +96,32 @@ def healthz() -> tuple[dict[str, Any], int]:
         db.session.rollback()
         return {"status": "unhealthy", "database": "unreachable"}, 503
     return {"status": "ok", "database": "ok"}, 200
+
+
+# A result never changes, so browsers and proxies may keep it; an hour bounds how long a
+# copy can outlive a deletion.
+RESULT_MAX_AGE = 3600
+
+
+def _result_etag(result: Result, form: str) -> str:
+    # the release id changes whenever templates or static files do, and with them the page
+    return f"{result.share_token[:22]}-{form}-{current_app.config['RELEASE_ID']}"
+
+
+def _still_fresh(result: Result, form: str) -> bool:
+    return _result_etag(result, form) in request.if_none_match
+
+
+def _cacheable(response: Response, result: Result, form: str) -> Response:
+    response.set_etag(_result_etag(result, form))
+    response.cache_control.public = True
+    response.cache_control.max_age = RESULT_MAX_AGE
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def _not_modified(result: Result, form: str) -> Response:
+    return _cacheable(Response(status=304), result, form)
 
 
 def _current_bank() -> Bank:

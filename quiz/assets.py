@@ -1,0 +1,38 @@
+"""Fingerprinted static files and a release id, so browsers and proxies may cache for long.
+
+Every static URL carries a hash of the file's content (``?v=…``): a changed file gets a new
+URL, so the old one can be cached for a year. The release id hashes every template and
+static file; it is part of each result page's ETag, so a new release that changes how a
+result looks is never hidden behind a stale 304.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+def register(app: Flask) -> None:
+    static = Path(app.static_folder or "")
+    fingerprints = {
+        path.relative_to(static).as_posix(): _digest(path.read_bytes())[:12]
+        for path in sorted(static.rglob("*"))
+        if path.is_file()
+    }
+    templates = Path(app.root_path, app.template_folder or "")
+    release = hashlib.sha256()
+    for path in sorted(templates.rglob("*.html")):
+        release.update(path.read_bytes())
+    release.update("".join(sorted(fingerprints.values())).encode())
+    app.config["RELEASE_ID"] = release.hexdigest()[:16]
+
+    @app.url_defaults
+    def add_fingerprint(endpoint: str, values: dict[str, Any]) -> None:
+        if endpoint == "static" and values.get("filename") in fingerprints:
+            values["v"] = fingerprints[values["filename"]]
+
+
+def _digest(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
