@@ -28,7 +28,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     settings.configure(app, config)
     app.json.sort_keys = False  # type: ignore[attr-defined]  # keep documented key order
-    app.logger.setLevel(app.config["LOG_LEVEL"])
+    app.logger.setLevel(str(app.config["LOG_LEVEL"]).upper())
     if app.config["TRUST_PROXY_HOPS"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 

@@ -1,0 +1,303 @@
+"""An admin edits the quiz in a real browser, and takers see it only once it is published.
+
+The story the issue asks for: sign in, edit a question's text and one weight, publish, take the
+quiz and see the change; a share link made before still shows the old result. Then the sign-in
+page's error, the session cookie as the browser stores it, and screenshots of the admin pages.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from playwright.sync_api import Page, expect
+from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.security import generate_password_hash
+
+from quiz.bank import CHOICE_WEIGHT_RANGE, LIKERT_SCALE, LIKERT_WEIGHT_RANGE, Bank, BankQuestion
+from quiz.db import db
+from quiz.models import Admin
+from quiz.versions import draft_bank
+
+pytestmark = pytest.mark.browser
+
+ADMIN_EMAIL = "admin@example.com"
+ADMIN_PASSWORD = "a long admin password"
+SIGN_IN_MISMATCH = "That email and password don't match an admin account."
+SUBMIT = re.compile(r"^(Next|See my result)$")
+RESULT_URL = re.compile(r"/r/[\w-]+$")
+DASHBOARD_URL = re.compile(r"/admin/$")
+SIGN_IN_URL = re.compile(r"/admin/sign-in(\?.*)?$")
+SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"  # git-ignored
+
+
+@pytest.fixture
+def admin_account(live_app: Flask) -> None:
+    """Add an admin to the live server's database (a one-round hash keeps sign-in fast)."""
+    with live_app.app_context():
+        db.session.add(
+            Admin(
+                email=ADMIN_EMAIL,
+                password_hash=generate_password_hash(ADMIN_PASSWORD, "pbkdf2:sha256:1"),
+            )
+        )
+        db.session.commit()
+
+
+def draft_of(app: Flask) -> Bank:
+    with app.app_context():
+        return draft_bank()
+
+
+def sign_in_with_keyboard(page: Page) -> None:
+    """Click into the email field, type, Tab to the password, type, and press Enter."""
+    page.goto("/admin/sign-in")
+    page.get_by_label("Email", exact=True).click()
+    page.keyboard.type(ADMIN_EMAIL)
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("Password", exact=True)).to_be_focused()
+    page.keyboard.type(ADMIN_PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(DASHBOARD_URL)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Quiz overview")
+
+
+def take_quiz_by_script(page: Page) -> list[str]:
+    """Answer every quiz page by script; return each question's text, in the order shown."""
+    prompts: list[str] = []
+    page.goto("/quiz/1")
+    while not RESULT_URL.search(page.url):
+        legends = page.locator("fieldset.question legend").all_inner_texts()
+        prompts += [re.sub(r"^\d+\.\s*", "", legend.strip()) for legend in legends]
+        page.locator("fieldset.question").evaluate_all(
+            """sets => sets.forEach((set, i) => {
+                const radios = set.querySelectorAll('input[type=radio]');
+                radios[(i * 2 + 1) % radios.length].checked = true;
+            })"""
+        )
+        before = page.url
+        page.get_by_role("button", name=SUBMIT).click()
+        page.wait_for_url(lambda url, before=before: url != before)
+    return prompts
+
+
+def ranking_on_page(page: Page) -> list[tuple[str, int]]:
+    """Return the ranking the chart shows: (role name, fit in percent), best first."""
+    chart = page.locator("svg.chart")
+    labels = chart.locator("text.chart-label").all_text_contents()
+    values = chart.locator("text.chart-value").all_text_contents()
+    assert labels and len(labels) == len(values), "the result page shows no ranking chart"
+    names = [re.sub(r"^\d+\.\s*", "", label) for label in labels]
+    return [(name, int(value.rstrip("%"))) for name, value in zip(names, values, strict=True)]
+
+
+def why_prompts(page: Page) -> list[str]:
+    """Return the question texts the result's "why" lists name."""
+    return [text.strip() for text in page.locator(".why .push-prompt").all_text_contents()]
+
+
+def effects_on_page(page: Page) -> dict[str, dict[str, int]]:
+    """Read the editor's effect table: answer -> role name -> effect."""
+    return page.locator("table.effects-table").evaluate(
+        """table => {
+            const roles = [...table.tHead.rows[0].cells].slice(1).map(c => c.textContent.trim());
+            return Object.fromEntries([...table.tBodies[0].rows].map(row => [
+                row.cells[0].textContent.trim(),
+                Object.fromEntries(roles.map((role, i) => [
+                    role, parseInt(row.cells[i + 1].textContent, 10)])),
+            ]));
+        }"""
+    )
+
+
+def row_factors(question: BankQuestion) -> dict[str, int]:
+    """How much a change to the first matrix row moves each answer of the effect table.
+
+    A statement's one row is multiplied by each answer's level; a choice question's first
+    row belongs to its first option alone.
+    """
+    if question.kind == "likert":
+        return {label: level for _key, label, level in LIKERT_SCALE}
+    first = question.options[0].key
+    return {f"{o.key}. {o.label}": int(o.key == first) for o in question.options}
+
+
+def test_published_edit_reaches_new_takers_and_old_links_keep_their_result(
+    open_page: Callable[..., Page], live_app: Flask, admin_account: None, result_url: str
+) -> None:
+    # (a) a taker has finished the quiz on version 1 (over plain HTTP, for speed) and keeps
+    # the share link, the ranking and a question the "why" list names
+    taker = open_page()
+    taker.goto(result_url)
+    share_url = taker.get_by_label("Your share link").input_value()
+    assert share_url == result_url
+    ranking = ranking_on_page(taker)
+    old_prompt = why_prompts(taker)[0]
+
+    # (b) the admin signs in
+    admin = open_page()
+    sign_in_with_keyboard(admin)
+
+    # (c) opens the question that result's "why" list names, changes its text and one weight
+    admin.get_by_role("navigation", name="Admin").get_by_role("link", name="Questions").click()
+    expect(admin.get_by_role("heading", level=1)).to_have_text("Questions")
+    entry = admin.locator("li.question-entry").filter(
+        has=admin.locator(".question-entry-prompt", has_text=old_prompt)
+    )
+    expect(entry).to_have_count(1)
+    entry.get_by_role("link", name=re.compile(r"^Edit")).click()
+    expect(admin.get_by_label("Question text", exact=True)).to_have_value(old_prompt)
+
+    bank = draft_of(live_app)
+    question = next(q for q in bank.questions if q.prompt == old_prompt)
+    # a skill or goal some role draws on, so the change shows in the effect table
+    dimension = next(d for d in bank.dimensions if any(r.profile.get(d.key) for r in bank.roles))
+    cell = admin.locator("table.weights-matrix tbody tr").first.get_by_role(
+        "textbox", name=re.compile(rf" on {re.escape(dimension.name)}$")
+    )
+    before = int(cell.input_value() or 0)
+    high = (LIKERT_WEIGHT_RANGE if question.kind == "likert" else CHOICE_WEIGHT_RANGE)[1]
+    after = before + 1 if before < high else before - 1
+    effects_before = effects_on_page(admin)
+
+    new_prompt = f"{old_prompt} (reworded)"
+    admin.get_by_label("Question text", exact=True).fill(new_prompt)
+    cell.fill(str(after))
+    admin.get_by_role("button", name="Save question").click()
+
+    expect(admin.get_by_role("status")).to_have_text(f"Question {question.key} saved.")
+    expect(admin.get_by_label("Question text", exact=True)).to_have_value(new_prompt)
+    expect(cell).to_have_value(str(after))
+    # the effect table shows what the new weight does, before anything is published
+    emphasis = {r.name: r.profile.get(dimension.key, 0) for r in bank.roles}
+    expected = {
+        answer: {
+            role: effect + (after - before) * row_factors(question)[answer] * emphasis[role]
+            for role, effect in effects.items()
+        }
+        for answer, effects in effects_before.items()
+    }
+    assert effects_on_page(admin) == expected
+    assert expected != effects_before
+
+    # (d) publishes from the overview
+    admin.get_by_role("navigation", name="Admin").get_by_role("link", name="Overview").click()
+    expect(admin.get_by_text("The draft has changes that are not published yet.")).to_be_visible()
+    admin.get_by_role("button", name="Publish the draft").click()
+    expect(admin).to_have_url(DASHBOARD_URL)
+    expect(admin.get_by_role("status")).to_contain_text("Published version 2.")
+    expect(admin.locator("table.versions tbody tr").first.locator("th")).to_contain_text("2")
+
+    # (e) a new taker gets the new text
+    newcomer = open_page()
+    prompts = take_quiz_by_script(newcomer)
+    assert new_prompt in prompts
+    assert old_prompt not in prompts
+    new_result = newcomer.request.get(f"{newcomer.url}.json")
+    assert new_result.ok and new_result.json()["quiz_version"] == 2
+
+    # (f) the old share link, opened afresh, still shows version 1's text and the same ranking
+    stranger = open_page()
+    stranger.goto(share_url)
+    assert ranking_on_page(stranger) == ranking
+    shown = why_prompts(stranger)
+    assert old_prompt in shown
+    assert new_prompt not in shown
+    old_result = stranger.request.get(f"{share_url}.json")
+    assert old_result.ok and old_result.json()["quiz_version"] == 1
+    assert [(r["name"], r["fit"]) for r in old_result.json()["ranking"]] == ranking
+
+    # (g) the admin signs out, and the admin area is closed again
+    admin.get_by_role("button", name="Sign out").click()
+    expect(admin).to_have_url(SIGN_IN_URL)
+    expect(admin.get_by_role("status")).to_have_text("You are signed out.")
+    admin.goto("/admin/questions")
+    expect(admin).to_have_url(SIGN_IN_URL)
+
+
+def test_wrong_password_shows_the_error_beside_the_password_field(
+    page: Page, admin_account: None
+) -> None:
+    page.watch.expect_console_error(r"status of 401")  # the refused sign-in answers 401
+    page.goto("/admin/sign-in")
+    page.get_by_label("Email", exact=True).fill(ADMIN_EMAIL)
+    page.get_by_label("Password", exact=True).fill("not the password")
+
+    page.get_by_role("button", name="Sign in").click()
+
+    password = page.get_by_label("Password", exact=True)
+    error = page.locator(".field-error")
+    expect(error).to_have_count(1)
+    expect(error).to_have_text(SIGN_IN_MISMATCH)
+    expect(password).to_have_attribute("aria-describedby", error.get_attribute("id") or "")
+    expect(password).to_have_accessible_description(SIGN_IN_MISMATCH)
+    # beside the field: in the password's own box, right below the input
+    field = page.locator(".field").filter(has=password)
+    expect(field.locator(".field-error")).to_have_count(1)
+    input_box, error_box = password.bounding_box(), error.bounding_box()
+    assert input_box and error_box
+    assert 0 <= error_box["y"] - (input_box["y"] + input_box["height"]) < 40
+    # the email stays, the password is never sent back
+    expect(page.get_by_label("Email", exact=True)).to_have_value(ADMIN_EMAIL)
+    expect(password).to_have_value("")
+    page.goto("/admin/")
+    expect(page).to_have_url(SIGN_IN_URL)
+
+
+def session_cookie(page: Page) -> dict[str, object]:
+    cookies = [c for c in page.context.cookies() if c["name"] == "session"]
+    assert len(cookies) == 1, page.context.cookies()
+    return dict(cookies[0])
+
+
+def test_session_cookie_is_http_only_and_same_site_lax(page: Page, admin_account: None) -> None:
+    sign_in_with_keyboard(page)
+
+    cookie = session_cookie(page)
+    assert cookie["httpOnly"] is True
+    assert cookie["sameSite"] == "Lax"
+    # plain HTTP here, so not Secure (the next test covers HTTPS)
+    assert cookie["secure"] is False
+    assert "session=" not in page.evaluate("document.cookie"), "scripts can read the session"
+
+
+def test_session_cookie_is_secure_behind_an_https_proxy(
+    open_page: Callable[..., Page], live_app: Flask
+) -> None:
+    # as in a deployment behind a proxy that ends TLS and says so in X-Forwarded-Proto
+    live_app.wsgi_app = ProxyFix(live_app.wsgi_app, x_proto=1)  # type: ignore[method-assign]
+    page = open_page(extra_http_headers={"X-Forwarded-Proto": "https"})
+
+    # the sign-in form's CSRF token starts the session (signing in over this fake HTTPS would
+    # fail the CSRF referrer check: the browser's Referer still says http)
+    page.goto("/admin/sign-in")
+
+    cookie = session_cookie(page)
+    assert cookie["secure"] is True
+    assert cookie["httpOnly"] is True
+    assert cookie["sameSite"] == "Lax"
+
+
+@pytest.mark.parametrize("width", [1280, 360])
+def test_admin_screens_are_captured(
+    open_page: Callable[..., Page], live_app: Flask, admin_account: None, width: int
+) -> None:
+    page = open_page(viewport={"width": width, "height": 800})
+    SCREENSHOTS.mkdir(exist_ok=True)
+
+    page.goto("/admin/sign-in")
+    page.screenshot(path=SCREENSHOTS / f"admin-sign-in-{width}.png", full_page=True)
+    sign_in_with_keyboard(page)
+    page.screenshot(path=SCREENSHOTS / f"admin-dashboard-{width}.png", full_page=True)
+    page.goto("/admin/questions")
+    page.screenshot(path=SCREENSHOTS / f"admin-questions-{width}.png", full_page=True)
+    # a choice question: its matrix has a row per option
+    choice = next(q for q in draft_of(live_app).questions if q.kind == "choice")
+    page.locator("li.question-entry").filter(
+        has=page.locator(".question-facts dd", has_text=re.compile(rf"^{choice.key}$"))
+    ).get_by_role("link", name=re.compile(r"^Edit")).click()
+    expect(page.locator("table.weights-matrix")).to_be_visible()
+    page.screenshot(path=SCREENSHOTS / f"admin-question-editor-{width}.png", full_page=True)

@@ -1,0 +1,263 @@
+"""Every kind of admin page passes axe-core and the Nu HTML checker, and fits a 360 px screen.
+
+Each test walks all the pages in one browser, signing in on the way, and reports every page's
+problems at once: one live server and one run of the HTML checker instead of one per page.
+Console errors and requests to other origins fail any test here through ``open_page``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from playwright.sync_api import Page, expect
+from sqlalchemy import select
+from werkzeug.security import generate_password_hash
+
+from quiz.db import db
+from quiz.models import Admin, Question, Role
+
+pytestmark = pytest.mark.browser
+
+ADMIN_EMAIL = "admin@example.com"
+ADMIN_PASSWORD = "a long admin password"
+NARROW = 360
+SUBMIT = re.compile(r"^(Next|See my result)$")
+
+SIGNED_OUT_PAGES = ("sign-in", "sign-in-error")
+SIGNED_IN_PAGES = (
+    "dashboard",
+    "questions",
+    "likert-editor",
+    "choice-editor",
+    "weight-error",
+    "new-question",
+    "roles",
+    "role-editor",
+    "dimensions",
+    "import-export",
+    "audit-log",
+    "preview-quiz",
+    "preview-result",
+)
+# pages reached by a form, answered with these statuses
+SENT_PAGES = {"sign-in-error": 401, "weight-error": 422, "preview-result": 200}
+
+
+@dataclass(frozen=True)
+class Targets:
+    """The rows whose pages are visited: the first question of each kind, the first role."""
+
+    likert_id: int
+    choice_id: int
+    role_id: int
+
+
+@pytest.fixture
+def targets(live_app: Flask) -> Targets:
+    """Add an admin to the live server's database and find the rows to visit."""
+    with live_app.app_context():
+        db.session.add(
+            Admin(
+                email=ADMIN_EMAIL,
+                password_hash=generate_password_hash(ADMIN_PASSWORD, "pbkdf2:sha256:1"),
+            )
+        )
+        db.session.commit()
+
+        def first_question(kind: str) -> int:
+            query = select(Question.id).where(Question.kind == kind).order_by(Question.position)
+            found = db.session.scalar(query.limit(1))
+            assert found is not None, f"the default bank has no {kind} question"
+            return found
+
+        role_id = db.session.scalar(select(Role.id).order_by(Role.position).limit(1))
+        assert role_id is not None
+        return Targets(first_question("likert"), first_question("choice"), role_id)
+
+
+def sign_in(page: Page, password: str = ADMIN_PASSWORD) -> None:
+    page.goto("/admin/sign-in")
+    page.get_by_label("Email", exact=True).fill(ADMIN_EMAIL)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def send(page: Page, click: Callable[[], None], status: int) -> str:
+    """Send a form by ``click`` and return the page the server answered with."""
+    with page.expect_response(
+        lambda r: r.request.method == "POST" and r.request.resource_type == "document"
+    ) as sent:
+        click()
+    response = sent.value
+    assert response.status == status, (response.url, response.status)
+    page.wait_for_load_state("load")
+    return response.text()
+
+
+def answer_preview_to_the_end(page: Page) -> str:
+    """Answer every page of the draft's preview by script; return the result page's HTML."""
+    page.goto("/admin/preview")
+    while True:
+        page.locator("fieldset.question").evaluate_all(
+            """sets => sets.forEach((set, i) => {
+                const radios = set.querySelectorAll('input[type=radio]');
+                radios[(i * 2 + 1) % radios.length].checked = true;
+            })"""
+        )
+        button = page.get_by_role("button", name=SUBMIT)
+        if button.get_attribute("value") == "See my result":
+            html = send(page, button.click, SENT_PAGES["preview-result"])
+            expect(page.get_by_role("heading", level=1)).to_contain_text("Your best fit")
+            return html
+        before = page.url
+        button.click()
+        page.wait_for_url(lambda url, before=before: url != before)
+
+
+def visit(page: Page, name: str, targets: Targets) -> str:
+    """Open one admin page and return its HTML exactly as the server sent it."""
+    if name == "sign-in-error":
+        page.goto("/admin/sign-in")
+        page.get_by_label("Email", exact=True).fill(ADMIN_EMAIL)
+        page.get_by_label("Password", exact=True).fill("not the password")
+        html = send(page, page.get_by_role("button", name="Sign in").click, 401)
+        expect(page.locator(".field-error")).to_be_visible()
+        return html
+    if name == "weight-error":
+        page.goto(f"/admin/questions/{targets.likert_id}")
+        page.locator("table.weights-matrix input.weight-input").first.fill("9")
+        html = send(page, page.get_by_role("button", name="Save question").click, 422)
+        expect(page.locator("td.has-cell-error .field-error")).to_be_visible()
+        return html
+    if name == "preview-result":
+        return answer_preview_to_the_end(page)
+    path = {
+        "sign-in": "/admin/sign-in",
+        "dashboard": "/admin/",
+        "questions": "/admin/questions",
+        "likert-editor": f"/admin/questions/{targets.likert_id}",
+        "choice-editor": f"/admin/questions/{targets.choice_id}",
+        "new-question": "/admin/questions/new",
+        "roles": "/admin/roles",
+        "role-editor": f"/admin/roles/{targets.role_id}",
+        "dimensions": "/admin/dimensions",
+        "import-export": "/admin/bank",
+        "audit-log": "/admin/audit",
+        "preview-quiz": "/admin/preview",
+    }[name]
+    response = page.goto(path)
+    assert response is not None and response.status == 200, (path, response and response.status)
+    assert response.url.endswith(path), f"{path} went to {response.url}"
+    return response.text()
+
+
+def visit_every_page(page: Page, targets: Targets) -> Iterator[tuple[str, str]]:
+    """Open each admin page in turn, signing in after the signed-out ones; yield (name, HTML)."""
+    # the refused sign-in (401) and the refused weight (422) are asked for on purpose
+    page.watch.expect_console_error(r"status of (401|422)")
+    for name in SIGNED_OUT_PAGES:
+        yield name, visit(page, name, targets)
+    sign_in(page)
+    expect(page).to_have_url(re.compile(r"/admin/$"))
+    for name in SIGNED_IN_PAGES:
+        yield name, visit(page, name, targets)
+
+
+def test_admin_pages_have_no_axe_violations(
+    open_page: Callable[..., Page], axe_script: Path, targets: Targets
+) -> None:
+    page = open_page(bypass_csp=True)  # a content security policy may refuse injected scripts
+    found = {}
+    for name, _html in visit_every_page(page, targets):
+        page.add_script_tag(path=axe_script)
+        violations = page.evaluate(
+            """async () => (await axe.run()).violations.map(v => ({
+                id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.map(n => ({target: n.target.join(' '), html: n.html,
+                                           why: n.failureSummary})),
+            }))"""
+        )
+        if violations:
+            found[name] = violations
+
+    assert not found, "axe-core on admin pages:\n" + "\n".join(
+        f"{name} page:\n" + "\n".join(describe_violation(v) for v in violations)
+        for name, violations in found.items()
+    )
+
+
+def describe_violation(violation: dict[str, Any]) -> str:
+    nodes = "\n".join(
+        f"    {n['target']}: {n['html']}\n      {n['why'].replace(chr(10), ' ')}"
+        for n in violation["nodes"]
+    )
+    return f"  {violation['id']} ({violation['impact']}): {violation['help']}\n{nodes}"
+
+
+def test_admin_pages_html_is_valid(
+    page: Page, vnu_command: list[str], targets: Targets, tmp_path: Path
+) -> None:
+    files = {}
+    for name, html in visit_every_page(page, targets):
+        files[name] = tmp_path / f"{name}.html"
+        files[name].write_text(html, encoding="utf-8")
+
+    # one run over every saved page (the checker refuses loopback URLs); "-" is stdin
+    assert vnu_command[-1] == "-"
+    checked = subprocess.run(
+        [*vnu_command[:-1], *map(str, files.values())], capture_output=True, timeout=120
+    )
+
+    assert checked.stdout, f"the Nu HTML checker did not run: {checked.stderr.decode()}"
+    messages = json.loads(checked.stdout)["messages"]
+    by_file = {path.name: name for name, path in files.items()}
+    errors: dict[str, list[str]] = {}
+    for m in messages:
+        if m.get("type") not in ("error", "non-document-error"):
+            continue
+        name = by_file.get(Path(m.get("url", "")).name, m.get("url", "?"))
+        errors.setdefault(name, []).append(
+            f"  line {m.get('lastLine', '?')}: {m['message']}\n    {m.get('extract', '').strip()}"
+        )
+    assert not errors, "Nu HTML checker on admin pages:\n" + "\n".join(
+        f"{name} page:\n" + "\n".join(lines) for name, lines in errors.items()
+    )
+
+
+def overflowing_elements(page: Page) -> list[str]:
+    """Describe the deepest elements that stick out past the right edge of the viewport."""
+    return page.evaluate(
+        """() => {
+            const width = document.documentElement.clientWidth;
+            const wide = [...document.body.querySelectorAll('*')].filter(
+                el => el.getBoundingClientRect().right > width + 0.5
+                    && !el.closest('.table-scroll'));
+            return wide.filter(el => !wide.some(other => other !== el && el.contains(other)))
+                .slice(0, 5)
+                .map(el => `${el.outerHTML.slice(0, 200)} (right edge at `
+                    + `${Math.round(el.getBoundingClientRect().right)} px)`);
+        }"""
+    )
+
+
+def test_admin_pages_fit_a_360_px_screen(open_page: Callable[..., Page], targets: Targets) -> None:
+    page = open_page(viewport={"width": NARROW, "height": 800})
+    overflow = {}
+    for name, _html in visit_every_page(page, targets):
+        # wide tables scroll inside their own region; the page itself must not
+        scroll_width = page.evaluate("document.documentElement.scrollWidth")
+        if scroll_width > NARROW:
+            overflow[name] = (scroll_width, overflowing_elements(page))
+
+    assert not overflow, f"admin pages scroll sideways at {NARROW} px:\n" + "\n".join(
+        f"  {name}: {width} px wide; sticking out: {elements}"
+        for name, (width, elements) in overflow.items()
+    )
