@@ -106,7 +106,7 @@ class Push:
 
 
 # (question, option, points): a push before it becomes a Push
-PushRow = tuple[str, str, float]
+_PushRow = tuple[str, str, float]
 
 
 class _Pushes:
@@ -127,7 +127,7 @@ class _Pushes:
         self._span = span
 
     @cached_property
-    def sides(self) -> tuple[tuple[PushRow, ...], tuple[PushRow, ...]]:
+    def sides(self) -> tuple[tuple[_PushRow, ...], tuple[_PushRow, ...]]:
         """Return the pushes toward and away from the role, strongest first."""
         # (-strength, question, option), strength being twice the push in raw units
         toward: list[tuple[int, str, str]] = []
@@ -199,8 +199,9 @@ class Outcome:
 
 
 def _role_fit_as_dict(fit: RoleFit) -> dict[str, Any]:
-    # from the push rows rather than fit.toward and fit.away: storing a result
-    # needs no Push objects, and building them would double the cost of scoring
+    # from the push rows rather than fit.toward and fit.away: storing a result needs
+    # no Push objects, and building some 3,000 of them (200 answers x 20 roles) would
+    # cost more than the scoring
     toward, away = fit._pushes.sides
     return {
         "role": fit.role,
@@ -235,7 +236,7 @@ class EffectTable:
     # Derived from the above, for rank_roles. question -> option -> what choosing it adds
     # to the totals, laid end to end (see _tally), and twice its push on each role in raw
     # units (2 * effect - q_low - q_high, a whole number).
-    choices: Mapping[str, Mapping[str, tuple[tuple[int, ...], tuple[int, ...]]]] = field(
+    _choices: Mapping[str, Mapping[str, tuple[tuple[int, ...], tuple[int, ...]]]] = field(
         init=False, repr=False, compare=False
     )
 
@@ -258,7 +259,7 @@ class EffectTable:
             }
             for question, options in self.effects.items()
         }
-        object.__setattr__(self, "choices", choices)  # the dataclass is frozen
+        object.__setattr__(self, "_choices", choices)  # the dataclass is frozen
 
     @classmethod
     def from_instrument(cls, instrument: Instrument) -> EffectTable:
@@ -338,7 +339,7 @@ def rank_roles(table: EffectTable, answers: Mapping[str, str]) -> Outcome:
     tallies: list[tuple[int, ...]] = []
     answered: list[tuple[str, str, tuple[int, ...]]] = []
     for question, option in answers.items():
-        options = table.choices.get(question)
+        options = table._choices.get(question)
         if options is None:
             raise InvalidAnswer(f"unknown question {question!r}")
         choice = options.get(option)
@@ -348,10 +349,11 @@ def rank_roles(table: EffectTable, answers: Mapping[str, str]) -> Outcome:
         tallies.append(tally)
         answered.append((question, option, doubled_push))
 
-    # Summing column by column in C (zip, sum) instead of adding answer by answer
-    # in Python is what keeps scoring linear and cheap: one pass over the cells.
-    totals = [sum(column) for column in zip(*tallies, strict=True)] if tallies else []
-    if not totals:
+    # Summing column by column (zip and sum run in C) rather than adding answer by
+    # answer in Python is what makes scoring cheap: one C-level pass over the cells.
+    if tallies:
+        totals = [sum(column) for column in zip(*tallies, strict=True)]
+    else:
         totals = [0] * (3 * n_roles + 3 * n_dims)
     raw = totals[:n_roles]
     low = totals[n_roles : 2 * n_roles]
