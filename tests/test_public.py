@@ -807,6 +807,8 @@ def test_result_page_never_changes_after_a_new_version_is_published(app, client,
         }
     )
     assert restarted.test_client().get(location).get_data(as_text=True) == before_html
+    with restarted.app_context():
+        db.engine.dispose()
 
     # a new taker gets the new version: new texts, new names, and the same answers rank anew
     newcomer = QuizTaker(app.test_client())
