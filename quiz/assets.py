@@ -14,6 +14,7 @@ from typing import Any
 
 from flask import Flask
 
+
 def register(app: Flask) -> None:
     static = Path(app.static_folder or "")
     fingerprints = {

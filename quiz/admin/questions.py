@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 from flask import abort, flash, redirect, render_template, url_for
 from sqlalchemy import func, select, update
@@ -26,6 +26,7 @@ from werkzeug.wrappers import Response
 
 from quiz import audit
 from quiz.admin import bp
+from quiz.admin.ordering import moved
 from quiz.admin.question_forms import (
     KIND_LABELS,
     LIKERT_LEVELS,
@@ -50,7 +51,6 @@ CONFLICT = (
 OPTION_KEYS = "abcdefghijklmnopqrstuvwxyz"
 
 Rendered = str | tuple[str, int]
-Positioned = TypeVar("Positioned", Question, Option)
 
 
 @dataclass(frozen=True)
@@ -127,7 +127,7 @@ def move_question(question_id: int) -> Response:
     if not form.validate_on_submit():
         abort(400)
     in_order = list(db.session.scalars(select(Question).order_by(Question.position, Question.id)))
-    new_order = _moved(in_order, question, form.direction.data)
+    new_order = moved(in_order, question, form.direction.data)
     if new_order is None:
         flash(f"Question {question.key} is already {_end_word(form.direction.data)}.")
     else:
@@ -238,7 +238,7 @@ def move_option(question_id: int, option_id: int) -> Rendered | Response:
         abort(400)
     if form.is_stale(question):
         return _editor(question, problem=CONFLICT, status=409)
-    new_order = _moved(list(question.options), option, form.direction.data)
+    new_order = moved(list(question.options), option, form.direction.data)
     if new_order is None:
         flash(f"Option {option.key} is already {_end_word(form.direction.data)}.")
         return redirect(url_for(".edit_question", question_id=question_id, _anchor="options"))
@@ -421,17 +421,6 @@ def _commit() -> bool:
         db.session.rollback()
         return False
     return True
-
-
-def _moved(items: list[Positioned], item: Positioned, direction: str) -> list[Positioned] | None:
-    """Return ``items`` with ``item`` swapped with its neighbour, or None if it is at that end."""
-    index = items.index(item)
-    other = index - 1 if direction == "up" else index + 1
-    if not 0 <= other < len(items):
-        return None
-    moved = list(items)
-    moved[index], moved[other] = moved[other], moved[index]
-    return moved
 
 
 def _end_word(direction: str) -> str:

@@ -8,8 +8,6 @@ last save of a dimension wins.
 
 from __future__ import annotations
 
-from typing import TypeVar
-
 from flask import abort, flash, redirect, render_template, url_for
 from sqlalchemy import Subquery, delete, func, select, union, update
 from sqlalchemy.orm.exc import StaleDataError
@@ -17,6 +15,7 @@ from werkzeug.wrappers import Response
 
 from quiz import audit
 from quiz.admin import bp
+from quiz.admin.ordering import moved
 from quiz.admin.role_forms import (
     ButtonForm,
     DeleteDimensionForm,
@@ -43,8 +42,6 @@ STALE_ROLE = (
 )
 
 DIMENSION_FIELDS = ("key", "name", "kind", "description")
-
-Item = TypeVar("Item", Role, Dimension)
 
 
 # roles
@@ -113,7 +110,7 @@ def move_role(role_id: int) -> Response:
     if not form.validate_on_submit():
         abort(400)
     direction = form.direction.data
-    order = _moved(_ordered_roles(), role, direction)
+    order = moved(_ordered_roles(), role, direction)
     if order is None:
         flash(f"“{role.name}” is already {'first' if direction == 'up' else 'last'}.")
     else:
@@ -282,7 +279,7 @@ def move_dimension(dimension_id: int) -> Response:
     if not form.validate_on_submit():
         abort(400)
     direction = form.direction.data
-    order = _moved(_ordered_dimensions(), dimension, direction)
+    order = moved(_ordered_dimensions(), dimension, direction)
     if order is None:
         flash(f"“{dimension.name}” is already {'first' if direction == 'up' else 'last'}.")
     else:
@@ -388,17 +385,6 @@ def _users_of(dimension: Dimension) -> tuple[list[Question], list[Role]]:
 
 
 # shared
-
-
-def _moved(ordered: list[Item], item: Item, direction: str) -> list[Item] | None:
-    """Return ``ordered`` with ``item`` swapped one place up or down; None at either end."""
-    index = ordered.index(item)
-    neighbour = index - 1 if direction == "up" else index + 1
-    if not 0 <= neighbour < len(ordered):
-        return None
-    moved = list(ordered)
-    moved[index], moved[neighbour] = moved[neighbour], moved[index]
-    return moved
 
 
 def _next_position(model: type[Role] | type[Dimension]) -> int:
