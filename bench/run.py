@@ -70,6 +70,8 @@ def gunicorn(app_spec: str, env: dict[str, str], workdir: Path):
             "GUNICORN_BIND": f"127.0.0.1:{port}",
             "GUNICORN_ACCESS_LOG": "",
             "LOG_LEVEL": "warning",
+            # wrk sends every submission from one address on purpose
+            "QUIZ_SUBMISSION_LIMIT": "100000000 per minute",
         },
         stdout=log,
         stderr=subprocess.STDOUT,

@@ -42,10 +42,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from quiz import admin, assets, cli, errors, public
     from quiz.db import db
     from quiz.extensions import csrf, limiter, login_manager, migrate
-    from quiz.security import HttpsAwareSessionInterface, refuse_nul_characters
+    from quiz.security import HttpsAwareSessionInterface, protect
 
     app.session_interface = HttpsAwareSessionInterface()
-    app.before_request(refuse_nul_characters)
+    protect(app)
     # migrations ship inside the package, so an installed wheel can upgrade its database
     migrate.init_app(app, db, directory=str(PACKAGE_DIR / "migrations"), render_as_batch=True)
     csrf.init_app(app)

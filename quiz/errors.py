@@ -1,36 +1,82 @@
-"""Error pages in the site's layout, with a message a person can act on."""
+"""Error pages in the site's layout, with a message a person can act on and a reference.
+
+Every page and log line of an error carries the request id (quiz/security.py), so a person
+who reports "reference 3f2a…" leads straight to the log entry.
+"""
 
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+import logging
+
+from flask import Flask, current_app, g, has_request_context, render_template, request
+from flask.logging import default_handler
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException, InternalServerError
+
+from quiz.db import db
 
 MESSAGES = {
     400: ("That request did not make sense", "Something in it was missing or malformed."),
     403: ("You can't open this page", "You don't have access to it."),
     404: ("We couldn't find that page", "The link may be mistyped, or the page never existed."),
     405: ("That action isn't allowed here", "Try going back and using the buttons on the page."),
+    410: (
+        "This result was deleted",
+        "The person who took the quiz deleted it, and their answers with it.",
+    ),
     413: ("That was too much to send", "The form you sent was larger than we accept."),
     429: ("Slow down a little", "You have sent many requests in a short time. Wait a minute."),
     500: ("Something went wrong on our side", "It's not you. Please try again in a moment."),
-    503: ("Career Fit is briefly unavailable", "Please try again in a minute."),
+    503: (
+        "Career Fit is briefly unavailable",
+        "We can't reach our database right now. Please try again in a minute: "
+        "if you were taking the quiz, your answers so far are kept.",
+    ),
 }
 
 
 def register(app: Flask) -> None:
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(DBAPIError, _database_unavailable)
+    default_handler.addFilter(RequestIdFilter())
+    default_handler.setFormatter(
+        logging.Formatter(
+            "[%(asctime)s] %(levelname)s request=%(request_id)s %(module)s: %(message)s"
+        )
+    )
+
+
+class RequestIdFilter(logging.Filter):
+    """Stamp each log record with the id of the request it happened in."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = g.get("request_id", "-") if has_request_context() else "-"
+        return True
+
+
+def _database_unavailable(error: DBAPIError) -> tuple[str, int]:
+    """Answer 503 while the database is away; pre-ping reconnects once it is back."""
+    db.session.rollback()
+    current_app.logger.warning("database unavailable: %s", error.orig or error)
+    return _render(503)
 
 
 def _render(code: int, detail: str | None = None) -> tuple[str, int]:
     title, message = MESSAGES.get(code, (f"Error {code}", "Something went wrong."))
     wants_json = request.path.endswith(".json")
     if wants_json:
-        return {"error": title, "detail": detail or message}, code  # type: ignore[return-value]
-    return render_template(
-        "errors/error.html", code=code, title=title, message=detail or message
-    ), code
+        body = {"error": title, "detail": detail or message, "request_id": g.get("request_id")}
+        return body, code  # type: ignore[return-value]
+    html = render_template(
+        "errors/error.html",
+        code=code,
+        title=title,
+        message=detail or message,
+        request_id=g.get("request_id"),
+    )
+    return html, code
 
 
 def _http_error(error: HTTPException) -> tuple[str, int]:

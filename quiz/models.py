@@ -139,6 +139,10 @@ class Result(db.Model):
     created_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, index=True
     )
+    # Only a hash of the private delete key is kept: the key itself is shown once, to the taker.
+    delete_key_hash: Mapped[str | None] = mapped_column(String(64))
+    # Set when the taker deleted it: the answers are gone and the share link answers 410.
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     quiz_version: Mapped[QuizVersion] = relationship()
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
 import secrets
 from collections.abc import Mapping
@@ -27,21 +29,44 @@ def new_share_token() -> str:
     return secrets.token_urlsafe(SHARE_TOKEN_BYTES)
 
 
-def create_result(bank: Bank, version_id: int, answers: Mapping[str, str]) -> Result:
+def create_result(bank: Bank, version_id: int, answers: Mapping[str, str]) -> tuple[Result, str]:
     """Score ``answers`` with ``bank`` and store the result (the caller commits).
 
+    Returns the result and its private delete key. Only the key's hash is stored, so
+    the key must reach the taker now or never.
     Raises :class:`quiz.scoring.InvalidAnswer` for an answer the bank does not have.
     """
     outcome = rank_roles(bank.effect_table, answers)
+    delete_key = secrets.token_urlsafe(SHARE_TOKEN_BYTES)
     result = Result(
         share_token=new_share_token(),
         quiz_version_id=version_id,
         answers=dict(answers),
         outcome=outcome.as_dict(),
         top_role=outcome.ranking[0].role,
+        delete_key_hash=_key_hash(delete_key),
     )
     db.session.add(result)
-    return result
+    return result, delete_key
+
+
+def _key_hash(key: str) -> str:
+    # the key is 256 random bits, so a fast hash is enough: nothing to brute-force
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def delete_key_matches(result: Result, key: str) -> bool:
+    """Tell whether ``key`` is this result's delete key (in constant time)."""
+    stored = result.delete_key_hash
+    return stored is not None and hmac.compare_digest(stored, _key_hash(key))
+
+
+def erase_result(result: Result) -> None:
+    """Delete the taker's answers and outcome; the share link then answers 410 (caller commits)."""
+    result.answers = {}
+    result.outcome = {}
+    result.delete_key_hash = None
+    result.deleted_at = datetime.now(UTC)
 
 
 def find_result(token: str) -> Result | None:

@@ -1,16 +1,31 @@
-"""Request-level safety: Secure session cookies over HTTPS, and no NUL characters in input."""
+"""Request-level safety: security headers, a request id, Secure cookies over HTTPS, clean input."""
 
 from __future__ import annotations
 
-from flask import Flask, abort, has_request_context, request
-from flask.sessions import SecureCookieSessionInterface
+import re
+import secrets
+
+from flask import Flask, abort, g, has_request_context, request
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
+from werkzeug.wrappers import Response
+
+from quiz.extensions import talisman
 
 
 class HttpsAwareSessionInterface(SecureCookieSessionInterface):
-    """Mark the session cookie Secure on HTTPS requests, even if the config does not ask.
+    """Mark the session cookie Secure on HTTPS requests, even if the config does not ask;
+    leave "Vary: Cookie" off responses that never had a cookie to vary on.
 
     Behind a proxy this relies on ProxyFix setting the scheme from X-Forwarded-Proto.
     """
+
+    def save_session(self, app: Flask, session: SecureCookieSession, response: Response) -> None:
+        # Flask marks any response that looked at the session "Vary: Cookie". When no
+        # cookie came in and none goes out, the response cannot depend on one; dropping
+        # the Vary lets proxies share a result page among everyone who opens the link.
+        if not session and app.config["SESSION_COOKIE_NAME"] not in request.cookies:
+            session.accessed = False
+        super().save_session(app, session, response)
 
     def get_cookie_secure(self, app: Flask) -> bool:
         configured = bool(app.config["SESSION_COOKIE_SECURE"])
@@ -31,3 +46,46 @@ def refuse_nul_characters() -> None:
 
 
 FORM_MIMETYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+# Scripts and styles come from this site only; nothing inline, no framing.
+CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self' data:",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
+REQUEST_ID_SHAPE = re.compile(r"[A-Za-z0-9._-]{8,64}")
+
+
+def protect(app: Flask) -> None:
+    """Send security headers on every response and give every request an id."""
+    talisman.init_app(
+        app,
+        force_https=False,  # the proxy in front redirects; HSTS goes out on HTTPS requests
+        strict_transport_security=True,
+        strict_transport_security_max_age=365 * 24 * 3600,
+        session_cookie_secure=bool(app.config["SESSION_COOKIE_SECURE"]),
+        content_security_policy=CONTENT_SECURITY_POLICY,
+        frame_options="DENY",
+        referrer_policy="strict-origin-when-cross-origin",
+        permissions_policy={"camera": "()", "microphone": "()", "geolocation": "()"},
+    )
+    app.before_request(assign_request_id)
+    app.before_request(refuse_nul_characters)
+    app.after_request(send_request_id)
+
+
+def assign_request_id() -> None:
+    """Use the proxy's X-Request-ID when it looks like one, else make one up."""
+    offered = request.headers.get("X-Request-ID", "")
+    g.request_id = offered if REQUEST_ID_SHAPE.fullmatch(offered) else secrets.token_hex(8)
+
+
+def send_request_id(response: Response) -> Response:
+    response.headers["X-Request-ID"] = g.get("request_id", "")
+    return response

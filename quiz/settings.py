@@ -16,6 +16,7 @@ ENVIRONMENT_KEYS = (
     "RATELIMIT_KEY_PREFIX",
     "ADMIN_SIGN_IN_LIMIT_PER_ADDRESS",
     "ADMIN_SIGN_IN_LIMIT_PER_ACCOUNT",
+    "QUIZ_SUBMISSION_LIMIT",
     "LOG_LEVEL",
     "SESSION_COOKIE_SECURE",
     "TRUST_PROXY_HOPS",
@@ -28,6 +29,9 @@ def configure(app: Flask, overrides: dict[str, Any] | None) -> None:
     app.config.from_mapping(
         SQLALCHEMY_DATABASE_URI=f"sqlite:///{instance / 'career_fit.sqlite3'}",
         SEED_ON_START=True,
+        # a pooled connection is checked before use, so the app recovers by itself
+        # when the database comes back after a restart
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
         # Answers live in the signed session cookie while a person takes the quiz.
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
@@ -42,6 +46,11 @@ def configure(app: Flask, overrides: dict[str, Any] | None) -> None:
         # failed sign-ins only; a successful one never counts
         ADMIN_SIGN_IN_LIMIT_PER_ADDRESS="20 per 10 minutes",
         ADMIN_SIGN_IN_LIMIT_PER_ACCOUNT="5 per 10 minutes",
+        # quiz page submissions per address: far above what people sharing one address
+        # (a classroom behind one router) send, far below what a flood does
+        QUIZ_SUBMISSION_LIMIT="300 per minute",
+        # the form that holds most fields (the weights matrix) has a few hundred
+        MAX_FORM_PARTS=500,
         LOG_LEVEL="INFO",
         SESSION_COOKIE_SECURE=False,  # still Secure on every HTTPS request: quiz/security.py
         # how many proxies in front set X-Forwarded-*; 0 trusts none

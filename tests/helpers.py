@@ -7,6 +7,7 @@ import re
 from flask.testing import FlaskClient
 
 CSRF_PATTERN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+DELETE_LINK_PATTERN = re.compile(r'id="delete-link" type="text" readonly value="([^"]+)"')
 OPTION_PATTERN = re.compile(r'<input[^>]*name="(q-[^"]+)"[^>]*value="([^"]+)"')
 
 
@@ -42,7 +43,12 @@ class QuizTaker:
         return self.client.post(f"/quiz/{page}", data=data)
 
     def finish(self, choose=lambda name, values: values[0]) -> str:
-        """Answer every page with ``choose`` and return the result URL."""
+        """Answer every page with ``choose`` and return the result URL.
+
+        Like a person, it then opens the result once: that first view hands over the
+        private delete link (kept in ``delete_url``), and every later view of the link
+        is the page everyone sees.
+        """
         page = 1
         while True:
             html = self.open(page)
@@ -51,5 +57,9 @@ class QuizTaker:
             assert response.status_code == 302, response.get_data(as_text=True)[:2000]
             location = response.headers["Location"]
             if "/r/" in location:
+                first_view = self.client.get(location).get_data(as_text=True)
+                match = DELETE_LINK_PATTERN.search(first_view)
+                assert match, "the first view of a new result shows its private delete link"
+                self.delete_url = match.group(1)
                 return location
             page += 1

@@ -759,7 +759,7 @@ def test_unknown_token_gets_a_friendly_404_page_or_json_error(client, taker, tok
     assert data.status_code == 404
     assert data.is_json
     body = data.get_json()
-    assert set(body) == {"error", "detail"}
+    assert set(body) == {"error", "detail", "request_id"}
     assert body["error"] == "We couldn't find that page"
 
 

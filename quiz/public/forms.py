@@ -15,6 +15,10 @@ MISSING_ANSWER = "Please choose an answer to this question."
 UNKNOWN_ANSWER = "That answer is not one of the choices. Please choose one of them."
 
 
+class DeleteResultForm(FlaskForm):
+    submit = SubmitField("Delete my result")
+
+
 class QuizPageForm(FlaskForm):
     back = SubmitField("Back")
     forward = SubmitField("Next")

@@ -21,9 +21,13 @@ from werkzeug.wrappers import Response
 from quiz import taking
 from quiz.bank import Bank
 from quiz.db import db
+from quiz.extensions import limiter
 from quiz.models import Result
+from quiz.public.forms import DeleteResultForm
 from quiz.results import (
     create_result,
+    delete_key_matches,
+    erase_result,
     find_result,
     quiz_version_number,
     result_json,
@@ -46,6 +50,7 @@ def index() -> str:
 
 @bp.route("/quiz", methods=["GET", "POST"])
 @bp.route("/quiz/<int:page>", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["QUIZ_SUBMISSION_LIMIT"], methods=["POST"])
 def take_quiz(page: int = 1) -> str | Response:
     """Show one page of questions; save its answers and move back, forward or to the result."""
     version_id, answers = _quiz_in_progress()
@@ -63,8 +68,9 @@ def take_quiz(page: int = 1) -> str | Response:
 @bp.get("/r/<token>")
 def show_result(token: str) -> Response:
     """Show a stored result exactly as its taker first saw it."""
-    result = find_result(token) or abort(404)
-    if _still_fresh(result, "html"):
+    result = _shown_result(token)
+    delete_key = _delete_key_to_show(token)
+    if delete_key is None and _still_fresh(result, "html"):
         return _not_modified(result, "html")
     bank = published_bank(result.quiz_version_id)
     html = render_template(
@@ -72,19 +78,48 @@ def show_result(token: str) -> Response:
         result=result,
         page=result_page(bank, result),
         share_url=url_for(".show_result", token=token, _external=True),
+        delete_url=delete_key
+        and url_for(".delete_result", token=token, key=delete_key, _external=True),
     )
-    return _cacheable(Response(html, mimetype="text/html"), result, "html")
+    response = Response(html, mimetype="text/html")
+    if delete_key is None:
+        return _cacheable(response, result, "html")
+    # this one response carries the private delete link: no cache may keep it
+    response.cache_control.no_store = True
+    response.cache_control.private = True
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
 
 
 @bp.get("/r/<token>.json")
 def result_as_json(token: str) -> Response:
     """Return a stored result's ranking as JSON."""
-    result = find_result(token) or abort(404)
+    result = _shown_result(token)
     if _still_fresh(result, "json"):
         return _not_modified(result, "json")
     bank = published_bank(result.quiz_version_id)
     response = jsonify(result_json(bank, result, quiz_version_number(result.quiz_version_id)))
     return _cacheable(response, result, "json")
+
+
+@bp.route("/r/<token>/delete/<key>", methods=["GET", "POST"])
+def delete_result(token: str, key: str) -> Response | str:
+    """Ask the taker to confirm, then delete their answers for good."""
+    result = _shown_result(token)
+    if not delete_key_matches(result, key):
+        abort(404)  # the same answer as an unknown link: nothing to learn by guessing
+    form = DeleteResultForm()
+    if form.validate_on_submit():
+        erase_result(result)
+        db.session.commit()
+        return _private(render_template("public/deleted.html"))
+    return _private(render_template("public/delete.html", form=form, result=result))
+
+
+@bp.get("/privacy")
+def privacy() -> str:
+    """Say what Career Fit keeps, for how long, and how to delete it."""
+    return render_template("public/privacy.html")
 
 
 @bp.get("/healthz")
@@ -106,6 +141,34 @@ RESULT_MAX_AGE = 3600
 def _result_etag(result: Result, form: str) -> str:
     # the release id changes whenever templates or static files do, and with them the page
     return f"{result.share_token[:22]}-{form}-{current_app.config['RELEASE_ID']}"
+
+
+def _shown_result(token: str) -> Result:
+    """Return the result for a share link: 404 if there is none, 410 if its taker deleted it."""
+    result = find_result(token) or abort(404)
+    if result.deleted_at is not None:
+        abort(410)
+    return result
+
+
+def _delete_key_to_show(token: str) -> str | None:
+    """Hand over the private delete key once, on the first view after the quiz."""
+    # a visitor without a session cookie (most share-link readers) never touches the
+    # session, so their response stays free of "Vary: Cookie" and cacheable by proxies
+    if current_app.config["SESSION_COOKIE_NAME"] not in request.cookies:
+        return None
+    created = session.get("new_result")
+    if not isinstance(created, dict) or created.get("token") != token:
+        return None
+    session.pop("new_result")
+    return str(created["delete_key"])
+
+
+def _private(html: str) -> Response:
+    response = Response(html, mimetype="text/html")
+    response.cache_control.no_store = True
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
 
 
 def _still_fresh(result: Result, form: str) -> bool:
@@ -152,7 +215,8 @@ def _save_progress(version_id: int, answers: dict[str, str]) -> None:
 
 def _finish(bank: Bank, version_id: int, answers: dict[str, str]) -> Response:
     """Store the result of a finished quiz and show it."""
-    result = create_result(bank, version_id, answers)
+    result, delete_key = create_result(bank, version_id, answers)
     db.session.commit()
     session.pop("quiz", None)
+    session["new_result"] = {"token": result.share_token, "delete_key": delete_key}
     return redirect(url_for(".show_result", token=result.share_token))
