@@ -58,3 +58,17 @@ def test_first_start_migrates_and_seeds_an_empty_database(empty_database_url):
     with app.app_context():
         assert inspect(db.engine).has_table("alembic_version")
         db.engine.dispose()
+
+
+def test_first_start_upgrades_an_embedded_database_left_at_an_older_revision(tmp_path):
+    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    old = create_app({"TESTING": True, "SEED_ON_START": False, "SQLALCHEMY_DATABASE_URI": url})
+    with old.app_context():
+        flask_migrate.upgrade(revision="0001")
+        assert "deleted_at" not in {c["name"] for c in inspect(db.engine).get_columns("result")}
+        db.engine.dispose()
+
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        assert "deleted_at" in {c["name"] for c in inspect(db.engine).get_columns("result")}
+        db.engine.dispose()
