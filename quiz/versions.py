@@ -84,6 +84,15 @@ def replace_draft(bank: Bank) -> None:
         db.session.add(question)
 
 
+# Load questions with their options and every weight in a fixed few queries, however many.
+QUESTION_WITH_WEIGHTS = (
+    selectinload(Question.weights).selectinload(QuestionWeight.dimension),
+    selectinload(Question.options)
+    .selectinload(Option.weights)
+    .selectinload(OptionWeight.dimension),
+)
+
+
 def draft_bank() -> Bank:
     """Return the active draft as a bank, unvalidated: parse its document to check it."""
     dimensions = db.session.scalars(select(Dimension).order_by(Dimension.position)).all()
@@ -97,12 +106,7 @@ def draft_bank() -> Bank:
         select(Question)
         .where(Question.active)
         .order_by(Question.position, Question.id)
-        .options(
-            selectinload(Question.weights).selectinload(QuestionWeight.dimension),
-            selectinload(Question.options)
-            .selectinload(Option.weights)
-            .selectinload(OptionWeight.dimension),
-        )
+        .options(*QUESTION_WITH_WEIGHTS)
     ).all()
     return Bank(
         dimensions=tuple(BankDimension(d.key, d.name, d.kind, d.description) for d in dimensions),

@@ -19,7 +19,6 @@ from typing import Any
 from flask import abort, flash, redirect, render_template, url_for
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
@@ -41,7 +40,7 @@ from quiz.admin.question_forms import (
 from quiz.bank import CHOICE_OPTIONS, LIKERT_SCALE, Bank
 from quiz.db import db
 from quiz.models import Dimension, Option, OptionWeight, Question, QuestionWeight
-from quiz.versions import bank_question, draft_bank
+from quiz.versions import QUESTION_WITH_WEIGHTS, bank_question, draft_bank
 
 CONFLICT = (
     "Someone else saved this question while you were editing. "
@@ -256,14 +255,7 @@ def move_option(question_id: int, option_id: int) -> Rendered | Response:
 
 def _question_list(problem: str | None = None, status: int = 200) -> Rendered:
     in_order = db.session.scalars(
-        select(Question)
-        .order_by(Question.position, Question.id)
-        .options(
-            selectinload(Question.weights).selectinload(QuestionWeight.dimension),
-            selectinload(Question.options)
-            .selectinload(Option.weights)
-            .selectinload(OptionWeight.dimension),
-        )
+        select(Question).order_by(Question.position, Question.id).options(*QUESTION_WITH_WEIGHTS)
     ).all()
     bank = _scored(in_order)
     entries = [
