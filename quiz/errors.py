@@ -10,6 +10,7 @@ import logging
 
 from flask import Flask, current_app, g, has_request_context, render_template, request
 from flask.logging import default_handler
+from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -40,7 +41,9 @@ def register(app: Flask) -> None:
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(DBAPIError, _database_unavailable)
-    default_handler.addFilter(RequestIdFilter())
+    app.register_error_handler(RateLimitExceeded, _rate_limited)
+    # on the logger, not a handler: it then holds whatever handlers the host configures
+    app.logger.addFilter(RequestIdFilter())
     default_handler.setFormatter(
         logging.Formatter(
             "[%(asctime)s] %(levelname)s request=%(request_id)s %(module)s: %(message)s"
@@ -54,6 +57,11 @@ class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = g.get("request_id", "-") if has_request_context() else "-"
         return True
+
+
+def _rate_limited(error: RateLimitExceeded) -> tuple[str, int]:
+    # the limiter's own description is the limit itself: say what it means instead
+    return _render(429)
 
 
 def _database_unavailable(error: DBAPIError) -> tuple[str, int]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import secrets
 
-from flask import Flask, abort, g, has_request_context, request
+from flask import Flask, abort, current_app, g, has_request_context, request
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from werkzeug.wrappers import Response
 
@@ -33,14 +33,18 @@ class HttpsAwareSessionInterface(SecureCookieSessionInterface):
 
 
 def refuse_nul_characters() -> None:
-    """Refuse a request whose path, query or form holds a NUL character.
+    """Refuse a request whose path, query or form holds a NUL character, or too many fields.
 
     No text a person types contains one, and PostgreSQL cannot store it: without this
     check such a request would reach the database and fail there.
     """
     values = [request.path, *request.args.values()]
     if request.method == "POST" and request.mimetype in FORM_MIMETYPES:
-        values += request.form.values()
+        # werkzeug caps the parts of multipart forms only; count urlencoded ones here
+        fields = [value for _, value in request.form.items(multi=True)]
+        if len(fields) > current_app.config["MAX_FORM_PARTS"]:
+            abort(413)
+        values += fields
     if any("\x00" in value for value in values):
         abort(400, description="The request contained a character that isn't allowed (NUL).")
 

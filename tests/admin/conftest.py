@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from werkzeug.security import generate_password_hash
 from helpers import csrf_token
+from werkzeug.security import generate_password_hash
 
 from quiz.db import db
 from quiz.models import Admin
