@@ -42,6 +42,9 @@ def configure(app: Flask, overrides: dict[str, Any] | None) -> None:
         QUESTIONS_PER_PAGE=6,
         RATELIMIT_STORAGE_URI="memory://",
         RATELIMIT_KEY_PREFIX="career-fit",
+        # a failing limit store (Redis away, a race in the in-memory store) must not turn
+        # a request into a 500: the limiter logs it and lets the request through
+        RATELIMIT_SWALLOW_ERRORS=True,
         RATELIMIT_HEADERS_ENABLED=True,
         # failed sign-ins only; a successful one never counts
         ADMIN_SIGN_IN_LIMIT_PER_ADDRESS="20 per 10 minutes",

@@ -1,5 +1,4 @@
 import logging
-from logging.config import fileConfig
 
 from flask import current_app
 
@@ -9,10 +8,15 @@ from alembic import context
 # access to the values within the .ini file in use.
 config = context.config
 
-# Configure logging from alembic.ini only when run as a command; inside a running app
-# (first start, tests) leave the app's logging alone.
-if not logging.getLogger().handlers:
-    fileConfig(config.config_file_name, disable_existing_loggers=False)
+# Show Alembic's progress on its own logger only: configuring the root logger here
+# would make every later app log line print twice.
+alembic_logger = logging.getLogger("alembic")
+if not alembic_logger.handlers and not logging.getLogger().handlers:
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(levelname)-5.5s [%(name)s] %(message)s"))
+    alembic_logger.addHandler(handler)
+    alembic_logger.setLevel(logging.INFO)
+    alembic_logger.propagate = False
 logger = logging.getLogger('alembic.env')
 
 

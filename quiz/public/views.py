@@ -214,9 +214,25 @@ def _save_progress(version_id: int, answers: dict[str, str]) -> None:
 
 
 def _finish(bank: Bank, version_id: int, answers: dict[str, str]) -> Response:
-    """Store the result of a finished quiz and show it."""
+    """Store the result of a finished quiz and show it, once, however often it is sent.
+
+    The result's token and delete key go into the session before the commit. If the
+    database commits but its reply is lost, the taker sees a 503 and retries: the retry
+    finds the stored result under that token and shows it instead of storing a second.
+    """
+    pending = session.get("pending_result")
+    if isinstance(pending, dict):
+        stored = find_result(str(pending.get("token", "")))
+        if stored is not None and stored.answers == answers:
+            return _show_new_result(stored.share_token, pending["delete_key"])
     result, delete_key = create_result(bank, version_id, answers)
+    session["pending_result"] = {"token": result.share_token, "delete_key": delete_key}
     db.session.commit()
+    return _show_new_result(result.share_token, delete_key)
+
+
+def _show_new_result(token: str, delete_key: str) -> Response:
     session.pop("quiz", None)
-    session["new_result"] = {"token": result.share_token, "delete_key": delete_key}
-    return redirect(url_for(".show_result", token=result.share_token))
+    session.pop("pending_result", None)
+    session["new_result"] = {"token": token, "delete_key": delete_key}
+    return redirect(url_for(".show_result", token=token))
