@@ -53,6 +53,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
     login_manager.login_view = "admin.sign_in"
     login_manager.login_message = "Please sign in to open the admin area."
+    from quiz.security import BoundedIntegerConverter
+
+    app.url_map.converters["int"] = BoundedIntegerConverter
     app.register_blueprint(public.bp)
     app.register_blueprint(admin.bp)
     errors.register(app)

@@ -29,6 +29,7 @@ CHOICE_WEIGHT_RANGE = (-3, 3)
 LIKERT_WEIGHT_RANGE = (-2, 2)
 CHOICE_OPTIONS = (2, 6)
 TEXT_LIMIT = 600
+NAME_LIMIT = 120  # role and dimension names: what their database columns hold
 LIST_LIMIT = 8
 
 # An agreement item's options, each multiplying the item's weights by its level:
@@ -193,6 +194,11 @@ def parse_bank_text(text: str) -> Bank:
         document = json.loads(text)
     except json.JSONDecodeError as error:
         raise BankError([f"line {error.lineno}, column {error.colno}: {error.msg}"]) from None
+    except (ValueError, RecursionError):
+        # a number too long to read, or nesting too deep: no bank looks like that
+        raise BankError(
+            ["the file is not a bank document: it is nested or sized beyond reason"]
+        ) from None
     return parse_bank(document)
 
 
@@ -211,7 +217,7 @@ def parse_bank(document: Any) -> Bank:
     dimensions = [
         BankDimension(
             key=check.key(d, f"dimensions[{i}]"),
-            name=check.text(d, "name", f"dimensions[{i}]"),
+            name=check.text(d, "name", f"dimensions[{i}]", limit=NAME_LIMIT),
             kind=check.choice(d, "kind", DIMENSION_KINDS, f"dimensions[{i}]"),
             description=check.text(d, "description", f"dimensions[{i}]", required=False),
         )
@@ -226,7 +232,7 @@ def parse_bank(document: Any) -> Bank:
         roles.append(
             BankRole(
                 key=check.key(r, where),
-                name=check.text(r, "name", where),
+                name=check.text(r, "name", where, limit=NAME_LIMIT),
                 summary=check.text(r, "summary", where),
                 focus=check.text(r, "focus", where),
                 skills=check.texts(r, "skills", where),
@@ -321,14 +327,23 @@ class _Checker:
             return ""
         return value
 
-    def text(self, parent: dict[str, Any], name: str, where: str, required: bool = True) -> str:
+    def text(
+        self,
+        parent: dict[str, Any],
+        name: str,
+        where: str,
+        required: bool = True,
+        limit: int = TEXT_LIMIT,
+    ) -> str:
         value = parent.get(name, None if required else "")
         if not isinstance(value, str) or (required and not value.strip()):
             self.problem(f"{where}.{name}", "must be a non-empty text")
             return ""
         value = value.strip()
-        if len(value) > TEXT_LIMIT:
-            self.problem(f"{where}.{name}", f"must be at most {TEXT_LIMIT} characters")
+        if "\x00" in value:
+            self.problem(f"{where}.{name}", "must not contain NUL characters")
+        if len(value) > limit:
+            self.problem(f"{where}.{name}", f"must be at most {limit} characters")
         return value
 
     def texts(self, parent: dict[str, Any], name: str, where: str) -> tuple[str, ...]:
@@ -341,6 +356,8 @@ class _Checker:
             self.problem(f"{where}.{name}", f"must be a list of 1 to {LIST_LIMIT} non-empty texts")
             return ()
         for j, v in enumerate(value):
+            if "\x00" in v:
+                self.problem(f"{where}.{name}[{j}]", "must not contain NUL characters")
             if len(v.strip()) > TEXT_LIMIT:
                 self.problem(f"{where}.{name}[{j}]", f"must be at most {TEXT_LIMIT} characters")
         return tuple(v.strip() for v in value)

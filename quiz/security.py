@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 import secrets
+from typing import Any
 
 from flask import Flask, abort, current_app, g, has_request_context, request
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
+from werkzeug.routing import IntegerConverter, Map
 from werkzeug.wrappers import Response
 
 from quiz.extensions import talisman
@@ -41,10 +43,14 @@ def refuse_nul_characters() -> None:
     values = [request.path, *request.args.values()]
     if request.method == "POST" and request.mimetype in FORM_MIMETYPES:
         # werkzeug caps the parts of multipart forms only; count urlencoded ones here
-        fields = [value for _, value in request.form.items(multi=True)]
-        if len(fields) > current_app.config["MAX_FORM_PARTS"]:
+        items = list(request.form.items(multi=True))
+        if len(items) > current_app.config["MAX_FORM_PARTS"]:
             abort(413)
-        values += fields
+        # werkzeug reads a multipart part without a name as the key None, which later
+        # checks (Flask-WTF's CSRF among them) are not written to expect
+        if any(not isinstance(name, str) for name, _ in items):
+            abort(400, description="A field of the form you sent had no name.")
+        values += [value for _, value in items]
     if any("\x00" in value for value in values):
         abort(400, description="The request contained a character that isn't allowed (NUL).")
 
@@ -93,3 +99,15 @@ def assign_request_id() -> None:
 def send_request_id(response: Response) -> Response:
     response.headers["X-Request-ID"] = g.get("request_id", "")
     return response
+
+
+class BoundedIntegerConverter(IntegerConverter):
+    """Match only ids a database integer column can hold; anything larger is a 404.
+
+    Without a bound, /admin/questions/99999999999999999999 reaches the database driver,
+    which cannot even send the number.
+    """
+
+    def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)

@@ -173,7 +173,9 @@ def import_text(text: str, actor: str | None = None, source: str = "upload") -> 
     """
     bank = parse_bank_text(text)
     replace_draft(bank)
-    audit.record("import", f"question bank from {source}"[:200], actor=actor)
+    # a file name is the sender's text: keep it printable before it reaches the log
+    printable = "".join(c for c in source if c.isprintable())
+    audit.record("import", f"question bank from {printable}"[:200], actor=actor)
     return bank
 
 

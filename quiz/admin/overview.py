@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import render_template
+from flask import abort, render_template, request
 from sqlalchemy import func, select
 
 from quiz.admin import bp
@@ -91,11 +91,19 @@ def dashboard() -> str:
     return render_dashboard()
 
 
+MOST_AUDIT_PAGES = 1_000_000
+
+
 @bp.get("/audit")
 def audit_log() -> str:
     """List who changed what in the quiz, newest first, a page at a time."""
+    page = request.args.get("page", 1, type=int)
+    # a page number no log could reach would overflow the database's OFFSET
+    if page is None or not 1 <= page <= MOST_AUDIT_PAGES:
+        abort(404)
     entries = db.paginate(
         select(AuditEntry).order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc()),
+        page=page,
         per_page=AUDIT_ENTRIES_PER_PAGE,
         max_per_page=AUDIT_ENTRIES_PER_PAGE,
     )

@@ -198,11 +198,14 @@ def _quiz_in_progress() -> tuple[int, dict[str, str]]:
     """Return the quiz version and answers kept in the session, starting afresh if needed."""
     progress = session.get("quiz")
     if isinstance(progress, dict) and isinstance(progress.get("answers"), dict):
-        try:
-            published_bank(progress["version"])
-            return progress["version"], dict(progress["answers"])
-        except (LookupError, KeyError, TypeError):
-            pass
+        version = progress.get("version")
+        # only an id we could have issued: anything else would reach the database driver
+        if isinstance(version, int) and 1 <= version < 2**31:
+            try:
+                published_bank(version)
+                return version, dict(progress["answers"])
+            except LookupError:
+                pass
     version_id = latest_version_id()
     if version_id is None:
         abort(503)
