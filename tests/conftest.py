@@ -26,12 +26,10 @@ from databases import (
 )
 from flask import Flask
 from flask.testing import FlaskClient
-from helpers import QuizTaker
+from helpers import TEST_CONFIG, QuizTaker
 
 from quiz import create_app
 from quiz.db import db
-
-TEST_CONFIG = {"TESTING": True, "SECRET_KEY": "test-secret-key"}
 
 
 def pytest_report_header() -> str:

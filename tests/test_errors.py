@@ -13,10 +13,9 @@ import re
 from collections.abc import Callable, Iterator
 
 import pytest
-from conftest import TEST_CONFIG
 from flask import Blueprint, Flask, abort
 from flask.testing import FlaskClient
-from helpers import csrf_token
+from helpers import TEST_CONFIG, csrf_token
 from sqlalchemy import event
 from werkzeug.test import TestResponse
 

@@ -16,10 +16,9 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-from conftest import TEST_CONFIG
 from flask import Flask
 from flask.testing import FlaskClient
-from helpers import DELETE_LINK_PATTERN, csrf_token, page_options
+from helpers import DELETE_LINK_PATTERN, TEST_CONFIG, csrf_token, page_options
 from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 from werkzeug.security import generate_password_hash

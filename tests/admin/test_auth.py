@@ -10,10 +10,9 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 import pytest
-from conftest import ADMIN_EMAIL, ADMIN_PASSWORD, create_admin, sign_in
 from flask import Flask
 from flask.testing import FlaskClient
-from helpers import csrf_token
+from helpers import ADMIN_EMAIL, ADMIN_PASSWORD, create_admin, csrf_token, sign_in
 from sqlalchemy import func, select
 
 from quiz import create_app

@@ -16,10 +16,9 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from conftest import ADMIN_EMAIL, form_token
 from flask import Flask
 from flask.testing import FlaskClient
-from helpers import QuizTaker, csrf_token, page_options
+from helpers import ADMIN_EMAIL, QuizTaker, csrf_token, form_token, page_options
 from jsonschema import Draft202012Validator
 from sqlalchemy import event, func, select
 from werkzeug.datastructures import FileStorage, MultiDict

@@ -12,10 +12,9 @@ from html import unescape
 from html.parser import HTMLParser
 
 import pytest
-from conftest import create_admin, form_token, sign_in
 from flask import Flask
 from flask.testing import FlaskClient
-from helpers import csrf_token
+from helpers import create_admin, csrf_token, form_token, sign_in
 from markupsafe import escape
 from sqlalchemy import select, update
 

@@ -12,10 +12,9 @@ from html.parser import HTMLParser
 from typing import Any
 
 import pytest
-from conftest import ADMIN_EMAIL, form_token
 from flask import Flask
 from flask.testing import FlaskClient
-from helpers import csrf_token
+from helpers import ADMIN_EMAIL, csrf_token, form_token
 from sqlalchemy import select, update
 
 from quiz import audit
