@@ -8,6 +8,8 @@ last save of a dimension wins.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from flask import abort, flash, redirect, render_template, url_for
 from sqlalchemy import Subquery, delete, func, select, union, update
 from sqlalchemy.orm.exc import StaleDataError
@@ -109,23 +111,7 @@ def move_role(role_id: int) -> Response:
     form = MoveForm()
     if not form.validate_on_submit():
         abort(400)
-    direction = form.direction.data
-    order = moved(_ordered_roles(), role, direction)
-    if order is None:
-        flash(f"“{role.name}” is already {'first' if direction == 'up' else 'last'}.")
-    else:
-        for position, other in enumerate(order):
-            if other.position != position:
-                # A bulk UPDATE leaves revisions alone: the order is not part of what an
-                # editor of the role saves, so moving it must not make their save stale.
-                db.session.execute(
-                    update(Role).where(Role.id == other.id).values(position=position)
-                )
-        audit.record(
-            "move role", f"role {role.key}", f"{direction} to place {order.index(role) + 1}"
-        )
-        db.session.commit()
-        flash(f"Moved “{role.name}” {direction}.")
+    _move(Role, role, _ordered_roles(), form.direction.data, "role")
     return redirect(url_for(".roles", _anchor=f"role-{role.id}"))
 
 
@@ -278,20 +264,7 @@ def move_dimension(dimension_id: int) -> Response:
     form = MoveForm()
     if not form.validate_on_submit():
         abort(400)
-    direction = form.direction.data
-    order = moved(_ordered_dimensions(), dimension, direction)
-    if order is None:
-        flash(f"“{dimension.name}” is already {'first' if direction == 'up' else 'last'}.")
-    else:
-        for position, other in enumerate(order):
-            other.position = position
-        audit.record(
-            "move dimension",
-            f"dimension {dimension.key}",
-            f"{direction} to place {order.index(dimension) + 1}",
-        )
-        db.session.commit()
-        flash(f"Moved “{dimension.name}” {direction}.")
+    _move(Dimension, dimension, _ordered_dimensions(), form.direction.data, "dimension")
     return redirect(url_for(".dimensions", _anchor=f"dimension-{dimension.id}"))
 
 
@@ -385,6 +358,29 @@ def _users_of(dimension: Dimension) -> tuple[list[Question], list[Role]]:
 
 
 # shared
+
+
+def _move(
+    model: type[Role] | type[Dimension],
+    item: Role | Dimension,
+    ordered: Sequence[Role | Dimension],
+    direction: str,
+    kind: str,
+) -> None:
+    """Move a role or dimension one place up or down, audit it and say so."""
+    order = moved(list(ordered), item, direction)
+    if order is None:
+        flash(f"“{item.name}” is already {'first' if direction == 'up' else 'last'}.")
+        return
+    for position, other in enumerate(order):
+        if other.position != position:
+            # A bulk UPDATE leaves revisions alone: the order is not part of what an
+            # editor saves, so moving an item must not make their save stale.
+            db.session.execute(update(model).where(model.id == other.id).values(position=position))
+    where = order.index(item) + 1
+    audit.record(f"move {kind}", f"{kind} {item.key}", f"{direction} to place {where}")
+    db.session.commit()
+    flash(f"Moved “{item.name}” {direction}.")
 
 
 def _next_position(model: type[Role] | type[Dimension]) -> int:
