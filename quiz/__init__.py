@@ -39,7 +39,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     init_db(app)
 
-    from quiz import admin, assets, cli, errors, public
+    from quiz import admin, assets, cli, errors, formatting, public
     from quiz.db import db
     from quiz.extensions import csrf, limiter, login_manager, migrate
     from quiz.security import HttpsAwareSessionInterface, protect
@@ -60,6 +60,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(admin.bp)
     errors.register(app)
     assets.register(app)
+    formatting.register(app)
     cli.register(app)
 
     if app.config["SEED_ON_START"]:

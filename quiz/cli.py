@@ -1,22 +1,30 @@
-"""Flask commands: init-db, admin create|list|delete, bank check|export|import|publish.
+"""Flask commands: init-db, admin create|list|delete, bank check|export|import|publish,
+results export|count, and demo-results.
 
 Each runs inside the app context Flask's command line provides.
 """
 
 from __future__ import annotations
 
+import os
 import sys
+import time
+from datetime import date, datetime
+from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import func, select
 
-from quiz import audit
+from quiz import analytics, audit
+from quiz.analytics import ResultFilter
 from quiz.bank import BankError
 from quiz.checks import publish_problems
 from quiz.db import db
-from quiz.models import Admin, QuizVersion
+from quiz.demo import insert_demo_results
+from quiz.export import write_results_csv
+from quiz.models import Admin, QuizVersion, Result
 from quiz.seeding import ensure_seeded
 from quiz.versions import (
     PublishRefused,
@@ -30,12 +38,15 @@ MIN_PASSWORD_LENGTH = 12
 
 admin_cli = AppGroup("admin", help="Manage admin accounts.")
 bank_cli = AppGroup("bank", help="Check, export, import and publish the question bank.")
+results_cli = AppGroup("results", help="Export results and count them for the analytics page.")
 
 
 def register(app: Flask) -> None:
     app.cli.add_command(init_db)
     app.cli.add_command(admin_cli)
     app.cli.add_command(bank_cli)
+    app.cli.add_command(results_cli)
+    app.cli.add_command(demo_results)
 
 
 @click.command("init-db")
@@ -143,3 +154,94 @@ def publish_bank() -> None:
         raise click.ClickException("Not published.") from None
     db.session.commit()
     click.echo(f"Published quiz version {version.number}.")
+
+
+@results_cli.command("export")
+@click.argument("file", default="-", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("--version", "version_number", type=int, help="Only this published version number.")
+@click.option(
+    "--from",
+    "first",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="First day (UTC), YYYY-MM-DD; the first result's day by default.",
+)
+@click.option(
+    "--to", "last", type=click.DateTime(["%Y-%m-%d"]), help="Last day (UTC); today by default."
+)
+@click.option("--careful-only", is_flag=True, help="Leave out results flagged as careless.")
+def export_results(
+    file: str,
+    version_number: int | None,
+    first: datetime | None,
+    last: datetime | None,
+    careful_only: bool,
+) -> None:
+    """Write results as CSV to FILE (or standard output); never their share tokens."""
+    version_id = None
+    if version_number is not None:
+        version_id = db.session.scalar(
+            select(QuizVersion.id).where(QuizVersion.number == version_number)
+        )
+        if version_id is None:
+            raise click.BadParameter(
+                f"there is no published quiz version {version_number}", param_hint="--version"
+            )
+    last_day = last.date() if last else analytics.today()
+    first_day = first.date() if first else _first_result_day() or last_day
+    if first_day > last_day:
+        raise click.BadParameter("--from must not be after --to", param_hint="--from")
+    result_filter = ResultFilter(
+        version_id=version_id,
+        first_day=first_day,
+        last_day=last_day,
+        include_careless=not careful_only,
+    )
+    if file == "-":
+        write_results_csv(result_filter, sys.stdout)
+        sys.stdout.flush()
+        return
+    # written beside the target and moved into place when complete, so a failed export
+    # never leaves half a file under the name asked for
+    target = Path(file)
+    partial = target.with_name(f".{target.name}.partial")
+    try:
+        with partial.open("w", encoding="utf-8", newline="") as out:
+            exported = write_results_csv(result_filter, out)
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
+    click.echo(f"Exported {exported} results to {file}", err=True)
+
+
+def _first_result_day() -> date | None:
+    first = db.session.scalar(select(func.min(Result.created_at)))
+    return analytics.utc_day(first) if first else None
+
+
+@results_cli.command("count")
+def count_results() -> None:
+    """Add every result not yet counted to the analytics page's daily counts (for a timer)."""
+    total = 0
+    limit = current_app.config["ANALYTICS_FOLD_LIMIT"]
+    while added := analytics.fold_new_results(limit):
+        total += added
+    click.echo(f"Added {total} results to the daily counts.")
+
+
+@click.command("demo-results")
+@click.argument("count", type=click.IntRange(min=1))
+@click.option("--days", type=click.IntRange(min=1), default=90, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True)
+@with_appcontext
+def demo_results(count: int, days: int, seed: int) -> None:
+    """Insert COUNT synthetic results for the latest version, spread over the last DAYS days."""
+    started = time.monotonic()
+
+    def say(message: str) -> None:
+        click.echo(f"[{time.monotonic() - started:7.1f} s] {message}")
+
+    try:
+        inserted = insert_demo_results(count, days=days, seed=seed, progress=say)
+    except LookupError as error:
+        raise click.ClickException(f"{error}: run 'flask --app quiz init-db' first.") from None
+    say(f"Done: {inserted:,} demo results.")

@@ -9,11 +9,11 @@ same page forever.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, DateTime, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -143,6 +143,11 @@ class Result(db.Model):
     delete_key_hash: Mapped[str | None] = mapped_column(String(64))
     # Set when the taker deleted it: the answers are gone and the share link answers 410.
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # From the first quiz page shown to the finish; None when the session did not say.
+    seconds_taken: Mapped[int | None]
+    # Why the answers look careless ("same-answer", "too-fast", comma-separated), or None.
+    # Flagged results are kept and shown, but left out of the quality statistics.
+    careless: Mapped[str | None] = mapped_column(String(40))
     quiz_version: Mapped[QuizVersion] = relationship()
 
 
@@ -172,3 +177,40 @@ class AuditEntry(db.Model):
     created_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, index=True
     )
+
+
+class DailyCount(db.Model):
+    """A count of one thing that happened to one quiz version on one day (UTC).
+
+    The analytics page adds these up instead of reading every result, so it stays
+    fast with millions of results. ``measure`` says what is counted:
+
+    * ``finished``: results, by top role (``value``);
+    * ``seconds``: results, by seconds taken (``value``);
+    * ``answer``: answers, by question (``subject``) and option (``value``);
+    * ``reached``: quiz pages shown for the first time in a visit, by page (``value``).
+
+    The first three are folded in from stored results (see :mod:`quiz.analytics`);
+    ``reached`` is counted as pages are shown.
+    """
+
+    quiz_version_id: Mapped[int] = mapped_column(
+        ForeignKey("quiz_version.id", ondelete="CASCADE"), primary_key=True
+    )
+    measure: Mapped[str] = mapped_column(String(10), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    subject: Mapped[str] = mapped_column(String(40), primary_key=True, default="")
+    value: Mapped[str] = mapped_column(String(40), primary_key=True)
+    careless: Mapped[bool] = mapped_column(primary_key=True, default=False)
+    count: Mapped[int]
+
+
+class CountedResults(db.Model):
+    """How far the daily counts have read: every result up to ``last_result_id`` is in them.
+
+    One row. Taking its lock is how folding and deleting results keep out of each
+    other's way.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    last_result_id: Mapped[int] = mapped_column(default=0)

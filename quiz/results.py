@@ -11,11 +11,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import select
 
 from quiz.bank import Bank, BankDimension, BankRole
 from quiz.db import db
 from quiz.models import QuizVersion, Result
+from quiz.quality import AskedQuestion, careless_reasons
 from quiz.scoring import CLOSE_CALL_POINTS, rank_roles
 
 # 32 random bytes: 256 bits, far beyond guessing, and 43 URL-safe characters.
@@ -29,8 +31,14 @@ def new_share_token() -> str:
     return secrets.token_urlsafe(SHARE_TOKEN_BYTES)
 
 
-def create_result(bank: Bank, version_id: int, answers: Mapping[str, str]) -> tuple[Result, str]:
+def create_result(
+    bank: Bank, version_id: int, answers: Mapping[str, str], seconds_taken: int | None = None
+) -> tuple[Result, str]:
     """Score ``answers`` with ``bank`` and store the result (the caller commits).
+
+    Only the pushes the result page shows are stored with the outcome, not every
+    answer's push on every role. Answers that look careless (see
+    :func:`quiz.quality.careless_reasons`) are flagged.
 
     Returns the result and its private delete key. Only the key's hash is stored, so
     the key must reach the taker now or never.
@@ -38,16 +46,32 @@ def create_result(bank: Bank, version_id: int, answers: Mapping[str, str]) -> tu
     """
     outcome = rank_roles(bank.effect_table, answers)
     delete_key = secrets.token_urlsafe(SHARE_TOKEN_BYTES)
+    reasons = careless_reasons(
+        asked_questions(bank),
+        answers,
+        seconds_taken,
+        current_app.config["CARELESS_SECONDS_PER_QUESTION"],
+    )
     result = Result(
         share_token=new_share_token(),
         quiz_version_id=version_id,
         answers=dict(answers),
-        outcome=outcome.as_dict(),
+        outcome=outcome.as_dict(pushes_per_side=PUSHES_SHOWN),
         top_role=outcome.ranking[0].role,
         delete_key_hash=_key_hash(delete_key),
+        seconds_taken=seconds_taken,
+        careless=",".join(reasons) or None,
     )
     db.session.add(result)
     return result, delete_key
+
+
+def asked_questions(bank: Bank) -> list[AskedQuestion]:
+    """Describe ``bank``'s questions as the careless-answer check needs them."""
+    return [
+        AskedQuestion(q.key, tuple(o.key for o in q.options), agreement=q.kind == "likert")
+        for q in bank.questions
+    ]
 
 
 def _key_hash(key: str) -> str:
@@ -113,6 +137,9 @@ class ResultPage:
     close_call: bool
     close_call_points: int
     created_at: datetime
+    # why the answers looked careless ("same-answer", "too-fast"); empty when they did not
+    careless: tuple[str, ...] = ()
+    seconds_taken: int | None = None
 
     @property
     def top(self) -> ShownFit:
@@ -160,6 +187,8 @@ def result_page(bank: Bank, result: Result) -> ResultPage:
         close_call=outcome["close_call"],
         close_call_points=CLOSE_CALL_POINTS,
         created_at=as_utc(result.created_at),
+        careless=tuple(result.careless.split(",")) if result.careless else (),
+        seconds_taken=result.seconds_taken,
     )
 
 

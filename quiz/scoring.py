@@ -189,16 +189,20 @@ class Outcome:
     profile: Mapping[str, int | None]
     close_call: bool
 
-    def as_dict(self) -> dict[str, Any]:
-        """Return the outcome as JSON-ready data, best role first."""
+    def as_dict(self, pushes_per_side: int | None = None) -> dict[str, Any]:
+        """Return the outcome as JSON-ready data, best role first.
+
+        ``pushes_per_side`` keeps only that many of each role's strongest pushes
+        toward and away (all of them when None).
+        """
         return {
-            "ranking": [_role_fit_as_dict(f) for f in self.ranking],
+            "ranking": [_role_fit_as_dict(f, pushes_per_side) for f in self.ranking],
             "profile": dict(self.profile),
             "close_call": self.close_call,
         }
 
 
-def _role_fit_as_dict(fit: RoleFit) -> dict[str, Any]:
+def _role_fit_as_dict(fit: RoleFit, pushes_per_side: int | None) -> dict[str, Any]:
     # from the push rows rather than fit.toward and fit.away: storing a result needs
     # no Push objects, and building some 3,000 of them (200 answers x 20 roles) would
     # cost more than the scoring
@@ -210,8 +214,8 @@ def _role_fit_as_dict(fit: RoleFit) -> dict[str, Any]:
         "raw": fit.raw,
         "lowest": fit.lowest,
         "highest": fit.highest,
-        "toward": [[q, o, round(points, 1)] for q, o, points in toward],
-        "away": [[q, o, round(points, 1)] for q, o, points in away],
+        "toward": [[q, o, round(points, 1)] for q, o, points in toward[:pushes_per_side]],
+        "away": [[q, o, round(points, 1)] for q, o, points in away[:pushes_per_side]],
     }
 
 

@@ -20,6 +20,10 @@ ENVIRONMENT_KEYS = (
     "LOG_LEVEL",
     "SESSION_COOKIE_SECURE",
     "TRUST_PROXY_HOPS",
+    "CARELESS_SECONDS_PER_QUESTION",
+    "ANALYTICS_SETTLE_SECONDS",
+    "ANALYTICS_FOLD_LIMIT",
+    "QUALITY_SAMPLE_SIZE",
 )
 
 
@@ -58,6 +62,15 @@ def configure(app: Flask, overrides: dict[str, Any] | None) -> None:
         SESSION_COOKIE_SECURE=False,  # still Secure on every HTTPS request: quiz/security.py
         # how many proxies in front set X-Forwarded-*; 0 trusts none
         TRUST_PROXY_HOPS=0,
+        # faster than this, on average, nobody reads the questions: the result is flagged
+        CARELESS_SECONDS_PER_QUESTION=2.0,
+        # results are counted for analytics once this old: ids are handed out before
+        # commit, so the newest results may still have older, uncommitted neighbours
+        ANALYTICS_SETTLE_SECONDS=120,
+        # results one analytics page view counts at most before it shows what it has
+        ANALYTICS_FOLD_LIMIT=50_000,
+        # the quality report's statistics rest on at most this many recent responses
+        QUALITY_SAMPLE_SIZE=5000,
     )
     app.config.from_pyfile("config.py", silent=True)
     for key in ENVIRONMENT_KEYS:
@@ -91,6 +104,8 @@ def _typed(value: str, default: Any) -> Any:
         return value.strip().lower() in ("1", "true", "yes", "on")
     if isinstance(default, int):
         return int(value)
+    if isinstance(default, float):
+        return float(value)
     return value
 
 

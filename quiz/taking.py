@@ -67,13 +67,15 @@ def quiz_page(
     endpoint: str,
     save: Callable[[dict[str, str]], None],
     finish: Callable[[dict[str, str]], str | Response],
+    shown: Callable[[int], None] | None = None,
     **context: Any,
 ) -> str | Response:
     """Show page ``page`` of ``bank``; on submit keep its answers and move back, forward or finish.
 
     ``endpoint`` serves the quiz pages (it takes ``page``); ``save`` keeps the
     answers so far; ``finish`` is called with every answer once all are given.
-    ``context`` goes to the template as it is.
+    ``shown`` hears the number of each page about to be shown. ``context`` goes to
+    the template as it is.
     """
     pages = question_pages(bank)
     if not 1 <= page <= len(pages):
@@ -95,6 +97,8 @@ def quiz_page(
                 return redirect(url_for(endpoint, page=gap))
             return finish(answers)
 
+    if shown is not None:
+        shown(page)
     return render_template(
         "public/quiz.html",
         form=form,

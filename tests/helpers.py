@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -71,7 +72,8 @@ class QuizTaker:
 
 
 # Settings every test app starts from.
-TEST_CONFIG = {"TESTING": True, "SECRET_KEY": "test-secret-key"}
+# Results are counted for analytics at once, rather than after the settling time.
+TEST_CONFIG = {"TESTING": True, "SECRET_KEY": "test-secret-key", "ANALYTICS_SETTLE_SECONDS": 0}
 
 ADMIN_EMAIL = "admin@example.com"
 ADMIN_PASSWORD = "a long admin password"
@@ -100,3 +102,28 @@ def form_token(client: FlaskClient, url: str) -> str:
     response = client.get(url)
     assert response.status_code == 200, (url, response.status_code)
     return csrf_token(response.get_data(as_text=True))
+
+
+def varied(name: str, values: list[str]) -> str:
+    """Pick a different place on each question, as a person answering honestly might."""
+    return values[sum(map(ord, name)) % len(values)]
+
+
+def take_quiz(client: FlaskClient, minutes: float = 10, choose=varied) -> QuizTaker:
+    """Take the whole quiz as a person who started ``minutes`` ago.
+
+    The taker's ``result_url`` and ``delete_url`` say where the result is.
+    """
+    taker = QuizTaker(client)
+    taker.open(1)
+    with client.session_transaction() as session:
+        session["quiz"] = {**session["quiz"], "started": int(time.time() - minutes * 60)}
+    taker.result_url = taker.finish(choose)
+    return taker
+
+
+def delete_result(taker: QuizTaker) -> None:
+    """Follow the private delete link and confirm, as the taker would."""
+    html = taker.client.get(taker.delete_url).get_data(as_text=True)
+    response = taker.client.post(taker.delete_url, data={"csrf_token": csrf_token(html)})
+    assert response.status_code == 200

@@ -1,4 +1,4 @@
-"""The admin area: sign-in, editing the draft quiz, publishing, import and export."""
+"""The admin area: sign-in, editing the draft quiz, publishing, import and export, analytics."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ NAVIGATION = (
     ("admin.dimensions", "Skills and goals"),
     ("admin.preview", "Preview"),
     ("admin.bank_file", "Import and export"),
+    ("admin.analytics", "Analytics"),
     ("admin.audit_log", "Audit log"),
 )
 
@@ -42,4 +43,4 @@ def require_admin() -> Response | None:
 
 
 # importing the view modules registers their views on bp
-from quiz.admin import auth, overview, publishing, questions, roles  # noqa: E402,F401
+from quiz.admin import auth, insight, overview, publishing, questions, roles  # noqa: E402,F401

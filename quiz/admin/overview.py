@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from flask import abort, render_template, request
@@ -53,14 +53,6 @@ def published_versions() -> list[PublishedVersion]:
         )
         for version, results in rows
     ]
-
-
-@bp.app_template_filter("utc")
-def format_utc(moment: datetime) -> str:
-    """Format a stored time in UTC (SQLite hands times back without their zone, in UTC)."""
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(UTC)
-    return moment.strftime("%Y-%m-%d %H:%M:%S")
 
 
 def render_dashboard(refused: list[str] | None = None) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from flask import (
@@ -19,6 +20,7 @@ from sqlalchemy import text
 from werkzeug.wrappers import Response
 
 from quiz import taking
+from quiz.analytics import count_reached_page, forget_result
 from quiz.bank import Bank
 from quiz.db import db
 from quiz.extensions import limiter
@@ -53,15 +55,16 @@ def index() -> str:
 @limiter.limit(lambda: current_app.config["QUIZ_SUBMISSION_LIMIT"], methods=["POST"])
 def take_quiz(page: int = 1) -> str | Response:
     """Show one page of questions; save its answers and move back, forward or to the result."""
-    version_id, answers = _quiz_in_progress()
-    bank = published_bank(version_id)
+    progress = _quiz_in_progress()
+    bank = published_bank(progress.version_id)
     return taking.quiz_page(
         bank,
         page,
-        answers,
+        progress.answers,
         endpoint="public.take_quiz",
-        save=lambda given: _save_progress(version_id, given),
-        finish=lambda given: _finish(bank, version_id, given),
+        save=progress.save,
+        finish=lambda given: _finish(bank, progress, given),
+        shown=progress.reach,
     )
 
 
@@ -110,6 +113,7 @@ def delete_result(token: str, key: str) -> Response | str:
         abort(404)  # the same answer as an unknown link: nothing to learn by guessing
     form = DeleteResultForm()
     if form.validate_on_submit():
+        forget_result(result)
         erase_result(result)
         db.session.commit()
         return _private(render_template("public/deleted.html"))
@@ -194,8 +198,48 @@ def _current_bank() -> Bank:
     return published_bank(version_id)
 
 
-def _quiz_in_progress() -> tuple[int, dict[str, str]]:
-    """Return the quiz version and answers kept in the session, starting afresh if needed."""
+class QuizProgress:
+    """A visit's way through the quiz, kept in the session: version, answers, start, furthest page.
+
+    The start time and the furthest page shown come from the server's clock and
+    counter, never from the form, so they say how long a visit took and where
+    people stop.
+    """
+
+    def __init__(self, version_id: int, answers: dict[str, str], started: int, reached: int):
+        self.version_id = version_id
+        self.answers = answers
+        self.started = started
+        self.reached = reached
+
+    def save(self, answers: dict[str, str]) -> None:
+        self.answers = answers
+        session["quiz"] = {
+            "version": self.version_id,
+            "answers": answers,
+            "started": self.started,
+            "reached": self.reached,
+        }
+
+    def reach(self, page: int) -> None:
+        """Count the first time this visit is shown ``page``."""
+        if page <= self.reached:
+            return
+        self.reached = page
+        count_reached_page(self.version_id, page)
+        self.save(self.answers)
+
+    def seconds_taken(self) -> int | None:
+        taken = int(time.time()) - self.started
+        return taken if 0 <= taken <= MAX_SECONDS_TAKEN else None
+
+
+# Longer than a week is not one sitting: the time says nothing then.
+MAX_SECONDS_TAKEN = 7 * 24 * 3600
+
+
+def _quiz_in_progress() -> QuizProgress:
+    """Return the quiz kept in the session, or start afresh on the latest version."""
     progress = session.get("quiz")
     if isinstance(progress, dict) and isinstance(progress.get("answers"), dict):
         version = progress.get("version")
@@ -203,20 +247,23 @@ def _quiz_in_progress() -> tuple[int, dict[str, str]]:
         if isinstance(version, int) and 1 <= version < 2**31:
             try:
                 published_bank(version)
-                return version, dict(progress["answers"])
             except LookupError:
                 pass
+            else:
+                started, reached = progress.get("started"), progress.get("reached")
+                return QuizProgress(
+                    version,
+                    dict(progress["answers"]),
+                    started if isinstance(started, int) else int(time.time()),
+                    reached if isinstance(reached, int) else 0,
+                )
     version_id = latest_version_id()
     if version_id is None:
         abort(503)
-    return version_id, {}
+    return QuizProgress(version_id, {}, int(time.time()), 0)
 
 
-def _save_progress(version_id: int, answers: dict[str, str]) -> None:
-    session["quiz"] = {"version": version_id, "answers": answers}
-
-
-def _finish(bank: Bank, version_id: int, answers: dict[str, str]) -> Response:
+def _finish(bank: Bank, progress: QuizProgress, answers: dict[str, str]) -> Response:
     """Store the result of a finished quiz and show it, once, however often it is sent.
 
     The result's token and delete key go into the session before the commit. If the
@@ -228,7 +275,9 @@ def _finish(bank: Bank, version_id: int, answers: dict[str, str]) -> Response:
         stored = find_result(str(pending.get("token", "")))
         if stored is not None and stored.answers == answers:
             return _show_new_result(stored.share_token, pending["delete_key"])
-    result, delete_key = create_result(bank, version_id, answers)
+    result, delete_key = create_result(
+        bank, progress.version_id, answers, seconds_taken=progress.seconds_taken()
+    )
     session["pending_result"] = {"token": result.share_token, "delete_key": delete_key}
     db.session.commit()
     return _show_new_result(result.share_token, delete_key)

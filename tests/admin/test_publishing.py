@@ -192,7 +192,7 @@ def test_overview_shows_the_draft_its_checks_and_the_published_versions(app, adm
     cells = [text_of(c) for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)]
     assert cells[0] == "1 (takers get this one)"
     assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", cells[1])
-    assert cells[2:] == ["35", "3", "1"]
+    assert cells[2:] == ["35", "3", "1", "Quality report for version 1"]
 
 
 def test_overview_lists_every_check_the_draft_fails(app, admin_client):

@@ -22,6 +22,7 @@ from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
 from quiz.db import db
+from quiz.demo import insert_demo_results
 from quiz.models import Admin, Question, Role
 
 pytestmark = pytest.mark.browser
@@ -46,9 +47,14 @@ SIGNED_IN_PAGES = (
     "audit-log",
     "preview-quiz",
     "preview-result",
+    "analytics",
+    "analytics-error",
+    "quality",
 )
 # pages reached by a form, answered with these statuses
 SENT_PAGES = {"sign-in-error": 401, "weight-error": 422, "preview-result": 200}
+# pages opened by address that answer with something other than 200
+REFUSED_PAGES = {"analytics-error": 400}
 
 
 @dataclass(frozen=True)
@@ -80,6 +86,8 @@ def targets(live_app: Flask) -> Targets:
 
         role_id = db.session.scalar(select(Role.id).order_by(Role.position).limit(1))
         assert role_id is not None
+        # enough answers for every chart, table and statistic of the analytics and quality pages
+        insert_demo_results(80, days=10, seed=2)
         return Targets(first_question("likert"), first_question("choice"), role_id)
 
 
@@ -152,17 +160,21 @@ def visit(page: Page, name: str, targets: Targets) -> str:
         "import-export": "/admin/bank",
         "audit-log": "/admin/audit",
         "preview-quiz": "/admin/preview",
+        "analytics": "/admin/analytics",
+        "analytics-error": "/admin/analytics?first_day=2026-05-02&last_day=2026-05-01",
+        "quality": "/admin/versions/1/quality",
     }[name]
     response = page.goto(path)
-    assert response is not None and response.status == 200, (path, response and response.status)
+    status = REFUSED_PAGES.get(name, 200)
+    assert response is not None and response.status == status, (path, response and response.status)
     assert response.url.endswith(path), f"{path} went to {response.url}"
     return response.text()
 
 
 def visit_every_page(page: Page, targets: Targets) -> Iterator[tuple[str, str]]:
     """Open each admin page in turn, signing in after the signed-out ones; yield (name, HTML)."""
-    # the refused sign-in (401) and the refused weight (422) are asked for on purpose
-    page.watch.expect_console_error(r"status of (401|422)")
+    # the refused sign-in (401), weight (422) and filter (400) are asked for on purpose
+    page.watch.expect_console_error(r"status of (400|401|422)")
     for name in SIGNED_OUT_PAGES:
         yield name, visit(page, name, targets)
     sign_in(page)

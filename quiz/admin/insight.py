@@ -1,0 +1,163 @@
+"""What the answers say: the analytics page, its CSV download, and each version's quality report."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+from flask import Response, abort, current_app, render_template, request, stream_with_context
+from sqlalchemy import select
+
+from quiz.admin import bp
+from quiz.admin.analytics_forms import AnalyticsFilterForm
+from quiz.analytics import (
+    ResultFilter,
+    careful_responses,
+    fold_new_results,
+    read_analytics,
+    uncounted_results,
+)
+from quiz.bank import Bank
+from quiz.checks import reaching_answers
+from quiz.db import db
+from quiz.export import results_csv
+from quiz.models import QuizVersion
+from quiz.quality import RANDOM_RESPONDENTS, quality_report
+from quiz.scoring import rank_roles
+from quiz.versions import latest_version_id, published_bank
+
+PROMPT_SHOWN = 60
+T = TypeVar("T")
+
+
+def _version_ids() -> dict[int, int]:
+    """Return every published version's id by its number, newest first."""
+    rows = db.session.execute(
+        select(QuizVersion.number, QuizVersion.id).order_by(QuizVersion.number.desc())
+    )
+    return dict(rows.all())
+
+
+def _filter_from_query() -> tuple[AnalyticsFilterForm, ResultFilter | None]:
+    """Read the filter from the query string; the filter is None when it does not validate."""
+    ids = _version_ids()
+    form = AnalyticsFilterForm(request.args, list(ids))
+    if not form.validate():
+        return form, None
+    number = form.version_number()
+    return form, form.result_filter(ids[number] if number is not None else None)
+
+
+@bp.get("/analytics")
+def analytics() -> tuple[str, int]:
+    """Show results per day, top roles, answers, time taken and drop-off for the filter."""
+    form, result_filter = _filter_from_query()
+    if result_filter is None:
+        return render_template("admin/analytics.html", form=form, report=None), 400
+    fold_new_results(limit=current_app.config["ANALYTICS_FOLD_LIMIT"])
+    version_id = result_filter.version_id or latest_version_id()
+    bank = published_bank(version_id) if version_id is not None else None
+    return render_template(
+        "admin/analytics.html",
+        form=form,
+        report=read_analytics(result_filter),
+        bank=bank,
+        uncounted=uncounted_results(),
+        query=request.args.to_dict(),
+    ), 200
+
+
+@bp.get("/analytics/results.csv")
+def results_download() -> Response | tuple[str, int]:
+    """Stream the results the filter picks as CSV, a batch at a time."""
+    form, result_filter = _filter_from_query()
+    if result_filter is None:
+        return render_template("admin/analytics.html", form=form, report=None), 400
+    name = f"career-fit-results-{result_filter.first_day}-to-{result_filter.last_day}.csv"
+    response = Response(stream_with_context(results_csv(result_filter)), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.cache_control.no_store = True
+    return response
+
+
+@dataclass(frozen=True)
+class Reach:
+    """Whether a role can come out on top, and answers that prove it."""
+
+    role: str
+    answers: list[tuple[int, str, str]]  # (question number, prompt, chosen answer); [] if none
+    fit: int | None
+    runner_up_fit: int | None
+
+
+@bp.get("/versions/<int:number>/quality")
+def quality(number: int) -> str:
+    """Show how well a published version measures: reach, balance, separation, reliability."""
+    version = db.session.scalar(select(QuizVersion).where(QuizVersion.number == number))
+    if version is None:
+        abort(404)
+    bank = published_bank(version.id)
+    responses, careful, flagged = careful_responses(
+        version.id, current_app.config["QUALITY_SAMPLE_SIZE"]
+    )
+    report = quality_report(
+        bank.effect_table,
+        responses,
+        question_labels=question_labels(bank),
+        role_names={r.key: r.name for r in bank.roles},
+    )
+    return render_template(
+        "admin/quality.html",
+        number=number,
+        bank=bank,
+        report=report,
+        reach=_reach(version.id, bank),
+        careful=careful,
+        flagged=flagged,
+        balance_respondents=RANDOM_RESPONDENTS,
+        question_numbers={q.key: n for n, q in enumerate(bank.questions, start=1)},
+    )
+
+
+def question_labels(bank: Bank) -> dict[str, str]:
+    """Name each question by its number and the start of its prompt."""
+    labels = {}
+    for number, question in enumerate(bank.questions, start=1):
+        prompt = question.prompt
+        if len(prompt) > PROMPT_SHOWN:
+            prompt = prompt[: PROMPT_SHOWN - 1].rstrip() + "…"
+        labels[question.key] = f"Question {number} (“{prompt}”)"
+    return labels
+
+
+def _per_version(name: str, version_id: int, work: Callable[[], T]) -> T:
+    """Work something out from a published version's weights once per app: they never change."""
+    cache: dict[int, T] = current_app.extensions.setdefault(f"version_{name}", {})
+    if version_id not in cache:
+        cache[version_id] = work()
+    return cache[version_id]
+
+
+def _reach(version_id: int, bank: Bank) -> list[Reach]:
+    return _per_version("reach", version_id, lambda: _reaching(bank))
+
+
+def _reaching(bank: Bank) -> list[Reach]:
+    """Find, for each role, answers that rank it first (the publish check's search)."""
+    table = bank.effect_table
+    numbers = {q.key: n for n, q in enumerate(bank.questions, start=1)}
+    reach = []
+    for role in bank.roles:
+        answers = reaching_answers(table, role.key)
+        if answers is None:
+            reach.append(Reach(role.key, [], None, None))
+            continue
+        ranking = rank_roles(table, answers).ranking
+        shown = [
+            (numbers[q], bank.question_by_key[q].prompt, bank.option_label(q, o))
+            for q, o in sorted(answers.items(), key=lambda item: numbers[item[0]])
+        ]
+        runner_up = ranking[1].percent if len(ranking) > 1 else None
+        reach.append(Reach(role.key, shown, ranking[0].percent, runner_up))
+    return reach

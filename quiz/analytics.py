@@ -1,0 +1,386 @@
+"""How people take the quiz: results per day, top roles, answers, time taken and drop-off.
+
+The analytics page never reads the results themselves: with millions of them that
+would take seconds. It adds up :class:`~quiz.models.DailyCount` rows instead,
+a few thousand at most, which stay small however many results there are.
+
+Folding
+-------
+Results are added to the daily counts in batches by :func:`fold_new_results`
+(the analytics page does it before it reads, and ``flask --app quiz results
+count`` does it from a timer). :class:`~quiz.models.CountedResults` remembers the
+last result id folded in. A result is folded only once it is a little while old
+(``ANALYTICS_SETTLE_SECONDS``): ids are handed out before commit, so a result
+committed a moment after a newer one could otherwise be passed over for good.
+
+Two folds never count the same results: each moves the mark with a compare-and-set
+update, which also takes the mark row's lock until it commits. Deleting a result
+takes the same lock and, if the result was already folded in, subtracts it
+(:func:`forget_result`), so deleted answers leave the counts too.
+
+Pages reached are counted as they are shown (:func:`count_reached_page`), once per
+page per visit; that count is best effort and never fails the page.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import ColumnElement, Select, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import SQLAlchemyError
+
+from quiz.db import db
+from quiz.models import CountedResults, DailyCount, Result
+
+FINISHED = "finished"
+SECONDS = "seconds"
+ANSWER = "answer"
+REACHED = "reached"
+
+# Longer than an hour counts as an hour: the median is what matters, and it keeps the
+# number of distinct values (so of rows) bounded.
+SECONDS_CAP = 3600
+FOLD_BATCH = 2000
+UPSERT_CHUNK = 500
+MARK_ID = 1
+
+# (quiz version id, measure, day, subject, value, careless)
+CountKey = tuple[int, str, date, str, str, bool]
+
+
+def utc_day(moment: datetime) -> date:
+    """Return the UTC calendar day of a stored time (SQLite hands back naive UTC times)."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC)
+    return moment.date()
+
+
+def today() -> date:
+    return datetime.now(UTC).date()
+
+
+@dataclass(frozen=True)
+class ResultFilter:
+    """Which results the analytics page and the CSV export cover."""
+
+    version_id: int | None  # None: every version
+    first_day: date
+    last_day: date
+    include_careless: bool = True
+
+    def day_bounds(self) -> tuple[datetime, datetime]:
+        """Return the first moment of ``first_day`` and the first moment after ``last_day``."""
+        start = datetime.combine(self.first_day, datetime.min.time(), tzinfo=UTC)
+        end = datetime.combine(self.last_day + timedelta(days=1), datetime.min.time(), tzinfo=UTC)
+        return start, end
+
+    def result_conditions(self) -> list[ColumnElement[bool]]:
+        """Return the WHERE conditions that pick this filter's stored, undeleted results."""
+        start, end = self.day_bounds()
+        conditions = [
+            Result.deleted_at.is_(None),
+            Result.created_at >= start,
+            Result.created_at < end,
+        ]
+        if self.version_id is not None:
+            conditions.append(Result.quiz_version_id == self.version_id)
+        if not self.include_careless:
+            conditions.append(Result.careless.is_(None))
+        return conditions
+
+
+# --- keeping the counts ----------------------------------------------------------------
+
+
+def counts_of_result(
+    version_id: int,
+    created_at: datetime,
+    top_role: str,
+    seconds_taken: int | None,
+    careless: str | None,
+    answers: Mapping[str, str],
+) -> Iterable[CountKey]:
+    """Yield the count keys one stored result adds one to."""
+    day = utc_day(created_at)
+    flagged = careless is not None
+    yield (version_id, FINISHED, day, "", top_role, flagged)
+    if seconds_taken is not None:
+        shown = max(0, min(seconds_taken, SECONDS_CAP))
+        yield (version_id, SECONDS, day, "", str(shown), flagged)
+    for question, option in answers.items():
+        yield (version_id, ANSWER, day, question, option, flagged)
+
+
+def add_counts(counts: Mapping[CountKey, int]) -> None:
+    """Add ``counts`` to the daily counts, creating rows as needed (the caller commits)."""
+    rows = [
+        {
+            "quiz_version_id": key[0],
+            "measure": key[1],
+            "day": key[2],
+            "subject": key[3],
+            "value": key[4],
+            "careless": key[5],
+            "count": amount,
+        }
+        # in key order, so concurrent writers lock rows in the same order and never deadlock
+        for key, amount in sorted(counts.items())
+        if amount
+    ]
+    insert = (
+        postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    )
+    for start in range(0, len(rows), UPSERT_CHUNK):
+        statement = insert(DailyCount).values(rows[start : start + UPSERT_CHUNK])
+        statement = statement.on_conflict_do_update(
+            index_elements=[c.name for c in DailyCount.__table__.primary_key.columns],
+            set_={"count": DailyCount.count + statement.excluded["count"]},
+        )
+        db.session.execute(statement)
+
+
+def count_reached_page(version_id: int, page: int) -> None:
+    """Count one visit reaching quiz page ``page``; never fail the page over it."""
+    try:
+        add_counts({(version_id, REACHED, today(), "", str(page), False): 1})
+        db.session.commit()
+    except SQLAlchemyError:
+        db.session.rollback()
+        current_app.logger.warning("Could not count a visit to quiz page %d", page, exc_info=True)
+
+
+def _ensure_mark() -> None:
+    insert = (
+        postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    )
+    db.session.execute(
+        insert(CountedResults).values(id=MARK_ID, last_result_id=0).on_conflict_do_nothing()
+    )
+
+
+def fold_new_results(limit: int | None = None) -> int:
+    """Add results not yet counted to the daily counts, at most ``limit``; return how many.
+
+    Commits. Returns 0 when there is nothing to add or another fold is running.
+    """
+    _ensure_mark()
+    db.session.commit()
+    mark = db.session.scalar(
+        select(CountedResults.last_result_id).where(CountedResults.id == MARK_ID)
+    )
+    settled_before = datetime.now(UTC) - timedelta(
+        seconds=current_app.config["ANALYTICS_SETTLE_SECONDS"]
+    )
+    newest_settled = select(Result.id).where(Result.id > mark, Result.created_at < settled_before)
+    upper = db.session.scalar(newest_settled.order_by(Result.id.desc()).limit(1))
+    if upper is None:
+        return 0
+    if limit is not None:
+        upper = min(
+            upper,
+            db.session.scalar(
+                select(Result.id)
+                .where(Result.id > mark)
+                .order_by(Result.id)
+                .offset(limit - 1)
+                .limit(1)
+            )
+            or upper,
+        )
+    moved = db.session.execute(
+        update(CountedResults)
+        .where(CountedResults.id == MARK_ID, CountedResults.last_result_id == mark)
+        .values(last_result_id=upper)
+    )
+    if moved.rowcount != 1:  # type: ignore[attr-defined]
+        db.session.rollback()  # another fold got there first
+        return 0
+    counts: Counter[CountKey] = Counter()
+    folded = 0
+    rows = db.session.execute(
+        select(
+            Result.quiz_version_id,
+            Result.created_at,
+            Result.top_role,
+            Result.seconds_taken,
+            Result.careless,
+            Result.answers,
+        )
+        .where(Result.id > mark, Result.id <= upper, Result.deleted_at.is_(None))
+        .execution_options(yield_per=FOLD_BATCH)
+    )
+    for row in rows:
+        counts.update(counts_of_result(*row))
+        folded += 1
+    add_counts(counts)
+    db.session.commit()
+    return folded
+
+
+def uncounted_results() -> int:
+    """Return how many stored results the daily counts do not include yet."""
+    mark = db.session.scalar(
+        select(CountedResults.last_result_id).where(CountedResults.id == MARK_ID)
+    )
+    return (
+        db.session.scalar(select(func.count()).select_from(Result).where(Result.id > (mark or 0)))
+        or 0
+    )
+
+
+def forget_result(result: Result) -> None:
+    """Take a result about to be deleted out of the daily counts, if it is in them.
+
+    Call it before its answers are wiped, in the same transaction (the caller commits).
+    """
+    locked = db.session.execute(
+        update(CountedResults)
+        .where(CountedResults.id == MARK_ID)
+        .values(last_result_id=CountedResults.last_result_id)
+        .returning(CountedResults.last_result_id)
+    ).scalar()
+    if locked is None or result.id > locked:
+        return  # not folded in yet, and now it never will be: deleted results are skipped
+    counts = Counter(
+        counts_of_result(
+            result.quiz_version_id,
+            result.created_at,
+            result.top_role,
+            result.seconds_taken,
+            result.careless,
+            result.answers,
+        )
+    )
+    add_counts({key: -amount for key, amount in counts.items()})
+
+
+# --- reading the counts ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Analytics:
+    """What the analytics page shows for one filter."""
+
+    filter: ResultFilter
+    finished: int
+    careless: int
+    per_day: list[tuple[date, int]]
+    top_roles: dict[str, int]
+    median_seconds: float | None
+    reached: dict[int, int]
+    answers: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    @property
+    def started(self) -> int:
+        return self.reached.get(1, 0)
+
+
+def _sum_by(measure: str, result_filter: ResultFilter, *columns: Any) -> Select[Any]:
+    query = (
+        select(*columns, func.sum(DailyCount.count))
+        .where(
+            DailyCount.measure == measure,
+            DailyCount.day >= result_filter.first_day,
+            DailyCount.day <= result_filter.last_day,
+        )
+        .group_by(*columns)
+    )
+    if result_filter.version_id is not None:
+        query = query.where(DailyCount.quiz_version_id == result_filter.version_id)
+    if not result_filter.include_careless:
+        query = query.where(DailyCount.careless.is_(False))
+    return query
+
+
+def read_analytics(result_filter: ResultFilter) -> Analytics:
+    """Add up the daily counts for ``result_filter``."""
+    by_day = dict(db.session.execute(_sum_by(FINISHED, result_filter, DailyCount.day)).all())
+    days = (result_filter.last_day - result_filter.first_day).days + 1
+    per_day = [
+        (day, int(by_day.get(day, 0)))
+        for day in (result_filter.first_day + timedelta(days=i) for i in range(days))
+    ]
+    top_roles = {
+        role: int(n)
+        for role, n in db.session.execute(_sum_by(FINISHED, result_filter, DailyCount.value))
+    }
+    careless_query = _sum_by(FINISHED, result_filter, DailyCount.careless).where(
+        DailyCount.careless.is_(True)
+    )
+    careless = sum(int(n) for _, n in db.session.execute(careless_query))
+    durations = {
+        int(seconds): int(n)
+        for seconds, n in db.session.execute(_sum_by(SECONDS, result_filter, DailyCount.value))
+    }
+    reached = {
+        int(page): int(n)
+        for page, n in db.session.execute(
+            _sum_by(REACHED, result_filter, DailyCount.value).where(DailyCount.careless.is_(False))
+        )
+    }
+    answers: dict[str, dict[str, int]] = {}
+    for question, option, n in db.session.execute(
+        _sum_by(ANSWER, result_filter, DailyCount.subject, DailyCount.value)
+    ):
+        answers.setdefault(question, {})[option] = int(n)
+    return Analytics(
+        filter=result_filter,
+        finished=sum(top_roles.values()),
+        careless=careless,
+        per_day=per_day,
+        top_roles=top_roles,
+        median_seconds=median_of_counts(durations),
+        reached=dict(sorted(reached.items())),
+        answers=answers,
+    )
+
+
+def median_of_counts(counts: Mapping[int, int]) -> float | None:
+    """Return the median of values given as value -> how many times it occurs."""
+    total = sum(n for n in counts.values() if n > 0)
+    if total == 0:
+        return None
+    # the middle one or two positions, counting from 0
+    wanted = sorted({(total - 1) // 2, total // 2})
+    found: list[int] = []
+    seen = 0
+    for value in sorted(counts):
+        n = counts[value]
+        if n <= 0:
+            continue
+        while wanted and wanted[0] < seen + n:
+            found.append(value)
+            wanted.pop(0)
+        seen += n
+    return statistics.fmean(found)
+
+
+def careful_responses(version_id: int, most: int) -> tuple[list[dict[str, str]], int, int]:
+    """Return the answers of the latest ``most`` careful results of a version, newest first.
+
+    Also returns how many careful and how many flagged results the version has in all,
+    so a report can say what its statistics rest on. Deleted results are never read.
+    """
+    stored = (Result.quiz_version_id == version_id, Result.deleted_at.is_(None))
+    answers = list(
+        db.session.scalars(
+            select(Result.answers)
+            .where(*stored, Result.careless.is_(None))
+            .order_by(Result.id.desc())
+            .limit(most)
+        )
+    )
+    careful, flagged = db.session.execute(
+        select(
+            func.count().filter(Result.careless.is_(None)),
+            func.count().filter(Result.careless.is_not(None)),
+        ).where(*stored)
+    ).one()
+    return answers, int(careful), int(flagged)

@@ -1,0 +1,519 @@
+"""How well one published quiz version measures: the assessment-quality report.
+
+Plain data in, plain data out, like :mod:`quiz.scoring`: this module imports
+nothing from Flask, SQLAlchemy or the models. The caller loads the version's
+:class:`~quiz.scoring.EffectTable` and its stored, careful responses (each a dict
+question key -> option key) and gets back numbers and plain-language warnings.
+
+The parts of the report
+-----------------------
+* **Careless answers** (:func:`careless_reasons`) are flagged when a result is
+  stored, so the statistics below can leave them out.
+* **Separation** (:func:`question_separation`) comes from the weights alone: for
+  each question and each pair of roles, how many fit points choosing among its
+  options can move one role's fit relative to the other's. A question that
+  separates no pair cannot change anyone's ranking.
+* **Balance** (:func:`random_balance`): how often each role comes out on top
+  when every question is answered at random. A fair quiz gives each role about
+  an even share.
+* **Reliability** (:func:`scale_reliability`): each role's *scale* is the
+  questions whose options do not all have the same effect on it; a response's
+  *item score* on a question is the chosen option's effect on the role (raw
+  units). Cronbach's alpha says how consistently the scale's questions measure
+  together, and each question's item-rest correlation says whether it agrees
+  with the rest of the scale.
+
+Only complete responses count towards a scale's statistics: those answering
+every question in that scale with one of its options. A response stored for an
+earlier version may miss a question a later version added; it is left out of
+every scale that question belongs to, and still counts for the others.
+
+The thresholds behind the warnings are the module constants below; each says
+why it has the value it has.
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+import random
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from itertools import combinations
+from typing import cast
+
+from quiz.scoring import EffectTable
+
+# --- careless answers ---------------------------------------------------------------------
+
+SAME_ANSWER = "same-answer"
+TOO_FAST = "too-fast"
+# Picking the option in the same place on every one of 4 or more questions is unlikely
+# by chance; on an agreement scale (where a steady "Agree" is plausible for a while) it
+# takes 6 items before a single unvaried answer looks like straight-lining.
+SAME_PLACE_MIN_ANSWERS = 4
+SAME_AGREEMENT_MIN_ANSWERS = 6
+
+# --- warnings -----------------------------------------------------------------------------
+
+# A question whose strongest pair of roles moves less than this (fit points) against each
+# other separates nothing: every answer moves the roles alike.
+NO_SEPARATION_POINTS = 0.5
+# Under this, a question separates roles too little to matter much in a ranking.
+WEAK_SEPARATION_POINTS = 2.0
+# A role's share of first places under random answers, as a multiple of the even share,
+# outside which the quiz leans towards or away from that role.
+HIGH_SHARE = 1.5
+LOW_SHARE = 0.5
+# Cronbach's alpha under this is conventionally "questionable" or worse.
+LOW_ALPHA = 0.6
+# An item-rest correlation below this is a question that runs against its scale. The
+# small margin below zero keeps sampling noise around zero from raising a warning.
+AGAINST_SCALE = -0.05
+# From AGAINST_SCALE up to this, a question is only weakly related to its scale: a note,
+# not a warning.
+WEAKLY_RELATED = 0.1
+# Reliability is worked out once this many responses answer every question.
+MIN_RESPONSES = 50
+# Simulated random respondents for the balance.
+RANDOM_RESPONDENTS = 5000
+
+RolePair = tuple[str, str]
+_NO_GAPS: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class AskedQuestion:
+    """A question as the person saw it: its options in display order."""
+
+    key: str
+    options: tuple[str, ...]
+    agreement: bool  # an agreement-scale (likert) item
+
+
+@dataclass(frozen=True)
+class RoleShare:
+    """How often a role came out on top under uniformly random answers."""
+
+    role: str
+    share: float
+    even_share: float
+
+
+@dataclass(frozen=True)
+class ScaleReliability:
+    """How consistently one role's scale measures, from the complete responses."""
+
+    role: str
+    questions: tuple[str, ...]
+    responses: int  # the complete responses used
+    alpha: float | None
+    item_rest: dict[str, float | None]
+
+
+@dataclass(frozen=True)
+class QualityReport:
+    """Everything the quality page shows about one quiz version."""
+
+    # question -> (role a, role b) -> fit points its options can move a relative to b
+    separation: dict[str, dict[RolePair, float]]
+    # question -> its strongest pair and how far it separates them; None with under 2 roles
+    strongest: dict[str, tuple[RolePair, float] | None]
+    balance: list[RoleShare]
+    # empty until complete_responses reaches min_responses
+    reliability: list[ScaleReliability]
+    responses: int  # every response given
+    complete_responses: int  # those answering every question of the version
+    min_responses: int
+    warnings: list[str]  # clear problems, worth fixing
+    notes: list[str]  # worth knowing, not necessarily wrong
+
+    @property
+    def reliability_ready(self) -> bool:
+        return self.complete_responses >= self.min_responses
+
+
+# --- careless answers ---------------------------------------------------------------------
+
+
+def careless_reasons(
+    questions: Sequence[AskedQuestion],
+    answers: Mapping[str, str],
+    seconds_taken: int | None,
+    seconds_per_question: float,
+) -> tuple[str, ...]:
+    """Return why ``answers`` look careless (SAME_ANSWER, TOO_FAST, in that order); () if not.
+
+    Only answers to ``questions`` that name one of its options count.
+
+    * SAME_ANSWER: at least SAME_PLACE_MIN_ANSWERS questions are answered and every
+      answer is the option in the same place (always the first, say); or at least
+      SAME_AGREEMENT_MIN_ANSWERS agreement items are answered and every one of them got
+      the option in the same place (straight-lining down the agreement scale).
+    * TOO_FAST: the time taken is known and is less than ``seconds_per_question`` for
+      each answer counted.
+    """
+    places: list[int] = []
+    agreement_places: list[int] = []
+    for question in questions:
+        option = answers.get(question.key)
+        if option is None or option not in question.options:
+            continue
+        place = question.options.index(option)
+        places.append(place)
+        if question.agreement:
+            agreement_places.append(place)
+    reasons = []
+    if (len(places) >= SAME_PLACE_MIN_ANSWERS and len(set(places)) == 1) or (
+        len(agreement_places) >= SAME_AGREEMENT_MIN_ANSWERS and len(set(agreement_places)) == 1
+    ):
+        reasons.append(SAME_ANSWER)
+    if seconds_taken is not None and seconds_taken < seconds_per_question * len(places):
+        reasons.append(TOO_FAST)
+    return tuple(reasons)
+
+
+# --- separation ---------------------------------------------------------------------------
+
+
+def role_spans(table: EffectTable) -> list[int]:
+    """Return each role's highest minus lowest possible raw score over the whole quiz."""
+    return [
+        sum(bounds[i][1] - bounds[i][0] for bounds in table.bounds.values())
+        for i in range(len(table.roles))
+    ]
+
+
+def question_separation(table: EffectTable) -> dict[str, dict[RolePair, float]]:
+    """Return, per question and pair of roles, the fit points its options can move between them.
+
+    With every question answered, an option with effect ``e`` on role ``r`` adds
+    ``100 * e / span_r`` fit points to it, ``span_r`` being the role's highest minus
+    lowest raw score over the whole quiz (a role with span 0 gets no points). For
+    roles ``a`` and ``b`` a question's separation is the range, over its options, of
+    ``a``'s points minus ``b``'s: how far choosing among them can move ``a``'s fit
+    relative to ``b``'s. Pairs are unordered, listed in the order of ``table.roles``.
+    """
+    keys = [r.key for r in table.roles]
+    spans = role_spans(table)
+    pairs = list(combinations(range(len(keys)), 2))
+    separation: dict[str, dict[RolePair, float]] = {}
+    for question, options in table.effects.items():
+        points = [
+            [
+                Fraction(100 * e, span) if span else Fraction(0)
+                for e, span in zip(effect, spans, strict=True)
+            ]
+            for effect in options.values()
+        ]
+        row: dict[RolePair, float] = {}
+        for a, b in pairs:
+            moves = [p[a] - p[b] for p in points]
+            row[(keys[a], keys[b])] = float(max(moves) - min(moves))
+        separation[question] = row
+    return separation
+
+
+def strongest_pair(pairs: Mapping[RolePair, float]) -> tuple[RolePair, float] | None:
+    """Return the pair a question separates most and by how much; the first such on a tie.
+
+    None when there are no pairs (a quiz with fewer than two roles).
+    """
+    best: tuple[RolePair, float] | None = None
+    for pair, points in pairs.items():
+        if best is None or points > best[1]:
+            best = (pair, points)
+    return best
+
+
+# --- statistics ---------------------------------------------------------------------------
+
+
+def _comoment(xs: Sequence[float], ys: Sequence[float]) -> float:
+    """Return ``n`` times the sum of products of deviations from the means.
+
+    ``n * sum((x - mean_x) * (y - mean_y))`` is ``n * sum(xy) - sum(x) * sum(y)``,
+    which whole numbers (item scores are) give exactly, so a variance is exactly zero
+    when it should be. Other numbers are summed in two passes with :func:`math.fsum`.
+    """
+    n = len(xs)
+    sx, sy = sum(xs), sum(ys)
+    if type(sx) is int and type(sy) is int:  # only whole numbers add up to an int
+        return n * sum(map(operator.mul, xs, ys)) - sx * sy
+    mx = math.fsum(xs) / n
+    my = math.fsum(ys) / n
+    return n * math.fsum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True))
+
+
+def _correlation(sxy: float, sxx: float, syy: float) -> float | None:
+    """Return the correlation from (scaled) co-moments; None when a variance is zero."""
+    if sxx <= 0 or syy <= 0:
+        return None
+    return max(-1.0, min(1.0, sxy / math.sqrt(sxx) / math.sqrt(syy)))
+
+
+def pearson(xs: Sequence[float], ys: Sequence[float]) -> float | None:
+    """Return Pearson's correlation of ``xs`` and ``ys``; None when either has no variance."""
+    if len(xs) != len(ys):
+        raise ValueError("pearson needs two sequences of the same length")
+    # equal floats can leave a rounding speck of variance; equal values have none
+    if len(xs) < 2 or min(xs) == max(xs) or min(ys) == max(ys):
+        return None
+    return _correlation(_comoment(xs, ys), _comoment(xs, xs), _comoment(ys, ys))
+
+
+def cronbach_alpha(items: Sequence[Sequence[float]]) -> float | None:
+    """Return Cronbach's alpha; ``items[i][r]`` is respondent ``r``'s score on item ``i``.
+
+    ``alpha = k / (k - 1) * (1 - sum of item variances / variance of the totals)``
+    for ``k`` items. None with fewer than 2 items or 2 respondents, or when every
+    respondent has the same total.
+    """
+    return _scale_statistics(items)[0]
+
+
+def item_rest_correlations(items: Sequence[Sequence[float]]) -> list[float | None]:
+    """Return each item's correlation with the sum of the other items (None without variance)."""
+    return _scale_statistics(items)[1]
+
+
+def _scale_statistics(
+    items: Sequence[Sequence[float]],
+) -> tuple[float | None, list[float | None]]:
+    """Return Cronbach's alpha and the item-rest correlations, sharing the work.
+
+    For whole numbers the item-rest correlations come from each item's co-moments with
+    the total: with rest = total - item, cov(item, rest) = cov(item, total) - var(item)
+    and var(rest) = var(total) - 2 cov(item, total) + var(item), exactly.
+    """
+    if len({len(item) for item in items}) > 1:
+        raise ValueError("every item needs one score per respondent")
+    if not items:
+        return None, []
+    totals = list(items[0])
+    for item in items[1:]:  # item by item, so each addition runs over a whole column in C
+        totals = list(map(operator.add, totals, item))
+    stt = _comoment(totals, totals) if len(totals) >= 2 else 0
+    siis = [_comoment(item, item) if len(totals) >= 2 else 0 for item in items]
+    k = len(items)
+    alpha = k / (k - 1) * (1 - math.fsum(siis) / stt) if k >= 2 and stt > 0 else None
+    if type(sum(totals)) is int:
+        rests: list[float | None] = []
+        for item, sii in zip(items, siis, strict=True):
+            sit = _comoment(item, totals) if len(totals) >= 2 else 0
+            rests.append(_correlation(sit - sii, sii, stt - 2 * sit + sii))
+    else:
+        rests = [pearson(item, list(map(operator.sub, totals, item))) for item in items]
+    return alpha, rests
+
+
+# --- role scales --------------------------------------------------------------------------
+
+
+def role_scale(table: EffectTable, role: str) -> tuple[str, ...]:
+    """Return the questions whose options do not all have the same effect on ``role``."""
+    index = [r.key for r in table.roles].index(role)
+    return tuple(q for q, bounds in table.bounds.items() if bounds[index][0] != bounds[index][1])
+
+
+def scale_reliability(
+    table: EffectTable, responses: Sequence[Mapping[str, str]]
+) -> list[ScaleReliability]:
+    """Return each role's scale statistics, in the order of ``table.roles``.
+
+    A response counts for a scale only when it answers every question in the scale
+    with one of its options; its item score on a question is the chosen option's
+    effect on the role.
+    """
+    n = len(responses)
+    # question -> the effects of each response's answer on every role; None where the
+    # response does not answer it with one of its options
+    columns = {
+        q: list(map(options.get, map(operator.methodcaller("get", q, ""), responses)))
+        for q, options in table.effects.items()
+    }
+    gaps: dict[int, set[str]] = {}  # response -> the questions it misses
+    for q, column in columns.items():
+        if None not in column:  # the usual case, checked in C
+            continue
+        for r in [r for r, effect in enumerate(column) if effect is None]:
+            gaps.setdefault(r, set()).add(q)
+    result = []
+    for index, role in enumerate(table.roles):
+        scale = role_scale(table, role.key)
+        on_role = operator.itemgetter(index)
+        kept = [r for r in range(n) if gaps.get(r, _NO_GAPS).isdisjoint(scale)]
+        items: list[list[int]] = []
+        for q in scale:
+            column = columns[q]
+            effects = column if len(kept) == n else [column[r] for r in kept]
+            # kept responses answer every question of the scale: no None here
+            items.append(list(map(on_role, cast(list[tuple[int, ...]], effects))))
+        alpha, rests = _scale_statistics(items)
+        result.append(
+            ScaleReliability(
+                role=role.key,
+                questions=scale,
+                responses=len(kept),
+                alpha=alpha,
+                item_rest=dict(zip(scale, rests, strict=True)),
+            )
+        )
+    return result
+
+
+# --- balance ------------------------------------------------------------------------------
+
+
+def random_balance(
+    table: EffectTable, respondents: int = RANDOM_RESPONDENTS, seed: int = 0
+) -> list[RoleShare]:
+    """Return each role's share of first places under uniformly random answers.
+
+    The same shares as :func:`quiz.scoring.top_role_shares` (the same random answers,
+    drawn from the same seed, ranked by the same rule), worked out some ten times
+    faster: with every question answered, each role's lowest and highest raw score
+    are fixed, so only the raw scores need adding up, and the fits compare exactly as
+    whole numbers over a common denominator. Ties go to the lower display position,
+    then the key, as in :func:`quiz.scoring.rank_roles`.
+    """
+    if respondents < 1:
+        raise ValueError("respondents must be at least 1")
+    roles = table.roles
+    if not roles:
+        return []
+    spans = role_spans(table)
+    lows = [sum(bounds[i][0] for bounds in table.bounds.values()) for i in range(len(roles))]
+    common = math.lcm(*(s for s in spans if s)) if any(spans) else 1
+    # fit * common / 100 = (raw - low) * scale, a whole number; 0 for a role with no span
+    scales = [common // s if s else 0 for s in spans]
+    offsets = [low * scale for low, scale in zip(lows, scales, strict=True)]
+    # ties go to the lower position, then the key: the role listed first in this order
+    listed = sorted(range(len(roles)), key=lambda i: (roles[i].position, roles[i].key))
+    effects = [list(options.values()) for options in table.effects.values()]
+    rng = random.Random(seed)
+    counts = [0] * len(roles)
+    for _ in range(respondents):
+        # rng.choice over each question's options, in order: what scoring.random_answers draws
+        chosen = [rng.choice(options) for options in effects]
+        raw = [sum(column) for column in zip(*chosen, strict=True)] if chosen else [0] * len(roles)
+        fits = [r * scale - offset for r, scale, offset in zip(raw, scales, offsets, strict=True)]
+        top = max(fits)
+        counts[next(i for i in listed if fits[i] == top)] += 1
+    even = 1 / len(roles)
+    return [
+        RoleShare(role=role.key, share=count / respondents, even_share=even)
+        for role, count in zip(roles, counts, strict=True)
+    ]
+
+
+# --- the report ---------------------------------------------------------------------------
+
+
+def quality_report(
+    table: EffectTable,
+    responses: Sequence[Mapping[str, str]],
+    *,
+    question_labels: Mapping[str, str],
+    role_names: Mapping[str, str],
+    min_responses: int = MIN_RESPONSES,
+    respondents: int = RANDOM_RESPONDENTS,
+) -> QualityReport:
+    """Return the quality report of one quiz version from its careful responses.
+
+    ``question_labels`` names each question as the owner knows it (``Question 12
+    (“I enjoy …”)``); ``role_names`` gives each role's display name. Reliability is
+    worked out only once ``min_responses`` responses answer every question of the
+    version. The random balance uses a fixed seed, so the same inputs always give
+    the same report.
+    """
+    separation = question_separation(table)
+    strongest = {q: strongest_pair(pairs) for q, pairs in separation.items()}
+    balance = random_balance(table, respondents)
+    complete = sum(
+        1
+        for response in responses
+        if all(response.get(q) in options for q, options in table.effects.items())
+    )
+    reliability = scale_reliability(table, responses) if complete >= min_responses else []
+
+    def question(key: str) -> str:
+        return question_labels.get(key, f"Question {key}")
+
+    def role(key: str) -> str:
+        return role_names.get(key, key)
+
+    warnings: list[str] = []
+    notes: list[str] = []
+    for key, best in strongest.items():
+        if best is None:
+            continue
+        _, points = best
+        if points < NO_SEPARATION_POINTS:
+            warnings.append(
+                f"{question(key)} does not separate any two roles: every answer moves them alike."
+            )
+        elif points < WEAK_SEPARATION_POINTS:
+            warnings.append(
+                f"{question(key)} barely separates any roles (at most {points:.1f} fit points)."
+            )
+    for share in balance:
+        if not (LOW_SHARE * share.even_share <= share.share <= HIGH_SHARE * share.even_share):
+            warnings.append(
+                f"Under random answers {role(share.role)} comes out on top "
+                f"{share.share:.0%} of the time, against an even share of {share.even_share:.0%}."
+            )
+    if complete < min_responses:
+        notes.append(
+            f"Reliability is worked out once {min_responses} people have answered every "
+            f"question of this version; {complete} {'has' if complete == 1 else 'have'} so far."
+        )
+    for scale in reliability:
+        name = role(scale.role)
+        if scale.alpha is None:
+            if len(scale.questions) < 2:
+                why = "it has fewer than two questions."
+            elif scale.responses < 2:
+                why = "it needs at least two complete responses."
+            else:
+                why = f"all {scale.responses} responses give it the same total."
+            notes.append(f"The {name} scale's reliability cannot be worked out: {why}")
+        elif scale.alpha < LOW_ALPHA:
+            warnings.append(
+                f"The {name} scale's reliability is low (Cronbach's alpha "
+                f"{_number(scale.alpha)}, from {scale.responses} responses)."
+            )
+        for key, r in scale.item_rest.items():
+            if r is None:
+                continue
+            if r < AGAINST_SCALE:
+                warnings.append(
+                    f"{question(key)} runs against the rest of the {name} scale (item–rest "
+                    f"correlation {_number(r)}): people who answer it in that role's favour "
+                    "tend to score lower on its other questions."
+                )
+            elif r < WEAKLY_RELATED:
+                notes.append(
+                    f"{question(key)} is only weakly related to the rest of the {name} scale "
+                    f"(item–rest correlation {_number(r)})."
+                )
+    return QualityReport(
+        separation=separation,
+        strongest=strongest,
+        balance=balance,
+        reliability=reliability,
+        responses=len(responses),
+        complete_responses=complete,
+        min_responses=min_responses,
+        warnings=warnings,
+        notes=notes,
+    )
+
+
+def _number(value: float) -> str:
+    """Format a correlation or alpha with two decimals and a true minus sign."""
+    text = f"{value:.2f}"
+    if text == "-0.00":
+        return "0.00"
+    return "−" + text[1:] if text.startswith("-") else text
