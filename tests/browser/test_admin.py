@@ -14,12 +14,14 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from playwright.sync_api import Page, expect
+from sqlalchemy import func, select
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.security import generate_password_hash
 
 from quiz.bank import CHOICE_WEIGHT_RANGE, LIKERT_SCALE, LIKERT_WEIGHT_RANGE, Bank, BankQuestion
 from quiz.db import db
-from quiz.models import Admin
+from quiz.demo import insert_demo_results
+from quiz.models import Admin, Result
 from quiz.versions import draft_bank
 
 pytestmark = pytest.mark.browser
@@ -301,3 +303,40 @@ def test_admin_screens_are_captured(
     ).get_by_role("link", name=re.compile(r"^Edit")).click()
     expect(page.locator("table.weights-matrix")).to_be_visible()
     page.screenshot(path=SCREENSHOTS / f"admin-question-editor-{width}.png", full_page=True)
+
+
+def test_an_admin_filters_the_analytics_and_downloads_what_they_see(
+    page: Page, live_app: Flask, admin_account: None, tmp_path: Path
+) -> None:
+    take_quiz_by_script(page)
+    with live_app.app_context():
+        # older than the quiz just taken, with newer ids: counting them counts it too
+        insert_demo_results(40, days=20, seed=5)
+        careful = db.session.scalar(
+            select(func.count()).select_from(Result).where(Result.careless.is_(None))
+        )
+    sign_in_with_keyboard(page)
+    page.get_by_role("link", name="Analytics").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("How people answer")
+    summary = page.locator("dl.figures")
+    expect(summary.locator("div", has_text="Results").locator("dd")).to_have_text("41")
+
+    page.get_by_label("Careless answers").select_option(label="Left out")
+    page.get_by_label("Quiz version").select_option(label="Version 1")
+    page.get_by_role("button", name="Show").click()
+    expect(page).to_have_url(re.compile(r"careless=exclude"))
+    expect(summary.locator("div", has_text="Results").locator("dd")).to_have_text(str(careful))
+    expect(page.get_by_role("img", name=re.compile("Results per day"))).to_be_visible()
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download these results (CSV)").click()
+    saved = tmp_path / "results.csv"
+    download.value.save_as(saved)
+    lines = saved.read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("result_id,created_at,quiz_version,top_role,")
+    assert len(lines) == 1 + careful
+
+    page.get_by_role("link", name="How well version 1 measures: its quality report").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("How well version 1 measures")
+    page.get_by_text("The answers that do it").first.click()
+    expect(page.locator("ol.proof").first).to_be_visible()
