@@ -194,13 +194,12 @@ class SerialisedJSON(TypeDecorator[str]):
         return None
 
 
-def make_respondents(bank: Bank, count: int, rng: random.Random) -> list[Respondent]:
+def make_respondents(bank: Bank, count: int, rng: random.Random) -> Iterator[Respondent]:
     """Make up and score ``count`` respondents, each leaning towards a random role."""
     table = bank.effect_table
     asked = asked_questions(bank)
     per_question = current_app.config["CARELESS_SECONDS_PER_QUESTION"]
     leanings = [answer_weights(bank, index) for index in range(len(table.roles))]
-    respondents = []
     for _ in range(count):
         if rng.random() < CARELESS_SHARE:
             if rng.random() < 0.5:
@@ -216,16 +215,13 @@ def make_respondents(bank: Bank, count: int, rng: random.Random) -> list[Respond
         # scored and flagged as quiz.results.create_result does
         outcome = rank_roles(table, answers)
         reasons = careless_reasons(asked, answers, seconds, per_question)
-        respondents.append(
-            Respondent(
-                answers=answers,
-                outcome=outcome.as_dict(pushes_per_side=PUSHES_SHOWN),
-                top_role=outcome.ranking[0].role,
-                seconds_taken=seconds,
-                careless=",".join(reasons) or None,
-            )
+        yield Respondent(
+            answers=answers,
+            outcome=outcome.as_dict(pushes_per_side=PUSHES_SHOWN),
+            top_role=outcome.ranking[0].role,
+            seconds_taken=seconds,
+            careless=",".join(reasons) or None,
         )
-    return respondents
 
 
 def answer_weights(bank: Bank, role_index: int) -> dict[str, list[float]]:

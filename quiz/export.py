@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, TextIO
 
 from sqlalchemy import func, select
@@ -67,7 +67,7 @@ def _chunks(result_filter: ResultFilter) -> Iterator[tuple[str, int]]:
     newest = db.session.scalar(select(func.max(Result.id)).where(*conditions))
     conditions.append(Result.id <= (newest or 0))
     covered = select(Result.quiz_version_id).where(*conditions).distinct()
-    versions = db.session.execute(
+    versions: Sequence[Any] = db.session.execute(
         select(QuizVersion.id, QuizVersion.number, QuizVersion.bank)
         .where(QuizVersion.id.in_(covered))
         .order_by(QuizVersion.number)
@@ -115,16 +115,9 @@ def _chunks(result_filter: ResultFilter) -> Iterator[tuple[str, int]]:
         .execution_options(yield_per=CHUNK_ROWS)
     )
     for partition in rows.partitions():
-        for (
-            result_id,
-            created_at,
-            version_id,
-            top_role,
-            seconds,
-            careless,
-            answers,
-            *placed,
-        ) in partition:
+        row: Any
+        for row in partition:
+            result_id, created_at, version_id, top_role, seconds, careless, answers, *placed = row
             fits = dict(zip(placed[0::2], placed[1::2], strict=True))
             writer.writerow(
                 [

@@ -22,6 +22,7 @@ from quiz.analytics import (
     fold_new_results,
     median_of_counts,
     read_analytics,
+    results_per_version,
     uncounted_results,
     utc_day,
 )
@@ -161,7 +162,7 @@ def test_deleting_a_result_takes_it_out_of_the_counts(app: Flask) -> None:
     not_yet_counted = take_quiz(app.test_client())
     delete_result(counted)
     delete_result(not_yet_counted)
-    assert fold(app) == 0  # a deleted result is never counted
+    assert fold(app) == 1  # passed over: a deleted result is never counted
     assert sum(counts(app, FINISHED).values()) == 0
     assert sum(counts(app, SECONDS).values()) == 0
     assert sum(counts(app, ANSWER).values()) == 0
@@ -231,3 +232,27 @@ def test_median_of_counts_agrees_with_the_median_of_the_values() -> None:
     for _ in range(200):
         values = [rng.randint(0, 50) for _ in range(rng.randint(1, 40))]
         assert median_of_counts(Counter(values)) == statistics.median(values)
+
+
+def test_a_batch_of_deleted_results_does_not_stop_the_folding(app: Flask) -> None:
+    deleted = [take_quiz(app.test_client()) for _ in range(2)]
+    take_quiz(app.test_client())
+    for taker in deleted:
+        delete_result(taker)
+    with app.app_context():
+        assert fold_new_results(limit=2) == 2  # both deleted: passed over, not counted
+        assert fold_new_results(limit=2) == 1
+        assert fold_new_results(limit=2) == 0
+    assert sum(counts(app, FINISHED).values()) == 1
+
+
+def test_results_per_version_counts_the_counted_and_the_newest_alike(app: Flask) -> None:
+    take_quiz(app.test_client())
+    take_quiz(app.test_client())
+    fold(app)
+    take_quiz(app.test_client())  # not folded in yet
+    gone = take_quiz(app.test_client())
+    delete_result(gone)
+    with app.app_context():
+        version_id = db.session.scalar(select(Result.quiz_version_id).limit(1))
+        assert results_per_version() == {version_id: 3}

@@ -7,14 +7,15 @@ from datetime import datetime
 from typing import Any
 
 from flask import abort, render_template, request
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from quiz.admin import bp
 from quiz.admin.publishing_forms import PublishForm, RestartPreviewForm
+from quiz.analytics import results_per_version
 from quiz.bank import BankError, parse_bank
 from quiz.checks import publish_problems
 from quiz.db import db
-from quiz.models import AuditEntry, QuizVersion, Result
+from quiz.models import AuditEntry, QuizVersion
 from quiz.versions import draft_bank
 
 AUDIT_ENTRIES_PER_PAGE = 50
@@ -31,27 +32,19 @@ class PublishedVersion:
 
 
 def published_versions() -> list[PublishedVersion]:
-    """Return every published version, newest first, with how many results use it (one query)."""
-    result_counts = (
-        select(Result.quiz_version_id, func.count(Result.id).label("results"))
-        .group_by(Result.quiz_version_id)
-        .subquery()
-    )
-    rows = db.session.execute(
-        select(QuizVersion, func.coalesce(result_counts.c.results, 0))
-        .outerjoin(result_counts, result_counts.c.quiz_version_id == QuizVersion.id)
-        .order_by(QuizVersion.number.desc())
-    ).all()
+    """Return every published version, newest first, with how many results use it."""
+    result_counts = results_per_version()
+    versions = db.session.scalars(select(QuizVersion).order_by(QuizVersion.number.desc()))
     return [
         PublishedVersion(
             number=version.number,
             published_at=version.published_at,
             question_count=len(version.bank["questions"]),
             role_count=len(version.bank["roles"]),
-            result_count=results,
+            result_count=result_counts.get(version.id, 0),
             bank=version.bank,
         )
-        for version, results in rows
+        for version in versions
     ]
 
 

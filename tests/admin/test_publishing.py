@@ -205,23 +205,30 @@ def test_overview_lists_every_check_the_draft_fails(app, admin_client):
     assert "The draft has changes that are not published yet." in text_of(html)
 
 
-def test_published_versions_are_listed_with_one_query_however_many_there_are(app, taker):
+def test_published_versions_are_listed_with_the_same_few_queries_however_many_there_are(app, taker):
     taker.finish()
-    with app.app_context():
-        for _ in range(3):
-            publish_draft(actor="test")
-        db.session.commit()
+
+    def listed() -> tuple[int, list[Any]]:
         statements: list[str] = []
 
         def listen(connection, cursor, statement, *args: Any) -> None:
             statements.append(statement)
 
-        event.listen(db.engine, "before_cursor_execute", listen)
-        try:
-            versions = published_versions()
-        finally:
-            event.remove(db.engine, "before_cursor_execute", listen)
-    assert len(statements) == 1
+        with app.app_context():
+            event.listen(db.engine, "before_cursor_execute", listen)
+            try:
+                versions = published_versions()
+            finally:
+                event.remove(db.engine, "before_cursor_execute", listen)
+        return len(statements), versions
+
+    one, _ = listed()
+    with app.app_context():
+        for _ in range(3):
+            publish_draft(actor="test")
+        db.session.commit()
+    queries, versions = listed()
+    assert queries == one <= 4
     assert [(v.number, v.result_count, v.question_count) for v in versions] == [
         (4, 0, 35),
         (3, 0, 35),
