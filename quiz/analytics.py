@@ -48,7 +48,6 @@ REACHED = "reached"
 # number of distinct values (so of rows) bounded.
 SECONDS_CAP = 3600
 FOLD_BATCH = 2000
-UPSERT_CHUNK = 500
 MARK_ID = 1
 
 # (quiz version id, measure, day, subject, value, careless)
@@ -134,16 +133,21 @@ def add_counts(counts: Mapping[CountKey, int]) -> None:
         for key, amount in sorted(counts.items())
         if amount
     ]
-    insert = (
-        postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    if not rows:
+        return
+    statement = _insert(DailyCount)
+    statement = statement.on_conflict_do_update(
+        index_elements=[c.name for c in DailyCount.__table__.primary_key.columns],
+        set_={"count": DailyCount.count + statement.excluded["count"]},
     )
-    for start in range(0, len(rows), UPSERT_CHUNK):
-        statement = insert(DailyCount).values(rows[start : start + UPSERT_CHUNK])
-        statement = statement.on_conflict_do_update(
-            index_elements=[c.name for c in DailyCount.__table__.primary_key.columns],
-            set_={"count": DailyCount.count + statement.excluded["count"]},
-        )
-        db.session.execute(statement)
+    # one statement for all the rows: SQLAlchemy compiles it once and sends multi-row batches
+    db.session.execute(statement, rows)
+
+
+def _insert(table: type[DailyCount] | type[CountedResults]) -> Any:
+    """Return the database's own INSERT, which can say what to do on a conflict."""
+    dialect = db.session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
 
 
 def count_reached_page(version_id: int, page: int) -> None:
@@ -157,11 +161,8 @@ def count_reached_page(version_id: int, page: int) -> None:
 
 
 def _ensure_mark() -> None:
-    insert = (
-        postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    )
     db.session.execute(
-        insert(CountedResults).values(id=MARK_ID, last_result_id=0).on_conflict_do_nothing()
+        _insert(CountedResults).values(id=MARK_ID, last_result_id=0).on_conflict_do_nothing()
     )
 
 

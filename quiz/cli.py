@@ -225,7 +225,7 @@ def count_results() -> None:
     limit = current_app.config["ANALYTICS_FOLD_LIMIT"]
     while added := analytics.fold_new_results(limit):
         total += added
-    click.echo(f"Added {total} results to the daily counts.")
+    click.echo(f"Went through {total} new results; the daily counts include them now.")
 
 
 @click.command("demo-results")
