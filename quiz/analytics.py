@@ -176,10 +176,17 @@ def fold_new_results(limit: int | None = None) -> int:
     _ensure_mark()
     db.session.commit()
     mark = _mark()
+    newest = db.session.scalar(select(func.max(Result.id)))
+    if newest is None or newest <= mark:
+        return 0  # the usual case, answered from the primary key's index alone
     settled_before = datetime.now(UTC) - timedelta(
         seconds=current_app.config["ANALYTICS_SETTLE_SECONDS"]
     )
-    newest_settled = select(Result.id).where(Result.id > mark, Result.created_at < settled_before)
+    # bounded by id on both sides, so the database walks the few new ids, not every
+    # result created before the settling time
+    newest_settled = select(Result.id).where(
+        Result.id > mark, Result.id <= newest, Result.created_at < settled_before
+    )
     upper = db.session.scalar(newest_settled.order_by(Result.id.desc()).limit(1))
     if upper is None:
         return 0
@@ -234,26 +241,35 @@ def uncounted_results() -> int:
 
 
 def results_per_version() -> dict[int, int]:
-    """Return how many undeleted results each quiz version has, by version id.
-
-    The counted ones come from the daily counts and only the few not counted yet from
-    the results, so this stays quick with millions of results.
-    """
-    mark = _mark()
+    """Return how many undeleted results each quiz version has, by version id."""
     totals: Counter[int] = Counter()
+    for (version_id, _), n in result_totals().items():
+        totals[version_id] += n
+    return dict(totals)
+
+
+def result_totals() -> dict[tuple[int, bool], int]:
+    """Return how many undeleted results each version has, careful and careless apart.
+
+    Keys are (version id, flagged as careless). The counted results come from the
+    daily counts and only the few not counted yet from the results table, whose rows
+    are large: reading them all would take seconds with millions of them.
+    """
+    totals: Counter[tuple[int, bool]] = Counter()
     counted = (
-        select(DailyCount.quiz_version_id, func.sum(DailyCount.count))
+        select(DailyCount.quiz_version_id, DailyCount.careless, func.sum(DailyCount.count))
         .where(DailyCount.measure == FINISHED)
-        .group_by(DailyCount.quiz_version_id)
+        .group_by(DailyCount.quiz_version_id, DailyCount.careless)
     )
+    flagged = Result.careless.is_not(None)
     newer = (
-        select(Result.quiz_version_id, func.count())
-        .where(Result.id > mark, Result.deleted_at.is_(None))
-        .group_by(Result.quiz_version_id)
+        select(Result.quiz_version_id, flagged, func.count())
+        .where(Result.id > _mark(), Result.deleted_at.is_(None))
+        .group_by(Result.quiz_version_id, flagged)
     )
     for query in (counted, newer):
-        for version_id, n in db.session.execute(query):
-            totals[version_id] += int(n)
+        for version_id, careless, n in db.session.execute(query):
+            totals[(version_id, bool(careless))] += int(n)
     return dict(totals)
 
 
@@ -392,25 +408,17 @@ def median_of_counts(counts: Mapping[int, int]) -> float | None:
     return statistics.fmean(found)
 
 
-def careful_responses(version_id: int, most: int) -> tuple[list[dict[str, str]], int, int]:
-    """Return the answers of the latest ``most`` careful results of a version, newest first.
-
-    Also returns how many careful and how many flagged results the version has in all,
-    so a report can say what its statistics rest on. Deleted results are never read.
-    """
-    stored = (Result.quiz_version_id == version_id, Result.deleted_at.is_(None))
-    answers = list(
+def careful_responses(version_id: int, most: int) -> list[dict[str, str]]:
+    """Return the answers of the latest ``most`` careful, undeleted results of a version."""
+    return list(
         db.session.scalars(
             select(Result.answers)
-            .where(*stored, Result.careless.is_(None))
+            .where(
+                Result.quiz_version_id == version_id,
+                Result.deleted_at.is_(None),
+                Result.careless.is_(None),
+            )
             .order_by(Result.id.desc())
             .limit(most)
         )
     )
-    careful, flagged = db.session.execute(
-        select(
-            func.count().filter(Result.careless.is_(None)),
-            func.count().filter(Result.careless.is_not(None)),
-        ).where(*stored)
-    ).one()
-    return answers, int(careful), int(flagged)

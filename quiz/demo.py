@@ -46,7 +46,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import JSON, bindparam, insert
+from sqlalchemy import JSON, bindparam, insert, text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
@@ -171,6 +171,10 @@ def insert_demo_results(
     analytics.add_counts(reached_counts(version_id, pages, finished, abandoned))
     db.session.commit()
     say("Added the pages reached to the daily counts.")
+    # after a bulk load the planner's statistics are stale until autovacuum gets round to
+    # it, and with them it picks whole-table scans for queries an index answers at once
+    db.session.execute(text("ANALYZE"))
+    db.session.commit()
 
     folded = 0
     limit = current_app.config["ANALYTICS_FOLD_LIMIT"]

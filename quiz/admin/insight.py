@@ -16,6 +16,7 @@ from quiz.analytics import (
     careful_responses,
     fold_new_results,
     read_analytics,
+    result_totals,
     uncounted_results,
 )
 from quiz.bank import Bank
@@ -98,9 +99,8 @@ def quality(number: int) -> str:
     if version is None:
         abort(404)
     bank = published_bank(version.id)
-    responses, careful, flagged = careful_responses(
-        version.id, current_app.config["QUALITY_SAMPLE_SIZE"]
-    )
+    responses = careful_responses(version.id, current_app.config["QUALITY_SAMPLE_SIZE"])
+    totals = result_totals()
     report = quality_report(
         bank.effect_table,
         responses,
@@ -113,8 +113,8 @@ def quality(number: int) -> str:
         bank=bank,
         report=report,
         reach=_reach(version.id, bank),
-        careful=careful,
-        flagged=flagged,
+        careful=totals.get((version.id, False), 0),
+        flagged=totals.get((version.id, True), 0),
         balance_respondents=RANDOM_RESPONDENTS,
         question_numbers={q.key: n for n, q in enumerate(bank.questions, start=1)},
     )
