@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
@@ -151,6 +152,36 @@ def unreachable_roles(bank: Bank) -> list[str]:
                 f"every question in its favour ranks “{bank.role_by_key[winner].name}” first."
             )
     return problems
+
+
+@dataclass(frozen=True)
+class RoleReach:
+    """Whether a role can come out on top, and answers that prove it."""
+
+    role: str
+    answers: list[tuple[int, str, str]]  # (question number, prompt, chosen answer); [] if none
+    fit: int | None
+    runner_up_fit: int | None
+
+
+def role_reach(bank: Bank) -> list[RoleReach]:
+    """Find, for each role, answers that rank it first, as the quality report shows them."""
+    table = bank.effect_table
+    numbers = {q.key: n for n, q in enumerate(bank.questions, start=1)}
+    reach = []
+    for role in bank.roles:
+        answers = reaching_answers(table, role.key)
+        if answers is None:
+            reach.append(RoleReach(role.key, [], None, None))
+            continue
+        ranking = rank_roles(table, answers).ranking
+        shown = [
+            (numbers[q], bank.question_by_key[q].prompt, bank.option_label(q, o))
+            for q, o in sorted(answers.items(), key=lambda item: numbers[item[0]])
+        ]
+        runner_up = ranking[1].percent if len(ranking) > 1 else None
+        reach.append(RoleReach(role.key, shown, ranking[0].percent, runner_up))
+    return reach
 
 
 def reaching_answers(table: EffectTable, role: str) -> dict[str, str] | None:

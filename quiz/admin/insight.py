@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TypeVar
 
 from flask import Response, abort, current_app, render_template, request, stream_with_context
@@ -20,12 +19,11 @@ from quiz.analytics import (
     uncounted_results,
 )
 from quiz.bank import Bank
-from quiz.checks import reaching_answers
+from quiz.checks import RoleReach, role_reach
 from quiz.db import db
 from quiz.export import results_csv
 from quiz.models import QuizVersion
 from quiz.quality import RANDOM_RESPONDENTS, quality_report
-from quiz.scoring import rank_roles
 from quiz.versions import latest_version_id, published_bank
 
 PROMPT_SHOWN = 60
@@ -82,16 +80,6 @@ def results_download() -> Response | tuple[str, int]:
     return response
 
 
-@dataclass(frozen=True)
-class Reach:
-    """Whether a role can come out on top, and answers that prove it."""
-
-    role: str
-    answers: list[tuple[int, str, str]]  # (question number, prompt, chosen answer); [] if none
-    fit: int | None
-    runner_up_fit: int | None
-
-
 @bp.get("/versions/<int:number>/quality")
 def quality(number: int) -> str:
     """Show how well a published version measures: reach, balance, separation, reliability."""
@@ -139,25 +127,5 @@ def _per_version(name: str, version_id: int, work: Callable[[], T]) -> T:
     return cache[version_id]
 
 
-def _reach(version_id: int, bank: Bank) -> list[Reach]:
-    return _per_version("reach", version_id, lambda: _reaching(bank))
-
-
-def _reaching(bank: Bank) -> list[Reach]:
-    """Find, for each role, answers that rank it first (the publish check's search)."""
-    table = bank.effect_table
-    numbers = {q.key: n for n, q in enumerate(bank.questions, start=1)}
-    reach = []
-    for role in bank.roles:
-        answers = reaching_answers(table, role.key)
-        if answers is None:
-            reach.append(Reach(role.key, [], None, None))
-            continue
-        ranking = rank_roles(table, answers).ranking
-        shown = [
-            (numbers[q], bank.question_by_key[q].prompt, bank.option_label(q, o))
-            for q, o in sorted(answers.items(), key=lambda item: numbers[item[0]])
-        ]
-        runner_up = ranking[1].percent if len(ranking) > 1 else None
-        reach.append(Reach(role.key, shown, ranking[0].percent, runner_up))
-    return reach
+def _reach(version_id: int, bank: Bank) -> list[RoleReach]:
+    return _per_version("reach", version_id, lambda: role_reach(bank))
