@@ -35,6 +35,7 @@ from quiz.results import (
     result_json,
     result_page,
 )
+from quiz.share_card import render_share_card
 from quiz.versions import latest_version_id, published_bank
 
 bp = Blueprint("public", __name__)
@@ -103,6 +104,17 @@ def result_as_json(token: str) -> Response:
     bank = published_bank(result.quiz_version_id)
     response = jsonify(result_json(bank, result, quiz_version_number(result.quiz_version_id)))
     return _cacheable(response, result, "json")
+
+
+@bp.get("/r/<token>.png")
+def result_share_card(token: str) -> Response:
+    """Return a stored result's share card: the picture link previews show."""
+    result = _shown_result(token)
+    if _still_fresh(result, "png"):
+        return _not_modified(result, "png")
+    page = result_page(published_bank(result.quiz_version_id), result)
+    response = Response(render_share_card(page, site_name="Career Fit"), mimetype="image/png")
+    return _cacheable(response, result, "png")
 
 
 @bp.route("/r/<token>/delete/<key>", methods=["GET", "POST"])

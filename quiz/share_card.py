@@ -1,0 +1,210 @@
+"""Draw a result's share card: the 1200×630 PNG that link previews show for /r/<token>.
+
+The card shows the site's name, the best-fitting role and every role's fit as a bar,
+in rank order, drawn from the stored result exactly as the result page shows it.
+
+Text uses the font Pillow ships (``ImageFont.load_default``), so the card looks the
+same on every machine. That font covers ASCII and a few typographic marks only, so
+accented letters are drawn without their accents (é → e) and dashes as hyphens; other
+scripts show as boxes. A text too wide for its place is cut and ends with an ellipsis.
+
+Up to ``MAX_ROWS`` roles each get a bar; a bank with more shows the best
+``MAX_ROWS - 1`` and says how many more the page has.
+"""
+
+from __future__ import annotations
+
+import io
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+
+from PIL import Image, ImageColor, ImageDraw, ImageFont
+
+from quiz.results import ResultPage, ShownFit
+
+WIDTH, HEIGHT = 1200, 630  # what Facebook, LinkedIn and X crop and scale to
+MARGIN = 64
+MAX_ROWS = 4  # more would be too small to read in a feed's thumbnail
+BARS_TOP = 214
+
+# the colours of static/css/site.css
+INK = "#1b1f29"
+MUTED = "#4b5363"
+PAPER = "#ffffff"
+BRAND = "#1d4ed8"
+TRACK = "#e6e9f0"
+BARS = ("#1d4ed8", "#0f766e", "#9333ea", "#c2410c", "#be123c", "#4d7c0f")
+
+TEXT_SHADES = 16
+ELLIPSIS = "…"
+# stand-ins the bundled font can draw, for characters it cannot
+PLAIN = str.maketrans({"–": "-", "—": "-", "‐": "-", "‑": "-", "ß": "ss", "æ": "ae", "Æ": "AE"})
+
+Font = ImageFont.FreeTypeFont
+
+
+@cache
+def _font(size: int) -> Font:
+    loaded = ImageFont.load_default(size=size)
+    assert isinstance(loaded, ImageFont.FreeTypeFont)  # always: Pillow's wheels have FreeType
+    return loaded
+
+
+@cache
+def _palette() -> Image.Image:
+    """Return a palette image of the card's colours and the shades text edges blend to."""
+    paper = ImageColor.getrgb(PAPER)
+    colours = [paper, *(ImageColor.getrgb(c) for c in (TRACK, *BARS))]
+    for ink in (INK, MUTED, BRAND):  # text is only ever drawn on paper
+        target = ImageColor.getrgb(ink)
+        colours += [
+            tuple(
+                round(p + (t - p) * step / TEXT_SHADES) for p, t in zip(paper, target, strict=True)
+            )
+            for step in range(1, TEXT_SHADES + 1)
+        ]
+    palette = Image.new("P", (1, 1))
+    palette.putpalette([channel for colour in colours for channel in colour])
+    return palette
+
+
+def render_share_card(page: ResultPage, site_name: str) -> bytes:
+    """Draw ``page``'s share card and return it as PNG bytes."""
+    image = Image.new("RGB", (WIDTH, HEIGHT), PAPER)
+    draw = ImageDraw.Draw(image)
+    text_width = WIDTH - 2 * MARGIN
+
+    draw.rectangle((0, 0, WIDTH, 12), fill=BRAND)
+    _text(draw, (MARGIN, 44), site_name, _font(34), BRAND, text_width, bold=True)
+    headline = f"My best fit: {_drawable(page.top.role.name)}"
+    size = _largest_size_that_fits(draw, headline, text_width, sizes=(64, 58, 52, 46))
+    _text(draw, (MARGIN, 100), headline, _font(size), INK, text_width, bold=True)
+
+    shown = page.fits if len(page.fits) <= MAX_ROWS else page.fits[: MAX_ROWS - 1]
+    more = len(page.fits) - len(shown)
+    rows = len(shown) + (1 if more else 0)
+    top, bottom = BARS_TOP, HEIGHT - 44
+    sizes = _RowSizes.for_slot((bottom - top) // rows)
+    gap = (bottom - top - rows * sizes.height) // max(1, rows - 1)
+    for index, fit in enumerate(shown):
+        y = top + index * (sizes.height + gap)
+        _bar_row(draw, y, sizes, fit, BARS[index % len(BARS)])
+    if more:
+        note = f"and {more} more role{'s' if more != 1 else ''} on the result page"
+        y = top + len(shown) * (sizes.height + gap)
+        _text(draw, (MARGIN, y), note, _font(sizes.label), MUTED, text_width)
+
+    # every colour is known, so a palette of them and their anti-aliasing shades loses
+    # nothing and makes the file a third the size of full colour
+    card = image.quantize(palette=_palette(), dither=Image.Dither.NONE)
+    buffer = io.BytesIO()
+    card.save(buffer, "PNG", optimize=True)
+    return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class _RowSizes:
+    """The type sizes and bar thickness of one role's row, scaled to the room each row has."""
+
+    label: int
+    bar: int
+    percent: int
+
+    @classmethod
+    def for_slot(cls, slot: int) -> _RowSizes:
+        return cls(
+            label=min(34, round(slot * 0.3)),
+            bar=min(36, round(slot * 0.3)),
+            percent=min(42, round(slot * 0.36)),
+        )
+
+    @property
+    def bar_top(self) -> int:
+        return round(self.label * 1.4)
+
+    @property
+    def height(self) -> int:
+        return self.bar_top + self.bar
+
+
+def _bar_row(
+    draw: ImageDraw.ImageDraw, y: int, sizes: _RowSizes, fit: ShownFit, colour: str
+) -> None:
+    """Draw one role: its rank and name above a bar as long as its fit, the percent beside."""
+    percent_width = _font(sizes.percent).getbbox("100%")[2] + 32
+    bar_left, bar_right = MARGIN, WIDTH - MARGIN - percent_width
+    label = f"{fit.rank}. {_drawable(fit.role.name)}"
+    _text(draw, (MARGIN, y), label, _font(sizes.label), INK, WIDTH - 2 * MARGIN)
+
+    bar_top = y + sizes.bar_top
+    bar = (bar_left, bar_top, bar_right, bar_top + sizes.bar)
+    radius = sizes.bar // 4
+    draw.rounded_rectangle(bar, radius=radius, fill=TRACK)
+    length = round((bar_right - bar_left) * max(0, min(fit.fit, 100)) / 100)
+    if length > 0:
+        end = bar_left + length
+        draw.rounded_rectangle(
+            (*bar[:2], end, bar[3]), radius=min(radius, length // 2), fill=colour
+        )
+    draw.text(
+        (WIDTH - MARGIN, bar_top + sizes.bar / 2),
+        f"{fit.fit}%",
+        font=_font(sizes.percent),
+        fill=INK,
+        anchor="rm",
+        stroke_width=1,
+        stroke_fill=INK,
+    )
+
+
+def _text(
+    draw: ImageDraw.ImageDraw,
+    at: tuple[int, int],
+    text: str,
+    font: Font,
+    fill: str,
+    width: int,
+    bold: bool = False,
+) -> None:
+    """Draw one line of text from its top left, cut with an ellipsis to ``width``."""
+    stroke = 1 if bold else 0
+    draw.text(
+        at,
+        _shortened(draw, text, font, width - 2 * stroke),
+        font=font,
+        fill=fill,
+        anchor="la",
+        stroke_width=stroke,
+        stroke_fill=fill,
+    )
+
+
+def _largest_size_that_fits(
+    draw: ImageDraw.ImageDraw, text: str, width: int, sizes: tuple[int, ...]
+) -> int:
+    """Return the first of ``sizes`` at which ``text`` fits ``width``, else the last."""
+    for size in sizes:
+        if draw.textlength(text, font=_font(size)) <= width:
+            return size
+    return sizes[-1]
+
+
+def _shortened(draw: ImageDraw.ImageDraw, text: str, font: Font, width: int) -> str:
+    """Return ``text``, or its longest start that fits ``width`` with an ellipsis after it."""
+    if draw.textlength(text, font=font) <= width:
+        return text
+    low, high = 0, len(text)  # the longest fitting start is at least low and below high
+    while high - low > 1:
+        middle = (low + high) // 2
+        if draw.textlength(text[:middle].rstrip() + ELLIPSIS, font=font) <= width:
+            low = middle
+        else:
+            high = middle
+    return text[:low].rstrip() + ELLIPSIS
+
+
+def _drawable(text: str) -> str:
+    """Spell ``text`` with the letters the bundled font has: no accents, plain hyphens."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(PLAIN))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
