@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import re
 import secrets
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -18,12 +19,14 @@ from quiz.bank import Bank, BankDimension, BankRole
 from quiz.db import db
 from quiz.models import QuizVersion, Result
 from quiz.quality import AskedQuestion, careless_reasons
-from quiz.scoring import CLOSE_CALL_POINTS, rank_roles
+from quiz.scoring import CLOSE_CALL_POINTS, Changes, fewest_changes, rank_roles
 
 # 32 random bytes: 256 bits, far beyond guessing, and 43 URL-safe characters.
 SHARE_TOKEN_BYTES = 32
 SHARE_TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{16,64}")
 PUSHES_SHOWN = 4
+# More changes than this is no longer a small step: the page says the result is a clear one.
+MOST_CHANGES_SHOWN = 6
 EMPHASIS_WORDS = {0: "Not needed", 1: "Some", 2: "Important", 3: "Central"}
 
 
@@ -129,6 +132,23 @@ class ProfileRow:
 
 
 @dataclass(frozen=True)
+class ShownChange:
+    number: int  # the question's number in the quiz
+    prompt: str
+    given: str
+    instead: str
+
+
+@dataclass(frozen=True)
+class WhatWouldChange:
+    """The fewest answers the taker would have to give differently for the runner-up to win."""
+
+    role: BankRole
+    changes: list[ShownChange]  # empty when no small change does it
+    fits_after: list[tuple[BankRole, int]]  # best first
+
+
+@dataclass(frozen=True)
 class ResultPage:
     """Everything the result page shows, read from the stored outcome and its own version."""
 
@@ -140,6 +160,7 @@ class ResultPage:
     # why the answers looked careless ("same-answer", "too-fast"); empty when they did not
     careless: tuple[str, ...] = ()
     seconds_taken: int | None = None
+    what_would_change: WhatWouldChange | None = None
 
     @property
     def top(self) -> ShownFit:
@@ -189,7 +210,62 @@ def result_page(bank: Bank, result: Result) -> ResultPage:
         created_at=as_utc(result.created_at),
         careless=tuple(result.careless.split(",")) if result.careless else (),
         seconds_taken=result.seconds_taken,
+        what_would_change=what_would_change(bank, result.answers, fits, result.quiz_version_id),
     )
+
+
+def what_would_change(
+    bank: Bank, answers: Mapping[str, str], fits: list[ShownFit], version_id: int | None
+) -> WhatWouldChange | None:
+    """Say which answers, fewest first, would have put the runner-up on top (None: one role)."""
+    if len(fits) < 2:
+        return None
+    runner_up = fits[1].role
+    found = _fewest_changes(bank, answers, runner_up.key, version_id)
+    if found is None:
+        return WhatWouldChange(runner_up, [], [])
+    numbers = {q.key: n for n, q in enumerate(bank.questions, start=1)}
+    return WhatWouldChange(
+        role=runner_up,
+        changes=[
+            ShownChange(
+                number=numbers[c.question],
+                prompt=bank.question_by_key[c.question].prompt,
+                given=bank.option_label(c.question, c.from_option),
+                instead=bank.option_label(c.question, c.to_option),
+            )
+            for c in found.changes
+        ],
+        fits_after=[(bank.role_by_key[role], fit) for role, fit in found.fits_after.items()],
+    )
+
+
+CHANGES_KEPT = 4096
+
+
+def _fewest_changes(
+    bank: Bank, answers: Mapping[str, str], role: str, version_id: int | None
+) -> Changes | None:
+    """Search for the changes, remembering them per published version.
+
+    A result page is read far more often than it is made, and the search costs a
+    millisecond or more; a published version never changes, so the same answers
+    always give the same changes. A draft (the preview, with no version) is searched
+    every time.
+    """
+    if version_id is None:
+        return fewest_changes(bank.effect_table, answers, role, limit=MOST_CHANGES_SHOWN)
+    kept: OrderedDict[tuple[object, ...], Changes | None] = current_app.extensions.setdefault(
+        "fewest_changes", OrderedDict()
+    )
+    key = (version_id, role, tuple(sorted(answers.items())))
+    if key in kept:
+        kept.move_to_end(key)
+        return kept[key]
+    found = kept[key] = fewest_changes(bank.effect_table, answers, role, limit=MOST_CHANGES_SHOWN)
+    if len(kept) > CHANGES_KEPT:
+        kept.popitem(last=False)
+    return found
 
 
 def as_utc(moment: datetime) -> datetime:

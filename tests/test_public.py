@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from helpers import QuizTaker, csrf_token, page_options
+from helpers import QuizTaker, csrf_token, page_options, varied
 from sqlalchemy import func, select
 
 from quiz import create_app, scoring
@@ -26,6 +26,7 @@ from quiz.bank import DEFAULT_BANK_PATH, Bank, parse_bank
 from quiz.db import db
 from quiz.models import QuizVersion, Result
 from quiz.public.forms import MISSING_ANSWER, UNKNOWN_ANSWER
+from quiz.scoring import fewest_changes, rank_roles
 from quiz.versions import latest_version_id, publish_draft, published_bank, replace_draft
 
 DEFAULT_DOCUMENT = json.loads(DEFAULT_BANK_PATH.read_text(encoding="utf-8"))
@@ -867,3 +868,28 @@ def test_pages_escape_text_from_the_question_bank(app, client):
     assert "&lt;img src=x onerror=alert(2)&gt;" in result
     data = client.get(f"{location}.json").get_json()
     assert data["ranking"][0]["name"] == hostile
+
+
+def test_result_page_says_which_fewest_answers_would_put_the_runner_up_on_top(app, taker):
+    location = taker.finish(varied)
+    html = taker.client.get(location).get_data(as_text=True)
+    token = location.rsplit("/", 1)[1]
+    with app.app_context():
+        result = db.session.scalar(select(Result).where(Result.share_token == token))
+        bank = published_bank(result.quiz_version_id)
+        runner_up = result.outcome["ranking"][1]["role"]
+        found = fewest_changes(bank.effect_table, result.answers, runner_up, limit=6)
+    section = html.split('id="change-heading"', 1)[1].split("</section>", 1)[0]
+    assert bank.role_by_key[runner_up].name in section
+    if found is None:
+        assert "No small change would put" in section
+        return
+    changed = dict(result.answers)
+    for change in found.changes:
+        label = htmllib.escape(bank.option_label(change.question, change.to_option), quote=False)
+        assert f"<strong>{label}</strong>" in section
+        changed[change.question] = change.to_option
+    # the changes the page names really do put the runner-up first
+    with app.app_context():
+        assert rank_roles(bank.effect_table, changed).ranking[0].role == runner_up
+    assert section.count("<li>") == len(found.changes)
