@@ -3,3 +3,4 @@
 from quiz.public.views import bp
 
 __all__ = ["bp"]
+from quiz.public import compare  # noqa: E402, F401  (registers its views on bp)

@@ -1,0 +1,204 @@
+"""Compare two results: pair their roles and skills by key and say in words where they differ.
+
+Each side is a result page read with its own quiz version's bank (see
+:func:`quiz.results.result_page`), so two results from different versions still compare.
+Roles, and skills and goals, are paired by key; a key only one version has is shown on its
+own side and left out of the reading.
+
+The reading, in this order:
+
+* Best fits: the same role key on top of both rankings says "You both fit X best";
+  otherwise both top roles are named with their fits.
+* Roles: of the roles both rankings hold, the ``ROLES_NAMED`` whose fits differ most, if
+  they differ by at least ``NOTABLE_FIT_GAP`` points ("much better" from ``BIG_FIT_GAP``).
+* Skills and goals: of those both profiles measured, the ``LEVELS_NAMED`` that differ most,
+  if by at least ``NOTABLE_LEVEL_GAP`` ("much more" from ``BIG_LEVEL_GAP``).
+* Equal gaps keep the order of the tables: the first person's bank order, then what only
+  the second person's version has.
+
+Plain data in, plain data out: nothing here imports Flask or the database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:  # only for annotations: quiz.results itself needs Flask
+    from quiz.results import ProfileRow, ResultPage, ShownFit
+
+# Neutral names: the page is public, and whoever opens it may be either person.
+LABELS = ("Person A", "Person B")
+ROLES_NAMED = 2
+NOTABLE_FIT_GAP = 10
+BIG_FIT_GAP = 25
+LEVELS_NAMED = 3
+NOTABLE_LEVEL_GAP = 15
+BIG_LEVEL_GAP = 40
+
+
+@dataclass(frozen=True)
+class Side:
+    """One person's result as the comparison shows it."""
+
+    label: str
+    token: str
+    version: int  # the quiz version's number
+    page: ResultPage
+
+
+@dataclass(frozen=True)
+class RolePair:
+    """One role key and each side's fit for it (None where that side's version lacks it)."""
+
+    key: str
+    a: ShownFit | None
+    b: ShownFit | None
+
+    @property
+    def name(self) -> str:
+        return _one_name(f.role.name for f in (self.a, self.b) if f is not None)
+
+    @property
+    def gap(self) -> int | None:
+        """Return how many fit points A is above B (negative: below); None unless both have it."""
+        if self.a is None or self.b is None:
+            return None
+        return self.a.fit - self.b.fit
+
+
+@dataclass(frozen=True)
+class LevelPair:
+    """One skill or goal and each side's level (a row is None where its version lacks it)."""
+
+    key: str
+    a: ProfileRow | None
+    b: ProfileRow | None
+
+    @property
+    def name(self) -> str:
+        return _one_name(r.dimension.name for r in (self.a, self.b) if r is not None)
+
+    @property
+    def kind(self) -> str:
+        row = self.a or self.b
+        assert row is not None
+        return row.dimension.kind
+
+    @property
+    def gap(self) -> int | None:
+        """Return how far A's level is above B's; None unless both were measured."""
+        if self.a is None or self.b is None or self.a.you is None or self.b.you is None:
+            return None
+        return self.a.you - self.b.you
+
+
+@dataclass(frozen=True)
+class Comparison:
+    a: Side
+    b: Side
+    roles: list[RolePair]
+    levels: list[LevelPair]
+    reading: list[str]
+
+    @property
+    def same_top(self) -> bool:
+        return self.a.page.top.role.key == self.b.page.top.role.key
+
+    @property
+    def same_version(self) -> bool:
+        return self.a.version == self.b.version
+
+
+def compare(a: Side, b: Side) -> Comparison:
+    """Pair both sides' roles and skills by key and read where they differ."""
+    fits_a = {f.role.key: f for f in a.page.fits}
+    fits_b = {f.role.key: f for f in b.page.fits}
+    roles = [
+        RolePair(key, fits_a.get(key), fits_b.get(key))
+        for key in _keys(_by_position(a.page.fits), _by_position(b.page.fits))
+    ]
+    rows_a = {r.dimension.key: r for r in a.page.profile}
+    rows_b = {r.dimension.key: r for r in b.page.profile}
+    levels = [LevelPair(key, rows_a.get(key), rows_b.get(key)) for key in _keys(rows_a, rows_b)]
+    reading = [
+        _best_fits(a, b),
+        *_role_differences(a, b, roles),
+        *_level_differences(a, b, levels),
+    ]
+    return Comparison(a=a, b=b, roles=roles, levels=levels, reading=reading)
+
+
+def _by_position(fits: list[ShownFit]) -> list[str]:
+    """Return the role keys in the bank's display order (a ranking is in fit order)."""
+    return [f.role.key for f in sorted(fits, key=lambda f: f.role.position)]
+
+
+def _keys(first: Iterable[str], second: Iterable[str]) -> list[str]:
+    """Return the first side's keys in order, then the keys only the second side has."""
+    return list(dict.fromkeys([*first, *second]))
+
+
+def _one_name(names: Iterable[str]) -> str:
+    """Return the name both versions give, or both names when a later version renamed it."""
+    return " / ".join(dict.fromkeys(names))
+
+
+def _best_fits(a: Side, b: Side) -> str:
+    top_a, top_b = a.page.top, b.page.top
+    if top_a.role.key == top_b.role.key:
+        name = _one_name([top_a.role.name, top_b.role.name])
+        return f"You both fit {name} best ({a.label} {top_a.fit}%, {b.label} {top_b.fit}%)."
+    return (
+        f"Your best fits differ: {a.label} leans to {top_a.role.name} ({top_a.fit}%), "
+        f"{b.label} to {top_b.role.name} ({top_b.fit}%)."
+    )
+
+
+Pair = TypeVar("Pair", RolePair, LevelPair)
+
+
+def _biggest(pairs: list[Pair], notable: int, named: int) -> list[tuple[Pair, int]]:
+    """Return up to ``named`` pairs with their gap, at least ``notable`` apart, biggest first."""
+    gapped = [(p, gap) for p in pairs if (gap := p.gap) is not None and abs(gap) >= notable]
+    # sorted() is stable: equal gaps keep the order of the tables
+    return sorted(gapped, key=lambda item: -abs(item[1]))[:named]
+
+
+def _role_differences(a: Side, b: Side, roles: list[RolePair]) -> list[str]:
+    if all(role.gap is None for role in roles):
+        return []  # no role in common: naming the best fits says it all
+    biggest = _biggest(roles, NOTABLE_FIT_GAP, ROLES_NAMED)
+    if not biggest:
+        return [
+            f"Every role fits you both about equally: no fit differs by {NOTABLE_FIT_GAP} "
+            "points or more."
+        ]
+    sentences = []
+    for role, gap in biggest:
+        assert role.a is not None and role.b is not None  # a gap needs both
+        ahead, high, low = (a, role.a.fit, role.b.fit) if gap > 0 else (b, role.b.fit, role.a.fit)
+        how = "much better" if abs(gap) >= BIG_FIT_GAP else "better"
+        sentences.append(f"{role.name} fits {ahead.label} {how} ({high}% vs {low}%).")
+    return sentences
+
+
+def _level_differences(a: Side, b: Side, levels: list[LevelPair]) -> list[str]:
+    if all(level.gap is None for level in levels):
+        return []  # nothing both measured
+    biggest = _biggest(levels, NOTABLE_LEVEL_GAP, LEVELS_NAMED)
+    if not biggest:
+        return [
+            f"Your skills and goals are close: none differs by {NOTABLE_LEVEL_GAP} points or more."
+        ]
+    sentences = []
+    for level, gap in biggest:
+        assert level.a is not None and level.b is not None  # a gap needs both
+        assert level.a.you is not None and level.b.you is not None
+        ahead, high, low = (
+            (a, level.a.you, level.b.you) if gap > 0 else (b, level.b.you, level.a.you)
+        )
+        how = "much more" if abs(gap) >= BIG_LEVEL_GAP else "more"
+        sentences.append(f"{ahead.label} leans {how} towards {level.name} ({high} vs {low}).")
+    return sentences
