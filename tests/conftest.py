@@ -11,12 +11,14 @@ where a missing server fails every PostgreSQL test instead.
 
 from __future__ import annotations
 
+import os
 import secrets
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import redis
 from databases import (
     IN_CI,
     POSTGRES_PROBLEM,
@@ -27,6 +29,7 @@ from databases import (
 from flask import Flask
 from flask.testing import FlaskClient
 from helpers import TEST_CONFIG, QuizTaker
+from servers import unavailable
 
 from quiz import create_app
 from quiz.db import db
@@ -99,3 +102,28 @@ def client(app: Flask) -> FlaskClient:
 @pytest.fixture
 def taker(client: FlaskClient) -> QuizTaker:
     return QuizTaker(client)
+
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """Redis's URL, once it answers: skip the test when it does not (fail it under CI)."""
+    try:
+        with redis.Redis.from_url(REDIS_URL, socket_timeout=3, socket_connect_timeout=3) as client:
+            client.ping()
+    except redis.RedisError as error:
+        unavailable(f"Redis is not reachable at {REDIS_URL}: {error}")
+    return REDIS_URL
+
+
+@pytest.fixture
+def key_prefix(redis_url: str) -> Iterator[str]:
+    """A rate-limit key prefix of this test's own; its keys are removed from Redis after."""
+    prefix = f"career-fit-test-{secrets.token_hex(6)}"
+    yield prefix
+    with redis.Redis.from_url(redis_url, socket_timeout=3, socket_connect_timeout=3) as client:
+        stale = list(client.scan_iter(match=f"*{prefix}*"))
+        if stale:
+            client.delete(*stale)

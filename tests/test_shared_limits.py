@@ -12,7 +12,6 @@ anything else using it) never matter, and removes its keys afterwards.
 from __future__ import annotations
 
 import http.cookiejar
-import os
 import secrets
 import urllib.error
 import urllib.parse
@@ -24,9 +23,8 @@ from pathlib import Path
 import pytest
 import redis
 from helpers import csrf_token
-from servers import Server, gunicorn_server, unavailable
+from servers import Server, gunicorn_server
 
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 LIMIT = 3
 # per hour, not per minute: a slow machine can never see the window end mid-test
 SMALL_LIMIT = f"{LIMIT} per hour"
@@ -46,28 +44,6 @@ THROTTLES = {
         "ADMIN_SIGN_IN_LIMIT_PER_ADDRESS": SMALL_LIMIT,
     },
 }
-
-
-@pytest.fixture
-def redis_url() -> str:
-    """Redis's URL, once it answers: skip the test when it does not (fail it under CI)."""
-    try:
-        with redis.Redis.from_url(REDIS_URL, socket_timeout=3, socket_connect_timeout=3) as client:
-            client.ping()
-    except redis.RedisError as error:
-        unavailable(f"Redis is not reachable at {REDIS_URL}: {error}")
-    return REDIS_URL
-
-
-@pytest.fixture
-def key_prefix(redis_url: str) -> Iterator[str]:
-    """A rate-limit key prefix of this test's own; its keys are removed from Redis after."""
-    prefix = f"career-fit-test-{secrets.token_hex(6)}"
-    yield prefix
-    with redis.Redis.from_url(redis_url, socket_timeout=3, socket_connect_timeout=3) as client:
-        stale = list(client.scan_iter(match=f"*{prefix}*"))
-        if stale:
-            client.delete(*stale)
 
 
 @contextmanager
