@@ -8,8 +8,9 @@ import re
 import secrets
 from collections import OrderedDict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 from typing import Any
 
 from flask import current_app
@@ -160,7 +161,17 @@ class ResultPage:
     # why the answers looked careless ("same-answer", "too-fast"); empty when they did not
     careless: tuple[str, ...] = ()
     seconds_taken: int | None = None
-    what_would_change: WhatWouldChange | None = None
+    # what the search for "what would change" needs; only the result page itself asks for
+    # it, so the share card and the comparison never pay for the search
+    _bank: Bank | None = field(default=None, repr=False, compare=False)
+    _answers: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
+    _version_id: int | None = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def what_would_change(self) -> WhatWouldChange | None:
+        if self._bank is None:
+            return None
+        return what_would_change(self._bank, self._answers, self.fits, self._version_id)
 
     @property
     def top(self) -> ShownFit:
@@ -210,7 +221,9 @@ def result_page(bank: Bank, result: Result) -> ResultPage:
         created_at=as_utc(result.created_at),
         careless=tuple(result.careless.split(",")) if result.careless else (),
         seconds_taken=result.seconds_taken,
-        what_would_change=what_would_change(bank, result.answers, fits, result.quiz_version_id),
+        _bank=bank,
+        _answers=result.answers,
+        _version_id=result.quiz_version_id,
     )
 
 
