@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 import time
 
@@ -127,3 +128,30 @@ def delete_result(taker: QuizTaker) -> None:
     html = taker.client.get(taker.delete_url).get_data(as_text=True)
     response = taker.client.post(taker.delete_url, data={"csrf_token": csrf_token(html)})
     assert response.status_code == 200
+
+
+def imports_beyond(
+    source: str, forbidden_roots: set[str], allowed_quiz_modules: frozenset[str] = frozenset()
+) -> list[str]:
+    """Return what ``source`` imports from ``forbidden_roots`` or from quiz beyond the allowed.
+
+    A pure module of the package passes when this is empty.
+    """
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:  # a relative import can only reach into the quiz package
+                found.append("." * node.level + (node.module or ""))
+                continue
+            module = node.module or ""
+            # ``from quiz import models`` names the module in the alias
+            names = [f"quiz.{alias.name}" for alias in node.names] if module == "quiz" else [module]
+        else:
+            continue
+        for name in names:
+            root = name.split(".")[0]
+            if root in forbidden_roots or (root == "quiz" and name not in allowed_quiz_modules):
+                found.append(name)
+    return found

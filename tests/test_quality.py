@@ -3,13 +3,13 @@ reliability and the warnings a quiz owner reads. Pure: no app, no database."""
 
 from __future__ import annotations
 
-import ast
 import random
 import statistics
 from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from helpers import imports_beyond
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -54,24 +54,7 @@ ALLOWED_QUIZ_MODULES = {"quiz.scoring"}
 
 def forbidden_imports(source: str) -> list[str]:
     """Return what ``source`` imports beyond the standard library and quiz.scoring's kind."""
-    found = []
-    for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.Import):
-            names = [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom):
-            if node.level:  # a relative import can only reach into the quiz package
-                found.append("." * node.level + (node.module or ""))
-                continue
-            module = node.module or ""
-            # ``from quiz import models`` names the module in the alias
-            names = [f"quiz.{alias.name}" for alias in node.names] if module == "quiz" else [module]
-        else:
-            continue
-        for name in names:
-            root = name.split(".")[0]
-            if root in FORBIDDEN_ROOTS or (root == "quiz" and name not in ALLOWED_QUIZ_MODULES):
-                found.append(name)
-    return found
+    return imports_beyond(source, FORBIDDEN_ROOTS, frozenset(ALLOWED_QUIZ_MODULES))
 
 
 def test_quality_imports_only_the_standard_library_and_the_scoring_core() -> None:

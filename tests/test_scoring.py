@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import itertools
 import json
 import random
@@ -10,6 +9,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from helpers import imports_beyond
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -36,19 +36,7 @@ FORBIDDEN_IMPORTS = {"flask", "sqlalchemy", "flask_sqlalchemy", "quiz"}
 
 def forbidden_imports(source: str) -> list[str]:
     """Return the modules ``source`` imports that the scoring core must not depend on."""
-    found = []
-    for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.Import):
-            names = [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom):
-            if node.level:  # a relative import can only reach into the quiz package
-                found.append("." * node.level + (node.module or ""))
-                continue
-            names = [node.module or ""]
-        else:
-            continue
-        found.extend(name for name in names if name.split(".")[0] in FORBIDDEN_IMPORTS)
-    return found
+    return imports_beyond(source, FORBIDDEN_IMPORTS)
 
 
 def test_scoring_imports_nothing_from_flask_sqlalchemy_or_the_quiz_package() -> None:
