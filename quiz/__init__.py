@@ -39,7 +39,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     init_db(app)
 
-    from quiz import admin, assets, cli, errors, formatting, public
+    from quiz import admin, assets, cli, errors, formatting, i18n, public
     from quiz.db import db
     from quiz.extensions import csrf, limiter, login_manager, migrate
     from quiz.security import HttpsAwareSessionInterface, protect
@@ -58,6 +58,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.url_map.converters["int"] = BoundedIntegerConverter
     app.register_blueprint(public.bp)
     app.register_blueprint(admin.bp)
+    i18n.register(app)
     errors.register(app)
     assets.register(app)
     formatting.register(app)

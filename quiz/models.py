@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -33,6 +33,11 @@ class Dimension(db.Model):
     kind: Mapped[str] = mapped_column(String(10))  # "skill" or "goal"
     description: Mapped[str] = mapped_column(Text, default="")
     position: Mapped[int] = mapped_column(default=0)
+    # Texts in other languages, by language code then field: {"de": {"name": "..."}}.
+    # Published with the bank; a field left out is shown in the bank's own language.
+    translations: Mapped[dict[str, dict[str, Any]]] = mapped_column(
+        JSON, default=dict, server_default=text("'{}'")
+    )
 
 
 class Role(db.Model):
@@ -48,6 +53,11 @@ class Role(db.Model):
     learn_first: Mapped[list[str]] = mapped_column(JSON)
     first_project: Mapped[str] = mapped_column(Text)
     position: Mapped[int] = mapped_column(default=0)
+    # Texts in other languages, by language code then field: {"de": {"name": "..."}}.
+    # Published with the bank; a field left out is shown in the bank's own language.
+    translations: Mapped[dict[str, dict[str, Any]]] = mapped_column(
+        JSON, default=dict, server_default=text("'{}'")
+    )
     active: Mapped[bool] = mapped_column(default=True)
     # Bumped on every save, so a second admin saving a stale copy is refused.
     revision: Mapped[int] = mapped_column(default=1)
@@ -76,6 +86,11 @@ class Question(db.Model):
     kind: Mapped[str] = mapped_column(String(10))  # "likert" or "choice"
     prompt: Mapped[str] = mapped_column(Text)
     position: Mapped[int] = mapped_column(default=0)
+    # Texts in other languages, by language code then field: {"de": {"name": "..."}}.
+    # Published with the bank; a field left out is shown in the bank's own language.
+    translations: Mapped[dict[str, dict[str, Any]]] = mapped_column(
+        JSON, default=dict, server_default=text("'{}'")
+    )
     active: Mapped[bool] = mapped_column(default=True)
     # Bumped on every save, so a second admin saving a stale copy is refused.
     revision: Mapped[int] = mapped_column(default=1)
@@ -105,6 +120,11 @@ class Option(db.Model):
     key: Mapped[str] = mapped_column(String(40))
     label: Mapped[str] = mapped_column(Text)
     position: Mapped[int] = mapped_column(default=0)
+    # Texts in other languages, by language code then field: {"de": {"name": "..."}}.
+    # Published with the bank; a field left out is shown in the bank's own language.
+    translations: Mapped[dict[str, dict[str, Any]]] = mapped_column(
+        JSON, default=dict, server_default=text("'{}'")
+    )
     question: Mapped[Question] = relationship(back_populates="options")
     weights: Mapped[list[OptionWeight]] = relationship(cascade="all, delete-orphan")
 
@@ -148,6 +168,9 @@ class Result(db.Model):
     # Why the answers look careless ("same-answer", "too-fast", comma-separated), or None.
     # Flagged results are kept and shown, but left out of the quality statistics.
     careless: Mapped[str | None] = mapped_column(String(40))
+    # How the quiz was taken: "full" (every question) or "quick" (adaptive, stopped
+    # once the top role was settled; see quiz/adaptive.py).
+    mode: Mapped[str] = mapped_column(String(10), default="full", server_default="full")
     quiz_version: Mapped[QuizVersion] = relationship()
 
 

@@ -1,0 +1,112 @@
+"""Languages: which one a request is served in, the switcher's cookie, and caching by language.
+
+The interface's strings are translated with Flask-Babel from the catalogs in
+quiz/translations (docs/translating.md says how to update them). The question bank
+carries its own translations per published version (see :meth:`quiz.bank.Bank.in_language`).
+
+A visitor's language is, in order: the one they picked with the switcher (a cookie),
+else the best match for their browser's Accept-Language, else English. It belongs to
+the viewer, not to the page: a share link opens in the language of whoever opens it.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Flask, has_request_context, redirect, request
+from flask_babel import Babel, get_locale
+from werkzeug.wrappers import Response
+
+from quiz import PACKAGE_DIR
+
+# The languages the interface is complete in, each named in itself for the switcher.
+LANGUAGES = {"en": "English", "de": "Deutsch"}
+DEFAULT_LANGUAGE = "en"
+LANGUAGE_COOKIE = "lang"
+# a preference, not a secret: long-lived, sent to this site only
+LANGUAGE_COOKIE_MAX_AGE = 365 * 24 * 3600
+
+babel = Babel()
+bp = Blueprint("language", __name__)
+
+
+def select_language() -> str:
+    """Return the language code this request is served in."""
+    chosen = request.cookies.get(LANGUAGE_COOKIE)
+    if chosen in LANGUAGES:
+        return chosen
+    return request.accept_languages.best_match(LANGUAGES, default=DEFAULT_LANGUAGE)
+
+
+def current_language() -> str:
+    """Return the language of the request being served ("en" outside a request)."""
+    locale = get_locale()
+    return locale.language if locale is not None else DEFAULT_LANGUAGE
+
+
+@bp.get("/language/<code>")
+def choose_language(code: str) -> Response:
+    """Remember the language a visitor picked, then take them back to the page they were on.
+
+    A plain link, so the switcher works without JavaScript; choosing a language
+    changes nothing stored on the server, so it needs no form or CSRF token.
+    """
+    if code not in LANGUAGES:
+        # an unknown code is most likely a hand-edited link: go home in the default language
+        code = DEFAULT_LANGUAGE
+    response = redirect(_same_site_path(request.args.get("next", "")), code=303)
+    response.set_cookie(
+        LANGUAGE_COOKIE,
+        code,
+        max_age=LANGUAGE_COOKIE_MAX_AGE,
+        samesite="Lax",
+        httponly=True,
+        secure=request.is_secure,
+    )
+    response.cache_control.no_store = True
+    return response
+
+
+def _same_site_path(target: str) -> str:
+    """Return ``target`` if it is a path on this site, else "/": never an open redirect."""
+    parts = urlsplit(target)
+    if (
+        parts.scheme
+        or parts.netloc
+        or not target.startswith("/")
+        or target.startswith("//")
+        or "\\" in target
+        or any(not c.isprintable() for c in target)
+    ):
+        return "/"
+    return target
+
+
+def vary_by_language(response: Response) -> Response:
+    """Tell caches a page depends on the language cookie and the browser's languages."""
+    response.vary.add("Accept-Language")
+    response.vary.add("Cookie")
+    return response
+
+
+def register(app: Flask) -> None:
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LANGUAGE)
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(PACKAGE_DIR / "translations"))
+    babel.init_app(app, locale_selector=select_language)
+    app.register_blueprint(bp)
+    app.after_request(vary_by_language)
+
+    @app.context_processor
+    def language_context() -> dict[str, object]:
+        return {
+            "languages": LANGUAGES,
+            "current_language": current_language(),
+            "language_switch_next": _switch_back_path(),
+        }
+
+
+def _switch_back_path() -> str:
+    """Return the path the switcher comes back to: this page, with its query."""
+    if not has_request_context():
+        return "/"
+    return request.full_path.rstrip("?")
