@@ -4,6 +4,12 @@ A bank document is the JSON described in docs/bank-format.md. It is what the app
 seeds from, what a published quiz version stores, and what admins import and
 export. Parsing checks everything scoring relies on and reports every problem
 with its place in the document, so a bad file is refused whole.
+
+The bank's own texts are English. Every dimension, role, question and choice option
+may carry translations of its texts (:data:`TRANSLATABLE`), and
+:meth:`Bank.in_language` gives the bank with its texts in one language, falling back
+to the English of any text left untranslated. Translations are texts only: keys,
+numbers and order never change with the language, so neither does scoring.
 """
 
 from __future__ import annotations
@@ -11,7 +17,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -32,9 +38,35 @@ TEXT_LIMIT = 600
 NAME_LIMIT = 120  # role and dimension names: what their database columns hold
 LIST_LIMIT = 8
 
+# The language of the bank's own texts; translations are keyed by other two-letter codes.
+SOURCE_LANGUAGE = "en"
+LANGUAGE_CODE = re.compile(r"[a-z]{2}")
+# The fields each kind of entry may translate, in the order a document lists them.
+TRANSLATABLE = {
+    "dimension": ("name", "description"),
+    "role": (
+        "name",
+        "summary",
+        "focus",
+        "skills",
+        "tasks",
+        "goals",
+        "typical_day",
+        "learn_first",
+        "first_project",
+    ),
+    "question": ("prompt",),
+    "option": ("label",),
+}
+TEXT_LISTS = frozenset({"skills", "tasks", "goals", "learn_first"})
+
+# Language code -> field -> translated text (a tuple of texts for a text list).
+Translations = Mapping[str, Mapping[str, Any]]
+
 # An agreement item's options, each multiplying the item's weights by its level:
 # strong disagreement counts against what the item measures as much as strong
-# agreement counts for it.
+# agreement counts for it. The labels are the interface's, not the bank's: they are
+# translated by the app's catalog (see ``likert_labels`` of :meth:`Bank.in_language`).
 LIKERT_SCALE = (
     ("1", "Strongly disagree", -2),
     ("2", "Disagree", -1),
@@ -58,6 +90,7 @@ class BankDimension:
     name: str
     kind: str
     description: str
+    translations: Translations = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -74,6 +107,7 @@ class BankRole:
     first_project: str
     position: int
     profile: Mapping[str, int]
+    translations: Translations = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -81,6 +115,7 @@ class BankOption:
     key: str
     label: str
     weights: Mapping[str, int]
+    translations: Translations = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -91,6 +126,18 @@ class BankQuestion:
     options: tuple[BankOption, ...]
     # an agreement item's own weights (its options' weights are these times the level)
     weights: Mapping[str, int]
+    translations: Translations = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class TranslatableText:
+    """One text of the bank a translation can replace, named the way an admin finds it."""
+
+    kind: str  # "dimension", "role", "question" or "option"
+    key: str  # the dimension's, role's or question's key; an option's question's key
+    field: str
+    text: str  # the English original
+    option: str = ""  # an option's own key
 
 
 @dataclass(frozen=True)
@@ -128,28 +175,128 @@ class Bank:
         """Return the text of ``option`` in ``question``."""
         return next(o.label for o in self.question_by_key[question].options if o.key == option)
 
+    @cached_property
+    def languages(self) -> frozenset[str]:
+        """Return the codes of the languages any text of the bank is translated into."""
+        return frozenset(code for item in self._translatable_items() for code in item.translations)
+
+    def in_language(self, code: str, likert_labels: Mapping[str, str] | None = None) -> Bank:
+        """Return the bank with its texts in language ``code`` where they are translated.
+
+        A text without a translation keeps its English; keys, numbers and order are the
+        same, so the bank scores exactly as this one does (it shares this bank's
+        ``instrument`` and ``effect_table``). ``likert_labels`` maps an agreement
+        option's key ("1" to "5") to its label in that language: those labels belong to
+        the interface, so the caller translates them. The result carries no translations
+        of its own. English, or a language the bank has nothing in, gives this bank back;
+        a bank never changes, so each language is made once and kept.
+        """
+        labels = tuple(sorted(likert_labels.items())) if likert_labels else ()
+        if code == SOURCE_LANGUAGE or (code not in self.languages and not labels):
+            return self
+        made: dict[tuple[str, tuple[tuple[str, str], ...]], Bank] = self._in_languages
+        bank = made.get((code, labels))
+        if bank is None:
+            bank = made[(code, labels)] = self._translated(code, dict(labels))
+        return bank
+
+    @cached_property
+    def _in_languages(self) -> dict[tuple[str, tuple[tuple[str, str], ...]], Bank]:
+        return {}
+
+    def _translated(self, code: str, likert_labels: Mapping[str, str]) -> Bank:
+        def options(question: BankQuestion) -> tuple[BankOption, ...]:
+            if question.kind == "likert":
+                return tuple(
+                    replace(o, label=likert_labels.get(o.key, o.label)) for o in question.options
+                )
+            return tuple(_in(o, code, "option") for o in question.options)
+
+        bank = Bank(
+            dimensions=tuple(_in(d, code, "dimension") for d in self.dimensions),
+            roles=tuple(_in(r, code, "role") for r in self.roles),
+            questions=tuple(
+                replace(_in(q, code, "question"), options=options(q)) for q in self.questions
+            ),
+        )
+        # the same numbers: share what scoring built from them rather than build it again
+        # (effect tables are also cached elsewhere by identity)
+        bank.__dict__["instrument"] = self.instrument
+        bank.__dict__["effect_table"] = self.effect_table
+        return bank
+
+    def translatable_texts(self) -> list[TranslatableText]:
+        """Return every text a translation can replace, in document order.
+
+        An empty dimension description is left out: there is nothing to translate.
+        Agreement labels are the interface's and are not among them.
+        """
+        texts = []
+        for kind, item, key, option in self._translatable_entries():
+            for name in TRANSLATABLE[kind]:
+                value = getattr(item, name)
+                if value:
+                    text = "\n".join(value) if isinstance(value, tuple) else value
+                    texts.append(TranslatableText(kind, key, name, text, option))
+        return texts
+
+    def translation_gaps(self, code: str) -> list[TranslatableText]:
+        """Return the texts with no translation into language ``code``, in document order."""
+        translated = {
+            (kind, key, option): set(item.translations.get(code, {}))
+            for kind, item, key, option in self._translatable_entries()
+        }
+        return [
+            text
+            for text in self.translatable_texts()
+            if text.field not in translated[(text.kind, text.key, text.option)]
+        ]
+
+    def _translatable_entries(
+        self,
+    ) -> list[tuple[str, BankDimension | BankRole | BankQuestion | BankOption, str, str]]:
+        entries: list[tuple[str, BankDimension | BankRole | BankQuestion | BankOption, str, str]]
+        entries = [("dimension", d, d.key, "") for d in self.dimensions]
+        entries += [("role", r, r.key, "") for r in self.roles]
+        for q in self.questions:
+            entries.append(("question", q, q.key, ""))
+            if q.kind == "choice":
+                entries += [("option", o, q.key, o.key) for o in q.options]
+        return entries
+
+    def _translatable_items(self) -> list[BankDimension | BankRole | BankQuestion | BankOption]:
+        return [item for _kind, item, _key, _option in self._translatable_entries()]
+
     def to_document(self) -> dict[str, Any]:
         """Return the bank as a document that :func:`parse_bank` reads back unchanged."""
         return {
             "format": FORMAT_VERSION,
             "dimensions": [
-                {"key": d.key, "name": d.name, "kind": d.kind, "description": d.description}
+                _with_translations(
+                    {"key": d.key, "name": d.name, "kind": d.kind, "description": d.description},
+                    d.translations,
+                    "dimension",
+                )
                 for d in self.dimensions
             ],
             "roles": [
-                {
-                    "key": r.key,
-                    "name": r.name,
-                    "summary": r.summary,
-                    "focus": r.focus,
-                    "skills": list(r.skills),
-                    "tasks": list(r.tasks),
-                    "goals": list(r.goals),
-                    "typical_day": r.typical_day,
-                    "learn_first": list(r.learn_first),
-                    "first_project": r.first_project,
-                    "profile": self._in_dimension_order(r.profile),
-                }
+                _with_translations(
+                    {
+                        "key": r.key,
+                        "name": r.name,
+                        "summary": r.summary,
+                        "focus": r.focus,
+                        "skills": list(r.skills),
+                        "tasks": list(r.tasks),
+                        "goals": list(r.goals),
+                        "typical_day": r.typical_day,
+                        "learn_first": list(r.learn_first),
+                        "first_project": r.first_project,
+                        "profile": self._in_dimension_order(r.profile),
+                    },
+                    r.translations,
+                    "role",
+                )
                 for r in self.roles
             ],
             "questions": [self._question_document(q) for q in self.questions],
@@ -169,10 +316,60 @@ class Bank:
             doc["weights"] = self._in_dimension_order(question.weights)
         else:
             doc["options"] = [
-                {"key": o.key, "label": o.label, "weights": self._in_dimension_order(o.weights)}
+                _with_translations(
+                    {
+                        "key": o.key,
+                        "label": o.label,
+                        "weights": self._in_dimension_order(o.weights),
+                    },
+                    o.translations,
+                    "option",
+                )
                 for o in question.options
             ]
-        return doc
+        return _with_translations(doc, question.translations, "question")
+
+
+def _in(item: Any, code: str, kind: str) -> Any:
+    """Return ``item`` with its texts in language ``code`` where translated, and no translations."""
+    texts = item.translations.get(code, {})
+    return replace(
+        item,
+        translations={},
+        **{
+            name: tuple(texts[name]) if name in TEXT_LISTS else texts[name]
+            for name in TRANSLATABLE[kind]
+            if name in texts
+        },
+    )
+
+
+def _with_translations(
+    document: dict[str, Any], translations: Translations, kind: str
+) -> dict[str, Any]:
+    """Add ``translations`` to an entry's document, if it has any, in one canonical order.
+
+    Languages are sorted and fields follow :data:`TRANSLATABLE`, so export -> import ->
+    export gives identical files. A field this kind cannot translate is kept, after
+    the others, so that parsing the draft's document names it as a problem.
+    """
+    out = {}
+    for code in sorted(translations, key=str):
+        texts = translations[code]
+        if not isinstance(texts, Mapping):
+            out[code] = texts
+            continue
+        known = [name for name in TRANSLATABLE[kind] if name in texts]
+        unknown = sorted((name for name in texts if name not in TRANSLATABLE[kind]), key=str)
+        fields = {
+            name: list(texts[name]) if isinstance(texts[name], tuple) else texts[name]
+            for name in known + unknown
+        }
+        if fields:
+            out[code] = fields
+    if out:
+        document["translations"] = out
+    return document
 
 
 def likert_options(weights: Mapping[str, int]) -> tuple[BankOption, ...]:
@@ -220,6 +417,7 @@ def parse_bank(document: Any) -> Bank:
             name=check.text(d, "name", f"dimensions[{i}]", limit=NAME_LIMIT),
             kind=check.choice(d, "kind", DIMENSION_KINDS, f"dimensions[{i}]"),
             description=check.text(d, "description", f"dimensions[{i}]", required=False),
+            translations=check.translations(d, f"dimensions[{i}]", "dimension"),
         )
         for i, d in check.items(document, "dimensions", "")
     ]
@@ -243,6 +441,7 @@ def parse_bank(document: Any) -> Bank:
                 first_project=check.text(r, "first_project", where),
                 position=i,
                 profile=check.weights(r, "profile", where, dimension_keys, PROFILE_RANGE),
+                translations=check.translations(r, where, "role"),
             )
         )
         if isinstance(r.get("profile"), dict) and not any(r["profile"].values()):
@@ -267,6 +466,7 @@ def parse_bank(document: Any) -> Bank:
                     weights=check.weights(
                         o, "weights", f"{where}.options[{j}]", dimension_keys, CHOICE_WEIGHT_RANGE
                     ),
+                    translations=check.translations(o, f"{where}.options[{j}]", "option"),
                 )
                 for j, o in check.items(q, "options", where, CHOICE_OPTIONS)
             )
@@ -280,6 +480,7 @@ def parse_bank(document: Any) -> Bank:
                 prompt=check.text(q, "prompt", where),
                 options=options,
                 weights=weights,
+                translations=check.translations(q, where, "question"),
             )
         )
     check.unique([q.key for q in questions], "questions")
@@ -361,6 +562,51 @@ class _Checker:
             if len(v.strip()) > TEXT_LIMIT:
                 self.problem(f"{where}.{name}[{j}]", f"must be at most {TEXT_LIMIT} characters")
         return tuple(v.strip() for v in value)
+
+    def translations(
+        self, parent: dict[str, Any], where: str, kind: str
+    ) -> dict[str, dict[str, Any]]:
+        """Read an entry's translations; return them languages sorted, fields in table order.
+
+        Each translated text follows the rules of the text it translates. A language
+        with no texts is left out, as export leaves it out.
+        """
+        value = parent.get("translations", {})
+        path = f"{where}.translations"
+        if not isinstance(value, dict):
+            self.problem(path, "must be an object of language codes to translated texts")
+            return {}
+        fields = TRANSLATABLE[kind]
+        found = {}
+        for code, texts in value.items():
+            here = f"{path}.{code}"
+            if not isinstance(code, str) or not LANGUAGE_CODE.fullmatch(code):
+                self.problem(here, "must be a language code of two lowercase letters, such as de")
+                continue
+            if code == SOURCE_LANGUAGE:
+                self.problem(here, "must not be en: the bank's own texts are English")
+                continue
+            if not isinstance(texts, dict):
+                self.problem(here, "must be an object of field names to translated texts")
+                continue
+            for name in texts:
+                if name not in fields:
+                    self.problem(
+                        f"{here}.{name}",
+                        f"cannot be translated; translatable here: {', '.join(fields)}",
+                    )
+            read = {
+                name: self.texts(texts, name, here)
+                if name in TEXT_LISTS
+                else self.text(
+                    texts, name, here, limit=NAME_LIMIT if name == "name" else TEXT_LIMIT
+                )
+                for name in fields
+                if name in texts
+            }
+            if read:
+                found[code] = read
+        return {code: found[code] for code in sorted(found)}
 
     def choice(
         self, parent: dict[str, Any], name: str, allowed: tuple[str, ...], where: str

@@ -641,6 +641,16 @@ STRUCTURAL = {
     "choice-without-options": remove("questions", CHOICE, "options"),
     "option-without-label": remove("questions", CHOICE, "options", 0, "label"),
     "unknown-question-kind": set_at("questions", CHOICE, "kind", "slider"),
+    "translation-into-en": set_at("roles", 0, "translations", {"en": {"name": "DS"}}),
+    "translation-bad-code": set_at("questions", 0, "translations", {"xx-y": {"prompt": "x"}}),
+    "translation-not-an-object": set_at("dimensions", 0, "translations", ["de"]),
+    "translation-of-a-key": set_at("roles", 0, "translations", "de", "key", "ds"),
+    "translation-empty-list": set_at("roles", 0, "translations", "de", "skills", []),
+    "translation-blank-text": set_at("questions", 0, "translations", "de", "prompt", " "),
+    "translation-name-too-long": set_at("dimensions", 0, "translations", "de", "name", "x" * 121),
+    "translation-of-an-option-prompt": set_at(
+        "questions", CHOICE, "options", 0, "translations", {"de": {"prompt": "x"}}
+    ),
 }
 # At the very edge of what the parser accepts: the schema must accept them too.
 ACCEPTED = {
@@ -659,6 +669,9 @@ ACCEPTED = {
     "unknown-fields": lambda d: d.update(comment="ignored") or d["roles"][0].update(note="x"),
     "likert-with-options-ignored": set_at("questions", LIKERT, "options", "ignored"),
     "forty-character-key": set_at("roles", 0, "key", "r" * 40),
+    "partial-translation": set_at("roles", 0, "translations", {"de": {"summary": "Kurz."}}),
+    "translation-language-without-texts": set_at("roles", 0, "translations", "fr", {}),
+    "no-translations": remove("roles", 0, "translations"),
 }
 # What needs the whole document: only the parser can refuse these.
 PARSER_ONLY = {
@@ -684,6 +697,8 @@ def test_default_bank_and_the_format_guide_example_are_valid_under_the_schema():
     guide = (DEFAULT_BANK_PATH.parents[2] / "docs" / "bank-format.md").read_text(encoding="utf-8")
     example = re.search(r"## Example\s+```json\n(.*?)```", guide, re.S).group(1)
     assert list(schema.iter_errors(json.loads(example))) == []
+    translated = re.search(r"## Translations\n.*?```json\n(.*?)```", guide, re.S).group(1)
+    assert list(schema.iter_errors(json.loads(translated))) == []
 
 
 @pytest.mark.parametrize("change", STRUCTURAL.values(), ids=STRUCTURAL.keys())
