@@ -4,6 +4,7 @@ exports unchanged; broken bank documents are refused with the exact place of eac
 import copy
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,15 @@ from typing import Any
 import pytest
 
 from quiz import scoring
-from quiz.bank import DEFAULT_BANK_PATH, Bank, BankError, load_bank_file, parse_bank
+from quiz.bank import (
+    DEFAULT_BANK_PATH,
+    TRANSLATABLE,
+    Bank,
+    BankError,
+    TranslatableText,
+    load_bank_file,
+    parse_bank,
+)
 
 ROLE_KEYS = ("data-scientist", "ml-engineer", "ai-engineer")
 ROLE_NAMES = ("Data Scientist", "Machine Learning Engineer", "AI Engineer")
@@ -208,3 +217,354 @@ def test_document_that_is_not_an_object_is_refused(document):
     with pytest.raises(BankError) as refused:
         parse_bank(document)
     assert refused.value.problems == ["the document must be a JSON object"]
+
+
+# ---------------------------------------------------------------- translations
+
+
+def translated(change: Callable[[dict[str, Any]], object]) -> dict[str, Any]:
+    """Return the default document without translations, with ``change`` applied to it."""
+    document = copy.deepcopy(DOCUMENT)
+    for entry in (
+        document["dimensions"]
+        + document["roles"]
+        + document["questions"]
+        + [o for q in document["questions"] for o in q.get("options", [])]
+    ):
+        entry.pop("translations", None)
+    change(document)
+    return document
+
+
+def translate(*path_and_texts: Any) -> Callable[[dict[str, Any]], None]:
+    """Return a change that sets the ``translations`` of the entry at ``path``."""
+    *path, texts = path_and_texts
+
+    def change(document: dict[str, Any]) -> None:
+        target: Any = document
+        for step in path:
+            target = target[step]
+        target["translations"] = texts
+
+    return change
+
+
+def test_default_bank_is_translated_into_german_completely(bank):
+    assert bank.languages == {"de"}
+    assert bank.translation_gaps("de") == []
+    assert len(bank.translatable_texts()) == 144
+    german = bank.in_language("de")
+    # role names are used as they are in German; everything a taker reads as a sentence is new
+    assert tuple(r.name for r in german.roles) == ROLE_NAMES
+    for original, text in zip(bank.questions, german.questions, strict=True):
+        assert text.prompt != original.prompt
+        if original.kind == "choice":
+            assert all(
+                a.label != b.label for a, b in zip(original.options, text.options, strict=True)
+            )
+    for original, text in zip(bank.roles, german.roles, strict=True):
+        for field in ("summary", "focus", "typical_day", "first_project", *ROLE_LISTS):
+            assert getattr(text, field) != getattr(original, field), (original.key, field)
+    assert german.dimensions[0].name == "Statistik & Experimente"
+
+
+def test_german_of_the_default_bank_writes_quotes_and_umlauts_the_german_way(bank):
+    german = bank.in_language("de")
+    texts = [t.text for t in german.translatable_texts()]
+    assert any("ä" in t or "ö" in t or "ü" in t or "ß" in t for t in texts)
+    quoted = [t for t in texts if "„" in t or "“" in t or '"' in t]
+    assert quoted and all(t.startswith("„") and t.endswith("“") for t in quoted)
+
+
+def test_partial_translations_parse_and_leave_the_rest_english():
+    document = translated(
+        lambda d: (
+            translate("roles", 0, {"de": {"summary": " Findet Belege. ", "skills": ["Statistik"]}})(
+                d
+            ),
+            translate("questions", CHOICE, "options", 0, {"de": {"label": "Grafik"}})(d),
+            translate("dimensions", 0, {"fr": {"name": "Statistiques"}, "de": {}})(d),
+        )
+    )
+    bank = parse_bank(document)
+    assert bank.roles[0].translations == {
+        "de": {"summary": "Findet Belege.", "skills": ("Statistik",)}
+    }
+    assert bank.questions[CHOICE].options[0].translations == {"de": {"label": "Grafik"}}
+    # a language with no texts is no translation at all
+    assert bank.dimensions[0].translations == {"fr": {"name": "Statistiques"}}
+    assert bank.languages == {"de", "fr"}
+
+    german = bank.in_language("de")
+    assert german.roles[0].summary == "Findet Belege."
+    assert german.roles[0].skills == ("Statistik",)
+    assert german.roles[0].focus == bank.roles[0].focus
+    assert german.roles[1] == replace(bank.roles[1], translations={})
+    assert german.questions[CHOICE].options[0].label == "Grafik"
+    assert german.questions[CHOICE].options[1].label == bank.questions[CHOICE].options[1].label
+    assert german.dimensions[0].name == bank.dimensions[0].name
+    assert bank.in_language("fr").dimensions[0].name == "Statistiques"
+    assert len(bank.translation_gaps("de")) == len(bank.translatable_texts()) - 3
+
+
+WHAT_TRANSLATES = {
+    "dimension": "name, description",
+    "role": "name, summary, focus, skills, tasks, goals, typical_day, learn_first, first_project",
+    "question": "prompt",
+    "option": "label",
+}
+LISTS = "must be a list of 1 to 8 non-empty texts"
+
+
+@pytest.mark.parametrize(
+    ("change", "problems"),
+    [
+        pytest.param(
+            translate("roles", 1, {"de": {"skills": []}}),
+            ["roles[1].translations.de.skills: " + LISTS],
+            id="empty-list",
+        ),
+        pytest.param(
+            translate("roles", 1, {"de": {"goals": ["ein Ziel"] * 9}}),
+            ["roles[1].translations.de.goals: " + LISTS],
+            id="list-of-nine",
+        ),
+        pytest.param(
+            translate("roles", 1, {"de": {"tasks": "eine Aufgabe"}}),
+            ["roles[1].translations.de.tasks: " + LISTS],
+            id="text-for-a-list",
+        ),
+        pytest.param(
+            translate("roles", 1, {"de": {"summary": ["ein Satz"]}}),
+            ["roles[1].translations.de.summary: must be a non-empty text"],
+            id="list-for-a-text",
+        ),
+        pytest.param(
+            translate("roles", 1, {"de": {"learn_first": ["SQL", "x" * 601]}}),
+            ["roles[1].translations.de.learn_first[1]: must be at most 600 characters"],
+            id="list-entry-too-long",
+        ),
+        pytest.param(
+            translate("questions", 2, {"de": {"prompt": "   "}}),
+            ["questions[2].translations.de.prompt: must be a non-empty text"],
+            id="blank-prompt",
+        ),
+        pytest.param(
+            translate("questions", 2, {"de": {"prompt": "x" * 601}}),
+            ["questions[2].translations.de.prompt: must be at most 600 characters"],
+            id="prompt-too-long",
+        ),
+        pytest.param(
+            translate("questions", 2, {"de": {"prompt": "Null\x00Byte"}}),
+            ["questions[2].translations.de.prompt: must not contain NUL characters"],
+            id="nul-character",
+        ),
+        pytest.param(
+            translate("dimensions", 0, {"de": {"name": "x" * 121}}),
+            ["dimensions[0].translations.de.name: must be at most 120 characters"],
+            id="name-too-long",
+        ),
+        pytest.param(
+            translate("dimensions", 0, {"de": {"description": ""}}),
+            ["dimensions[0].translations.de.description: must be a non-empty text"],
+            id="empty-description",
+        ),
+        pytest.param(
+            translate("questions", 2, {"xx-y": {"prompt": "Text"}}),
+            [
+                "questions[2].translations.xx-y: "
+                "must be a language code of two lowercase letters, such as de"
+            ],
+            id="bad-language-code",
+        ),
+        pytest.param(
+            translate("questions", 2, {"DE": {"prompt": "Text"}}),
+            [
+                "questions[2].translations.DE: "
+                "must be a language code of two lowercase letters, such as de"
+            ],
+            id="upper-case-code",
+        ),
+        pytest.param(
+            translate("roles", 0, {"en": {"name": "Data Scientist"}}),
+            ["roles[0].translations.en: must not be en: the bank's own texts are English"],
+            id="english",
+        ),
+        pytest.param(
+            translate("roles", 0, {"de": "Data Scientist"}),
+            ["roles[0].translations.de: must be an object of field names to translated texts"],
+            id="language-not-an-object",
+        ),
+        pytest.param(
+            translate("roles", 0, [{"de": {"name": "Data Scientist"}}]),
+            ["roles[0].translations: must be an object of language codes to translated texts"],
+            id="translations-not-an-object",
+        ),
+        pytest.param(
+            translate("roles", 0, {"de": {"key": "datenwissenschaft"}}),
+            [
+                "roles[0].translations.de.key: cannot be translated; "
+                f"translatable here: {WHAT_TRANSLATES['role']}"
+            ],
+            id="role-key",
+        ),
+        pytest.param(
+            translate("dimensions", 0, {"de": {"kind": "Fähigkeit"}}),
+            [
+                "dimensions[0].translations.de.kind: cannot be translated; "
+                f"translatable here: {WHAT_TRANSLATES['dimension']}"
+            ],
+            id="dimension-kind",
+        ),
+        pytest.param(
+            translate("questions", CHOICE, {"de": {"label": "Text"}}),
+            [
+                f"questions[{CHOICE}].translations.de.label: cannot be translated; "
+                "translatable here: prompt"
+            ],
+            id="label-of-a-question",
+        ),
+        pytest.param(
+            translate("questions", CHOICE, "options", 1, {"de": {"prompt": "Text"}}),
+            [
+                f"questions[{CHOICE}].options[1].translations.de.prompt: cannot be translated; "
+                "translatable here: label"
+            ],
+            id="prompt-of-an-option",
+        ),
+        pytest.param(
+            lambda d: (
+                translate("roles", 2, {"de": {"typical_day": ""}, "en": {}})(d),
+                translate("questions", 0, {"d": {"prompt": "Text"}})(d),
+            ),
+            [
+                "roles[2].translations.de.typical_day: must be a non-empty text",
+                "roles[2].translations.en: must not be en: the bank's own texts are English",
+                "questions[0].translations.d: "
+                "must be a language code of two lowercase letters, such as de",
+            ],
+            id="every-problem-at-once",
+        ),
+    ],
+)
+def test_broken_translations_are_refused_naming_the_exact_place(change, problems):
+    with pytest.raises(BankError) as refused:
+        parse_bank(translated(change))
+    assert refused.value.problems == problems
+
+
+def test_translations_export_in_one_order_and_round_trip_byte_for_byte():
+    # languages and fields in no particular order, and spaces around the texts
+    document = translated(
+        lambda d: (
+            translate(
+                "roles",
+                0,
+                {
+                    "fr": {"name": "Data Scientist"},
+                    "de": {"skills": ["Statistik"], "summary": "Findet Belege.", "name": " DS "},
+                },
+            )(d),
+            translate("questions", CHOICE, "options", 1, {"de": {"label": "Zwei"}})(d),
+        )
+    )
+    first = json.dumps(parse_bank(document).to_document(), indent=2, ensure_ascii=False)
+    again = json.dumps(parse_bank(json.loads(first)).to_document(), indent=2, ensure_ascii=False)
+    assert again == first
+    exported = json.loads(first)
+    assert list(exported["roles"][0]["translations"]) == ["de", "fr"]
+    assert list(exported["roles"][0]["translations"]["de"]) == ["name", "summary", "skills"]
+    assert exported["roles"][0]["translations"]["de"]["name"] == "DS"
+    # only what has translations carries the field
+    assert "translations" not in exported["roles"][1]
+    assert "translations" not in exported["questions"][CHOICE]["options"][0]
+
+
+def test_default_bank_file_round_trips_byte_for_byte_with_its_german():
+    text = DEFAULT_BANK_PATH.read_text(encoding="utf-8")
+    bank = parse_bank(json.loads(text))
+    assert json.dumps(bank.to_document(), indent=2, ensure_ascii=False) + "\n" == text
+
+
+def test_in_language_keeps_keys_numbers_and_order_so_scoring_is_unchanged(bank):
+    german = bank.in_language("de")
+    assert [d.key for d in german.dimensions] == [d.key for d in bank.dimensions]
+    assert [(r.key, r.position, r.profile) for r in german.roles] == [
+        (r.key, r.position, r.profile) for r in bank.roles
+    ]
+    assert [
+        (q.key, q.kind, q.weights, [(o.key, o.weights) for o in q.options])
+        for q in german.questions
+    ] == [
+        (q.key, q.kind, q.weights, [(o.key, o.weights) for o in q.options]) for q in bank.questions
+    ]
+    assert german.effect_table is bank.effect_table
+    assert german.instrument is bank.instrument
+    for role in ROLE_KEYS:
+        answers = scoring.answers_favouring(bank.effect_table, role)
+        assert scoring.rank_roles(german.effect_table, answers) == scoring.rank_roles(
+            bank.effect_table, answers
+        )
+    # a bank for showing: its texts are German, and it carries no translations itself
+    assert german.languages == frozenset()
+    assert german.role_by_key["ml-engineer"].summary.startswith("Bringt")
+
+
+def test_in_language_translates_agreement_labels_with_the_labels_it_is_given(bank):
+    labels = {"1": "Stimme gar nicht zu", "5": "Stimme voll zu"}
+    german = bank.in_language("de", likert_labels=labels)
+    likert = german.questions[LIKERT]
+    assert [o.label for o in likert.options] == [
+        "Stimme gar nicht zu",
+        "Disagree",
+        "Neither agree nor disagree",
+        "Agree",
+        "Stimme voll zu",
+    ]
+    assert [o.weights for o in likert.options] == [
+        o.weights for o in bank.questions[LIKERT].options
+    ]
+    # a language the bank has no texts in still gets the interface's labels
+    french = bank.in_language("fr", likert_labels={"4": "D'accord"})
+    assert french.questions[LIKERT].options[3].label == "D'accord"
+    assert french.questions[0].prompt == bank.questions[0].prompt
+
+
+def test_in_language_is_made_once_per_language_and_english_is_the_bank_itself(bank):
+    labels = {"1": "Stimme gar nicht zu"}
+    assert bank.in_language("de") is bank.in_language("de")
+    assert bank.in_language("de", labels) is bank.in_language("de", dict(labels))
+    assert bank.in_language("de", labels) is not bank.in_language("de")
+    assert bank.in_language("en") is bank
+    assert bank.in_language("en", labels) is bank
+    assert bank.in_language("fr") is bank
+
+
+def test_translation_gaps_name_each_untranslated_text_in_document_order():
+    document = translated(translate("questions", 1, {"de": {"prompt": "Neue Daten"}}))
+    bank = parse_bank(document)
+    gaps = bank.translation_gaps("de")
+    assert len(gaps) == len(bank.translatable_texts()) - 1
+    assert gaps[0] == TranslatableText(
+        "dimension", "statistics", "name", "Statistics & experiments"
+    )
+    role_gaps = [g for g in gaps if g.kind == "role" and g.key == "data-scientist"]
+    assert [g.field for g in role_gaps] == list(TRANSLATABLE["role"])
+    skills = next(g for g in role_gaps if g.field == "skills")
+    assert skills.text == "\n".join(bank.roles[0].skills)
+    question_gaps = [(g.kind, g.key, g.field, g.option) for g in gaps if g.key == "q02"]
+    assert question_gaps == [("option", "q02", "label", key) for key in "abcd"]
+    # an empty description has nothing to translate
+    empty = parse_bank(translated(lambda d: d["dimensions"][0].update(description="")))
+    assert ("dimension", "statistics", "description") not in {
+        (t.kind, t.key, t.field) for t in empty.translatable_texts()
+    }
+
+
+def test_translations_example_in_the_format_guide_is_a_valid_bank():
+    guide = (Path(__file__).parents[1] / "docs" / "bank-format.md").read_text(encoding="utf-8")
+    section = guide.split("## Translations", 1)[1]
+    example = section.split("```json", 1)[1].split("```", 1)[0]
+    bank = parse_bank(json.loads(example))
+    assert bank.to_document() == json.loads(example)
+    assert bank.languages == {"de"}
