@@ -409,7 +409,11 @@ def median_of_counts(counts: Mapping[int, int]) -> float | None:
 
 
 def careful_responses(version_id: int, most: int) -> list[dict[str, str]]:
-    """Return the answers of the latest ``most`` careful, undeleted results of a version."""
+    """Return the answers of the latest ``most`` careful, undeleted results of a version.
+
+    Only full-quiz results count: quick mode skips the questions that would not change
+    its top role, so its answers say nothing about how the skipped ones hang together.
+    """
     return list(
         db.session.scalars(
             select(Result.answers)
@@ -417,6 +421,7 @@ def careful_responses(version_id: int, most: int) -> list[dict[str, str]]:
                 Result.quiz_version_id == version_id,
                 Result.deleted_at.is_(None),
                 Result.careless.is_(None),
+                Result.mode == "full",
             )
             .order_by(Result.id.desc())
             .limit(most)

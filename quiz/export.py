@@ -2,9 +2,10 @@
 
 One row per stored, undeleted result the filter picks, oldest id first, as
 stored when the export started:
-``result_id, created_at, quiz_version, top_role``, a ``fit_<role>`` column per
-role, ``seconds_taken, careless``, then one column per question holding the
-chosen option's key. Roles and questions are the union over the quiz versions
+``result_id, created_at, quiz_version, mode, top_role`` (mode: ``full`` or
+``quick``), a ``fit_<role>`` column per role, ``seconds_taken, careless``, then
+one column per question holding the chosen option's key (empty where quick mode
+did not ask it). Roles and questions are the union over the quiz versions
 the exported results were taken on, in order of first appearance (by version
 number, then place in that version's bank); a result leaves the columns its own
 version did not have empty.
@@ -34,7 +35,7 @@ from quiz.results import as_utc
 
 # rows read from the database, and written out, at a time
 CHUNK_ROWS = 1000
-FIXED_COLUMNS = ("result_id", "created_at", "quiz_version", "top_role")
+FIXED_COLUMNS = ("result_id", "created_at", "quiz_version", "mode", "top_role")
 TIMING_COLUMNS = ("seconds_taken", "careless")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -104,6 +105,7 @@ def _chunks(result_filter: ResultFilter) -> Iterator[tuple[str, int]]:
             Result.id,
             Result.created_at,
             Result.quiz_version_id,
+            Result.mode,
             Result.top_role,
             Result.seconds_taken,
             Result.careless,
@@ -117,13 +119,15 @@ def _chunks(result_filter: ResultFilter) -> Iterator[tuple[str, int]]:
     for partition in rows.partitions():
         row: Any
         for row in partition:
-            result_id, created_at, version_id, top_role, seconds, careless, answers, *placed = row
+            result_id, created_at, version_id, mode, top_role, seconds, careless, answers = row[:8]
+            placed = row[8:]
             fits = dict(zip(placed[0::2], placed[1::2], strict=True))
             writer.writerow(
                 [
                     result_id,
                     as_utc(created_at).isoformat(),
                     numbers[version_id],
+                    mode,
                     safe_cell(top_role),
                     *(_number(fits.get(role)) for role in roles),
                     _number(seconds),

@@ -9,6 +9,8 @@ from typing import Any
 
 from flask import Config, Flask
 
+from quiz.adaptive import DEFAULT_CONFIDENCE
+
 # Every setting a deployment changes can come from an environment variable of the same name.
 ENVIRONMENT_KEYS = (
     "SECRET_KEY",
@@ -24,6 +26,7 @@ ENVIRONMENT_KEYS = (
     "ANALYTICS_SETTLE_SECONDS",
     "ANALYTICS_FOLD_LIMIT",
     "QUALITY_SAMPLE_SIZE",
+    "QUICK_MODE_CONFIDENCE",
 )
 
 
@@ -71,6 +74,9 @@ def configure(app: Flask, overrides: dict[str, Any] | None) -> None:
         ANALYTICS_FOLD_LIMIT=50_000,
         # the quality report's statistics rest on at most this many recent responses
         QUALITY_SAMPLE_SIZE=5000,
+        # quick mode also stops once its top role is this likely to be the full quiz's;
+        # 1.0 stops only when no answer left could change it (docs/quick-mode.md)
+        QUICK_MODE_CONFIDENCE=DEFAULT_CONFIDENCE,
     )
     app.config.from_pyfile("config.py", silent=True)
     for key in ENVIRONMENT_KEYS:
@@ -81,6 +87,8 @@ def configure(app: Flask, overrides: dict[str, Any] | None) -> None:
     if overrides:
         app.config.from_mapping(overrides)
 
+    if not 0 < float(app.config["QUICK_MODE_CONFIDENCE"]) <= 1:
+        raise RuntimeError("QUICK_MODE_CONFIDENCE must be above 0 and at most 1, such as 0.93.")
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         instance.mkdir(parents=True, exist_ok=True)
     if not app.config.get("SECRET_KEY"):

@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, Protocol
 
 from flask import abort, current_app, flash, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
+from quiz import adaptive
 from quiz.bank import Bank, BankQuestion
 from quiz.models import Result, utcnow
-from quiz.public.forms import quiz_page_form
+from quiz.public.forms import QuickQuestionForm, quiz_page_form
 from quiz.scoring import rank_roles
 
 UNANSWERED_MESSAGE = "A few questions still need an answer before we can show your result."
@@ -110,6 +111,77 @@ def quiz_page(
         quiz_endpoint=endpoint,
         **context,
     )
+
+
+def quick_question_page(
+    bank: Bank,
+    progress: QuickProgress,
+    *,
+    endpoint: str,
+    finish: Callable[[dict[str, str]], str | Response],
+    **context: Any,
+) -> str | Response:
+    """Quick mode: ask the most informative question next, one at a time, and finish as soon
+    as the top role is settled (see :mod:`quiz.adaptive`).
+
+    Back takes the last answer away and asks that question again with its answer still
+    chosen: the next question depends only on the answers given, so taking one away
+    brings back the question it answered.
+    """
+    table = bank.effect_table
+    confidence = current_app.config["QUICK_MODE_CONFIDENCE"]
+    standing = adaptive.progress(table, progress.answers, confidence=confidence)
+    key = (
+        None
+        if standing.stop
+        else adaptive.next_question(table, progress.answers, confidence=confidence)
+    )
+    question = bank.question_by_key[key] if key is not None else None
+    form = quiz_page_form(
+        [question] if question is not None else [],
+        {**progress.undone, **progress.answers},
+        form_class=QuickQuestionForm,
+    )
+
+    if form.is_submitted():
+        if form.back.data:
+            progress.take_back_last()
+            return redirect(url_for(endpoint))
+        if form.question.data != (key or ""):
+            # an answer to a question already behind us: a second click, or another tab
+            return redirect(url_for(endpoint))
+        if form.validate():
+            if question is None:
+                # settled already: a finish that failed before is being sent again
+                return finish(progress.answers)
+            progress.add(form.valid_answers())
+            if adaptive.should_stop(table, progress.answers, confidence=confidence):
+                return finish(progress.answers)
+            return redirect(url_for(endpoint))
+
+    form.question.data = key or ""
+    return render_template(
+        "public/quick_quiz.html",
+        form=form,
+        number=len(progress.answers) + 1,
+        settled=round(standing.chance * 100),
+        finished=question is None,
+        question_count=len(bank.questions),
+        quiz_endpoint=endpoint,
+        **context,
+    )
+
+
+class QuickProgress(Protocol):
+    """A quick quiz's answers so far, kept wherever the caller keeps them."""
+
+    answers: dict[str, str]
+    # the answer just taken back with Back, chosen again when its question comes back
+    undone: dict[str, str]
+
+    def add(self, answers: dict[str, str]) -> None: ...
+
+    def take_back_last(self) -> None: ...
 
 
 def unsaved_result(bank: Bank, answers: Mapping[str, str]) -> Result:

@@ -35,7 +35,7 @@ from quiz.versions import publish_draft, replace_draft
 DOCUMENT = json.loads(DEFAULT_BANK_PATH.read_text(encoding="utf-8"))
 ROLES = [r["key"] for r in DOCUMENT["roles"]]
 QUESTIONS = [q["key"] for q in DOCUMENT["questions"]]
-FIXED = ["result_id", "created_at", "quiz_version", "top_role"]
+FIXED = ["result_id", "created_at", "quiz_version", "mode", "top_role"]
 TIMING = ["seconds_taken", "careless"]
 OLD_DAY = datetime(2024, 1, 15, 12, 0, tzinfo=UTC)
 
@@ -103,6 +103,7 @@ def expected_row(
         str(result.id),
         as_utc(result.created_at).isoformat(),
         str(numbers[result.quiz_version_id]),
+        result.mode,
         result.top_role,
         *(fits.get(role, "") for role in roles),
         "" if result.seconds_taken is None else str(result.seconds_taken),

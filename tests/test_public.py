@@ -722,7 +722,8 @@ def test_result_json_has_the_documented_shape_best_first(app, client, taker):
     assert response.status_code == 200
     assert response.is_json
     data = response.get_json()
-    assert list(data) == ["token", "quiz_version", "created_at", "ranking"]
+    assert list(data) == ["token", "quiz_version", "created_at", "mode", "ranking"]
+    assert data["mode"] == "full"
     assert data["token"] == location.removeprefix("/r/")
     assert data["quiz_version"] == 1
     created = datetime.fromisoformat(data["created_at"])

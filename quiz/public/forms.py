@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SubmitField
+from wtforms import HiddenField, RadioField, SubmitField
 from wtforms.fields import SelectChoice
 from wtforms.validators import AnyOf, InputRequired
 
@@ -31,14 +31,24 @@ class QuizPageForm(FlaskForm):
         return {f.name[2:]: f.data for f in self.question_fields() if f.data and not f.errors}
 
 
+class QuickQuestionForm(QuizPageForm):
+    """One question of the quick quiz; ``question`` says which, so a stale second send is seen."""
+
+    question = HiddenField()
+
+
 def field_name(question_key: str) -> str:
     return f"q-{question_key}"
 
 
-def quiz_page_form(questions: Iterable[BankQuestion], answers: Mapping[str, str]) -> QuizPageForm:
+def quiz_page_form(
+    questions: Iterable[BankQuestion],
+    answers: Mapping[str, str],
+    form_class: type[QuizPageForm] = QuizPageForm,
+) -> QuizPageForm:
     """Build the form for one page, pre-filled with the answers given so far."""
 
-    class PageForm(QuizPageForm):
+    class PageForm(form_class):  # type: ignore[valid-type,misc]  # a class chosen at run time
         pass
 
     for question in questions:

@@ -56,7 +56,7 @@ def index() -> str:
 @limiter.limit(lambda: current_app.config["QUIZ_SUBMISSION_LIMIT"], methods=["POST"])
 def take_quiz(page: int = 1) -> str | Response:
     """Show one page of questions; save its answers and move back, forward or to the result."""
-    progress = _quiz_in_progress()
+    progress = _quiz_in_progress("full")
     bank = published_bank(progress.version_id)
     return taking.quiz_page(
         bank,
@@ -66,6 +66,22 @@ def take_quiz(page: int = 1) -> str | Response:
         save=progress.save,
         finish=lambda given: _finish(bank, progress, given),
         shown=progress.reach,
+    )
+
+
+@bp.route("/quiz/quick", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["QUIZ_SUBMISSION_LIMIT"], methods=["POST"])
+def take_quick_quiz() -> str | Response:
+    """Quick mode: one question at a time, the most telling next, until the top role is settled."""
+    progress = _quiz_in_progress("quick")
+    if SESSION_KEYS["quick"] not in session:
+        progress.save(progress.answers)  # the clock starts when the first question shows
+    bank = published_bank(progress.version_id)
+    return taking.quick_question_page(
+        bank,
+        progress,
+        endpoint="public.take_quick_quiz",
+        finish=lambda given: _finish(bank, progress, given),
     )
 
 
@@ -213,25 +229,54 @@ def _current_bank() -> Bank:
 class QuizProgress:
     """A visit's way through the quiz, kept in the session: version, answers, start, furthest page.
 
-    The start time and the furthest page shown come from the server's clock and
-    counter, never from the form, so they say how long a visit took and where
-    people stop.
+    The full quiz and quick mode each keep their own (``mode``), so starting one never
+    loses the other's answers. Quick mode also keeps the order questions were answered
+    in, so Back can take the last one away. The start time and the furthest page shown
+    come from the server's clock and counter, never from the form, so they say how long
+    a visit took and where people stop.
     """
 
-    def __init__(self, version_id: int, answers: dict[str, str], started: int, reached: int):
+    def __init__(
+        self,
+        mode: str,
+        version_id: int,
+        answers: dict[str, str],
+        started: int,
+        reached: int = 0,
+        asked: list[str] | None = None,
+        undone: dict[str, str] | None = None,
+    ):
+        self.mode = mode
         self.version_id = version_id
         self.answers = answers
         self.started = started
         self.reached = reached
+        self.asked = asked if asked is not None else list(answers)
+        self.undone = undone or {}
 
     def save(self, answers: dict[str, str]) -> None:
         self.answers = answers
-        session["quiz"] = {
+        session[SESSION_KEYS[self.mode]] = {
             "version": self.version_id,
             "answers": answers,
             "started": self.started,
             "reached": self.reached,
+            "asked": self.asked,
+            "undone": self.undone,
         }
+
+    def add(self, answers: dict[str, str]) -> None:
+        """Keep newly given answers, in the order given."""
+        self.asked += [key for key in answers if key not in self.answers]
+        self.undone = {}
+        self.save({**self.answers, **answers})
+
+    def take_back_last(self) -> None:
+        """Take back the last answer given, remembering it to offer it again."""
+        if self.asked:
+            key = self.asked.pop()
+            self.undone = {key: self.answers.pop(key)} if key in self.answers else {}
+        self.save(self.answers)
 
     def reach(self, page: int) -> None:
         """Count the first time this visit is shown ``page``."""
@@ -246,13 +291,16 @@ class QuizProgress:
         return taken if 0 <= taken <= MAX_SECONDS_TAKEN else None
 
 
+# Where each mode's quiz in progress lives in the session.
+SESSION_KEYS = {"full": "quiz", "quick": "quick_quiz"}
+
 # Longer than a week is not one sitting: the time says nothing then.
 MAX_SECONDS_TAKEN = 7 * 24 * 3600
 
 
-def _quiz_in_progress() -> QuizProgress:
-    """Return the quiz kept in the session, or start afresh on the latest version."""
-    progress = session.get("quiz")
+def _quiz_in_progress(mode: str) -> QuizProgress:
+    """Return the quiz of ``mode`` kept in the session, or start afresh on the latest version."""
+    progress = session.get(SESSION_KEYS[mode])
     if isinstance(progress, dict) and isinstance(progress.get("answers"), dict):
         version = progress.get("version")
         # only an id we could have issued: anything else would reach the database driver
@@ -262,17 +310,23 @@ def _quiz_in_progress() -> QuizProgress:
             except LookupError:
                 pass
             else:
+                answers = dict(progress["answers"])
                 started, reached = progress.get("started"), progress.get("reached")
+                asked, undone = progress.get("asked"), progress.get("undone")
                 return QuizProgress(
+                    mode,
                     version,
-                    dict(progress["answers"]),
+                    answers,
                     started if isinstance(started, int) else int(time.time()),
                     reached if isinstance(reached, int) else 0,
+                    # a session cookie is the visitor's to edit: keep only what fits
+                    [k for k in asked if k in answers] if isinstance(asked, list) else None,
+                    dict(undone) if isinstance(undone, dict) else None,
                 )
     version_id = latest_version_id()
     if version_id is None:
         abort(503)
-    return QuizProgress(version_id, {}, int(time.time()), 0)
+    return QuizProgress(mode, version_id, {}, int(time.time()))
 
 
 def _finish(bank: Bank, progress: QuizProgress, answers: dict[str, str]) -> Response:
@@ -286,17 +340,21 @@ def _finish(bank: Bank, progress: QuizProgress, answers: dict[str, str]) -> Resp
     if isinstance(pending, dict):
         stored = find_result(str(pending.get("token", "")))
         if stored is not None and stored.answers == answers:
-            return _show_new_result(stored.share_token, pending["delete_key"])
+            return _show_new_result(stored.share_token, pending["delete_key"], progress.mode)
     result, delete_key = create_result(
-        bank, progress.version_id, answers, seconds_taken=progress.seconds_taken()
+        bank,
+        progress.version_id,
+        answers,
+        seconds_taken=progress.seconds_taken(),
+        mode=progress.mode,
     )
     session["pending_result"] = {"token": result.share_token, "delete_key": delete_key}
     db.session.commit()
-    return _show_new_result(result.share_token, delete_key)
+    return _show_new_result(result.share_token, delete_key, progress.mode)
 
 
-def _show_new_result(token: str, delete_key: str) -> Response:
-    session.pop("quiz", None)
+def _show_new_result(token: str, delete_key: str, mode: str) -> Response:
+    session.pop(SESSION_KEYS[mode], None)
     session.pop("pending_result", None)
     session["new_result"] = {"token": token, "delete_key": delete_key}
     return redirect(url_for(".show_result", token=token))

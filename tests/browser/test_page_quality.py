@@ -1,8 +1,8 @@
 """Every kind of page passes axe-core and the Nu HTML checker, stays light and stays local.
 
-The pages: the landing page, a quiz page, a quiz page showing errors, a result page and the 404
-page. Console errors and requests to other origins fail any test here through the ``page``
-fixture; the weight test also names each origin it saw.
+The pages: the landing page, a quiz page, a quiz page showing errors, a quick-mode question, a
+result page and the 404 page. Console errors and requests to other origins fail any test here
+through the ``page`` fixture; the weight test also names each origin it saw.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from playwright.sync_api import Page, Response, expect
 
 pytestmark = pytest.mark.browser
 
-PAGES = ("landing", "quiz", "quiz-errors", "result", "not-found")
+PAGES = ("landing", "quiz", "quiz-errors", "quick", "result", "not-found")
 MAX_PAGE_BYTES = 60 * 1024
 
 
@@ -39,6 +39,8 @@ def visit(page: Page, name: str, result_url: str) -> Visit:
         document = page.goto("/")
     elif name == "quiz":
         document = page.goto("/quiz/1")
+    elif name == "quick":
+        document = page.goto("/quiz/quick")
     elif name == "quiz-errors":
         page.goto("/quiz/1", wait_until="networkidle")  # the favicon comes after "load"
         responses.clear()
