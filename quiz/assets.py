@@ -1,9 +1,9 @@
 """Fingerprinted static files and a release id, so browsers and proxies may cache for long.
 
 Every static URL carries a hash of the file's content (``?v=…``): a changed file gets a new
-URL, so the old one can be cached for a year. The release id hashes every template and
-static file; it is part of each result page's ETag, so a new release that changes how a
-result looks is never hidden behind a stale 304.
+URL, so the old one can be cached for a year. The release id hashes every template,
+translation catalog and static file; it is part of each result page's ETag, so a new release
+that changes how a result looks is never hidden behind a stale 304.
 """
 
 from __future__ import annotations
@@ -25,6 +25,9 @@ def register(app: Flask) -> None:
     templates = Path(app.root_path, app.template_folder or "")
     release = hashlib.sha256()
     for path in sorted(templates.rglob("*.html")):
+        release.update(path.read_bytes())
+    # the compiled catalogs: a corrected translation changes how a result reads
+    for path in sorted(Path(app.root_path, "translations").rglob("*.mo")):
         release.update(path.read_bytes())
     release.update("".join(sorted(fingerprints.values())).encode())
     app.config["RELEASE_ID"] = release.hexdigest()[:16]

@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
 from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
 from quiz import adaptive
@@ -22,7 +23,7 @@ from quiz.models import Result, utcnow
 from quiz.public.forms import QuickQuestionForm, quiz_page_form
 from quiz.scoring import rank_roles
 
-UNANSWERED_MESSAGE = "A few questions still need an answer before we can show your result."
+UNANSWERED_MESSAGE = _l("A few questions still need an answer before we can show your result.")
 
 
 def question_pages(bank: Bank) -> list[tuple[BankQuestion, ...]]:
@@ -94,7 +95,7 @@ def quiz_page(
                 return redirect(url_for(endpoint, page=page + 1))
             gap = first_page_with_a_gap(pages, answers)
             if gap is not None:
-                flash(UNANSWERED_MESSAGE)
+                flash(str(UNANSWERED_MESSAGE))  # the session keeps text, not a lazy string
                 return redirect(url_for(endpoint, page=gap))
             return finish(answers)
 

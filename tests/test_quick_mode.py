@@ -192,7 +192,7 @@ def test_a_missing_or_unknown_answer_is_asked_again_with_a_message(
 
     assert response.status_code == 200
     page = response.get_data(as_text=True)
-    assert message in page
+    assert str(message) in page
     assert quick.asked(page) == name[2:]
     with app.app_context():
         assert db.session.scalar(select(Result.id)) is None

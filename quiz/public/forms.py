@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SubmitField
 from wtforms.fields import SelectChoice
@@ -11,17 +12,17 @@ from wtforms.validators import AnyOf, InputRequired
 
 from quiz.bank import BankQuestion
 
-MISSING_ANSWER = "Please choose an answer to this question."
-UNKNOWN_ANSWER = "That answer is not one of the choices. Please choose one of them."
+MISSING_ANSWER = _l("Please choose an answer to this question.")
+UNKNOWN_ANSWER = _l("That answer is not one of the choices. Please choose one of them.")
 
 
 class DeleteResultForm(FlaskForm):
-    submit = SubmitField("Delete my result")
+    submit = SubmitField(_l("Delete my result"))
 
 
 class QuizPageForm(FlaskForm):
-    back = SubmitField("Back")
-    forward = SubmitField("Next")
+    back = SubmitField(_l("Back"))
+    forward = SubmitField(_l("Next"))
 
     def question_fields(self) -> list[RadioField]:
         return [field for field in self if field.name.startswith("q-")]

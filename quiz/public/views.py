@@ -24,6 +24,7 @@ from quiz.analytics import count_reached_page, forget_result
 from quiz.bank import Bank
 from quiz.db import db
 from quiz.extensions import limiter
+from quiz.i18n import current_language
 from quiz.models import Result
 from quiz.public.forms import DeleteResultForm
 from quiz.results import (
@@ -36,7 +37,7 @@ from quiz.results import (
     result_page,
 )
 from quiz.share_card import render_share_card
-from quiz.versions import latest_version_id, published_bank
+from quiz.versions import latest_version_id, published_bank, shown_bank
 
 bp = Blueprint("public", __name__)
 
@@ -57,7 +58,7 @@ def index() -> str:
 def take_quiz(page: int = 1) -> str | Response:
     """Show one page of questions; save its answers and move back, forward or to the result."""
     progress = _quiz_in_progress("full")
-    bank = published_bank(progress.version_id)
+    bank = shown_bank(progress.version_id)
     return taking.quiz_page(
         bank,
         page,
@@ -76,7 +77,7 @@ def take_quick_quiz() -> str | Response:
     progress = _quiz_in_progress("quick")
     if SESSION_KEYS["quick"] not in session:
         progress.save(progress.answers)  # the clock starts when the first question shows
-    bank = published_bank(progress.version_id)
+    bank = shown_bank(progress.version_id)
     return taking.quick_question_page(
         bank,
         progress,
@@ -92,7 +93,7 @@ def show_result(token: str) -> Response:
     delete_key = _delete_key_to_show(token)
     if delete_key is None and _still_fresh(result, "html"):
         return _not_modified(result, "html")
-    bank = published_bank(result.quiz_version_id)
+    bank = shown_bank(result.quiz_version_id)
     html = render_template(
         "public/result.html",
         result=result,
@@ -128,7 +129,7 @@ def result_share_card(token: str) -> Response:
     result = _shown_result(token)
     if _still_fresh(result, "png"):
         return _not_modified(result, "png")
-    page = result_page(published_bank(result.quiz_version_id), result)
+    page = result_page(shown_bank(result.quiz_version_id), result)
     response = Response(render_share_card(page, site_name="Career Fit"), mimetype="image/png")
     return _cacheable(response, result, "png")
 
@@ -171,8 +172,10 @@ RESULT_MAX_AGE = 3600
 
 
 def _result_etag(result: Result, form: str) -> str:
-    # the release id changes whenever templates or static files do, and with them the page
-    return f"{result.share_token[:22]}-{form}-{current_app.config['RELEASE_ID']}"
+    # the release id changes whenever templates or static files do, and with them the page;
+    # the same link reads differently in each language, so a copy is only good in its own
+    release = current_app.config["RELEASE_ID"]
+    return f"{result.share_token[:22]}-{form}-{current_language()}-{release}"
 
 
 def _shown_result(token: str) -> Result:
@@ -223,7 +226,7 @@ def _current_bank() -> Bank:
     version_id = latest_version_id()
     if version_id is None:
         abort(503)
-    return published_bank(version_id)
+    return shown_bank(version_id)
 
 
 class QuizProgress:

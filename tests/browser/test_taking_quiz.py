@@ -225,7 +225,7 @@ def test_next_with_a_question_unanswered_shows_the_message_beside_it(page: Page)
     questions = page.locator("fieldset.question")
     unanswered = questions.nth(2)
     message = unanswered.locator(".field-error")
-    expect(message).to_have_text(MISSING_ANSWER)
+    expect(message).to_have_text(str(MISSING_ANSWER))
     expect(message).to_be_visible()
     expect(unanswered).to_have_attribute("aria-describedby", message.get_attribute("id") or "")
     # the message sits inside that question's box, above its options
