@@ -1,30 +1,45 @@
 """Move the bank between its three forms: a document, the editable draft, published versions.
 
 Published versions are immutable, so their parsed :class:`~quiz.bank.Bank` is
-cached per process by version id and never needs invalidating.
+cached per process by version id and never needs invalidating; so is each
+version's bank in each language (:func:`shown_bank`).
+
+Translations travel with the texts: import puts them in the draft's rows, export
+and publishing take them out again. When an admin changes an English text, its
+translations are dropped (:func:`forget_stale_translations`): a translation of the
+old wording would be wrong, and the English is the better fallback.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
 
-from flask import current_app
+from flask import current_app, has_request_context
+from flask_babel import force_locale, lazy_gettext
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import selectinload
 
 from quiz import audit
 from quiz.bank import (
+    SOURCE_LANGUAGE,
+    TEXT_LISTS,
     Bank,
     BankDimension,
     BankOption,
     BankQuestion,
     BankRole,
+    TranslatableText,
+    Translations,
     likert_options,
     parse_bank,
     parse_bank_text,
 )
 from quiz.checks import publish_problems
 from quiz.db import db
+from quiz.i18n import LANGUAGES, current_language
 from quiz.models import (
     Dimension,
     Option,
@@ -40,6 +55,57 @@ from quiz.models import (
 ROLE_TEXTS = ("name", "summary", "focus", "typical_day", "first_project")
 ROLE_LISTS = ("skills", "tasks", "goals", "learn_first")
 
+# The agreement scale's labels, marked for the catalog: the bank keeps them in English
+# (quiz.bank.LIKERT_SCALE) and leaves translating them to the interface.
+LIKERT_LABELS = {
+    "1": lazy_gettext("Strongly disagree"),
+    "2": lazy_gettext("Disagree"),
+    "3": lazy_gettext("Neither agree nor disagree"),
+    "4": lazy_gettext("Agree"),
+    "5": lazy_gettext("Strongly agree"),
+}
+
+
+def stored_translations(translations: Translations) -> dict[str, dict[str, Any]]:
+    """Return translations as a draft row's JSON column holds them: lists, not tuples."""
+    return {
+        code: {
+            name: list(text) if isinstance(text, tuple) else text for name, text in texts.items()
+        }
+        for code, texts in translations.items()
+    }
+
+
+def bank_translations(stored: Mapping[str, Any] | None) -> dict[str, dict[str, Any]]:
+    """Return a draft row's translations the way a bank holds them: tuples, not lists."""
+    return {
+        code: {
+            name: tuple(text) if name in TEXT_LISTS and isinstance(text, list) else text
+            for name, text in texts.items()
+        }
+        if isinstance(texts, dict)
+        else texts
+        for code, texts in (stored or {}).items()
+    }
+
+
+def forget_stale_translations(row: Any, changed_fields: Iterable[str]) -> None:
+    """Drop every language's translation of ``changed_fields`` from a draft row.
+
+    Called when an admin changes those English texts: a translation of the old
+    wording would now say something else, so until a translator catches up the
+    takers of that language read the new English instead.
+    """
+    changed = set(changed_fields)
+    kept = {}
+    for code, texts in (row.translations or {}).items():
+        rest = {name: text for name, text in texts.items() if name not in changed}
+        if rest:
+            kept[code] = rest
+    if kept != (row.translations or {}):
+        # a new object, so SQLAlchemy sees the JSON column change
+        row.translations = kept
+
 
 def replace_draft(bank: Bank) -> None:
     """Replace the whole draft with ``bank`` (the caller commits)."""
@@ -48,7 +114,12 @@ def replace_draft(bank: Bank) -> None:
     dimensions = {}
     for position, d in enumerate(bank.dimensions):
         dimensions[d.key] = Dimension(
-            key=d.key, name=d.name, kind=d.kind, description=d.description, position=position
+            key=d.key,
+            name=d.name,
+            kind=d.kind,
+            description=d.description,
+            position=position,
+            translations=stored_translations(d.translations),
         )
     db.session.add_all(dimensions.values())
     for r in bank.roles:
@@ -58,13 +129,20 @@ def replace_draft(bank: Bank) -> None:
                 position=r.position,
                 **{name: getattr(r, name) for name in ROLE_TEXTS},
                 **{name: list(getattr(r, name)) for name in ROLE_LISTS},
+                translations=stored_translations(r.translations),
                 emphases=[
                     RoleEmphasis(dimension=dimensions[k], emphasis=v) for k, v in r.profile.items()
                 ],
             )
         )
     for position, q in enumerate(bank.questions):
-        question = Question(key=q.key, kind=q.kind, prompt=q.prompt, position=position)
+        question = Question(
+            key=q.key,
+            kind=q.kind,
+            prompt=q.prompt,
+            position=position,
+            translations=stored_translations(q.translations),
+        )
         question.weights = [
             QuestionWeight(dimension=dimensions[k], weight=v) for k, v in q.weights.items()
         ]
@@ -74,6 +152,7 @@ def replace_draft(bank: Bank) -> None:
                     key=o.key,
                     label=o.label,
                     position=i,
+                    translations=stored_translations(o.translations),
                     weights=[
                         OptionWeight(dimension=dimensions[k], weight=v)
                         for k, v in o.weights.items()
@@ -109,7 +188,10 @@ def draft_bank() -> Bank:
         .options(*QUESTION_WITH_WEIGHTS)
     ).all()
     return Bank(
-        dimensions=tuple(BankDimension(d.key, d.name, d.kind, d.description) for d in dimensions),
+        dimensions=tuple(
+            BankDimension(d.key, d.name, d.kind, d.description, bank_translations(d.translations))
+            for d in dimensions
+        ),
         roles=tuple(
             BankRole(
                 key=r.key,
@@ -117,6 +199,7 @@ def draft_bank() -> Bank:
                 **{name: getattr(r, name) for name in ROLE_TEXTS},
                 **{name: tuple(getattr(r, name)) for name in ROLE_LISTS},
                 profile={e.dimension.key: e.emphasis for e in r.emphases},
+                translations=bank_translations(r.translations),
             )
             for position, r in enumerate(roles)
         ),
@@ -130,10 +213,22 @@ def bank_question(question: Question) -> BankQuestion:
         options = likert_options(weights)
     else:
         options = tuple(
-            BankOption(o.key, o.label, {w.dimension.key: w.weight for w in o.weights})
+            BankOption(
+                o.key,
+                o.label,
+                {w.dimension.key: w.weight for w in o.weights},
+                bank_translations(o.translations),
+            )
             for o in question.options
         )
-    return BankQuestion(question.key, question.kind, question.prompt, options, weights)
+    return BankQuestion(
+        question.key,
+        question.kind,
+        question.prompt,
+        options,
+        weights,
+        bank_translations(question.translations),
+    )
 
 
 class PublishRefused(Exception):
@@ -194,3 +289,63 @@ def published_bank(version_id: int) -> Bank:
             raise LookupError(f"no published quiz version {version_id}")
         bank = cache[version_id] = parse_bank(version.bank)
     return bank
+
+
+def shown_bank(version_id: int, language: str | None = None) -> Bank:
+    """Return a published version's bank in ``language``, by default the request's.
+
+    Texts the version has no translation of stay English; the agreement labels come
+    from the interface's catalog. Outside a request (the command line) the default is
+    English. Cached per version and language, as versions never change.
+    """
+    language = language or visitors_language()
+    cache: dict[tuple[int, str], Bank] = current_app.extensions.setdefault("shown_banks", {})
+    bank = cache.get((version_id, language))
+    if bank is None:
+        bank = cache[(version_id, language)] = shown_in_language(
+            published_bank(version_id), language
+        )
+    return bank
+
+
+def shown_in_language(bank: Bank, language: str | None = None) -> Bank:
+    """Return ``bank`` as a taker reading ``language`` (by default the request's) sees it."""
+    language = language or visitors_language()
+    if language == SOURCE_LANGUAGE:
+        return bank
+    return bank.in_language(language, likert_labels=likert_labels(language))
+
+
+def visitors_language() -> str:
+    """Return the language of the request being served, or English outside a request."""
+    return current_language() if has_request_context() else SOURCE_LANGUAGE
+
+
+def likert_labels(language: str) -> dict[str, str]:
+    """Return the agreement scale's labels in ``language``, from the interface's catalog."""
+    with force_locale(language):
+        return {key: str(label) for key, label in LIKERT_LABELS.items()}
+
+
+@dataclass(frozen=True)
+class TranslationStatus:
+    """How much of a bank is translated into one language, and what is still missing."""
+
+    language: str
+    language_name: str
+    total: int
+    gaps: list[TranslatableText]
+
+    @property
+    def translated(self) -> int:
+        return self.total - len(self.gaps)
+
+
+def translation_status(bank: Bank) -> list[TranslationStatus]:
+    """Return the translation status of ``bank`` in every language the app offers but English."""
+    total = len(bank.translatable_texts())
+    return [
+        TranslationStatus(code, name, total, bank.translation_gaps(code))
+        for code, name in LANGUAGES.items()
+        if code != SOURCE_LANGUAGE
+    ]

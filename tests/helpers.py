@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import re
 import time
+from html.parser import HTMLParser
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -155,3 +156,62 @@ def imports_beyond(
             if root in forbidden_roots or (root == "quiz" and name not in allowed_quiz_modules):
                 found.append(name)
     return found
+
+
+class _FormFields(HTMLParser):
+    """Collect what a browser would send for the first form posting to ``action`` (no button)."""
+
+    def __init__(self, action: str):
+        super().__init__(convert_charrefs=True)
+        self.action = action
+        self.inside = self.found = False
+        self.fields: dict[str, str] = {}
+        self.textarea: str | None = None
+        self.select: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form":
+            # a form without an action posts to its own page: ask for it with action=""
+            self.inside = a.get("action", "") == self.action and not self.found
+            self.found = self.found or self.inside
+        elif not self.inside:
+            return
+        elif tag == "input" and "name" in a:
+            kind = a.get("type", "text")
+            if kind in ("radio", "checkbox") and "checked" not in a:
+                return
+            if kind not in ("submit", "button"):
+                self.fields[a["name"]] = a.get("value", "y" if kind == "checkbox" else "")
+        elif tag == "textarea":
+            self.textarea = a["name"]
+            self.fields[self.textarea] = ""
+        elif tag == "select":
+            self.select = a["name"]
+        elif (
+            tag == "option" and self.select and ("selected" in a or self.select not in self.fields)
+        ):
+            self.fields[self.select] = a.get("value", "")
+
+    def handle_data(self, data: str) -> None:
+        if self.textarea:
+            self.fields[self.textarea] += data
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "textarea" and self.textarea:
+            # HTML drops one line break right after <textarea>
+            value = self.fields[self.textarea].replace("\r\n", "\n")
+            self.fields[self.textarea] = value.removeprefix("\n")
+            self.textarea = None
+        elif tag == "select":
+            self.select = None
+        elif tag == "form":
+            self.inside = False
+
+
+def form_fields(html: str, action: str) -> dict[str, str]:
+    """Return the fields the first form posting to ``action`` sends, as the page filled them in."""
+    reader = _FormFields(action)
+    reader.feed(html)
+    assert reader.found, f"no form posts to {action}"
+    return reader.fields

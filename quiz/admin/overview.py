@@ -16,7 +16,7 @@ from quiz.bank import BankError, parse_bank
 from quiz.checks import publish_problems
 from quiz.db import db
 from quiz.models import AuditEntry, QuizVersion
-from quiz.versions import draft_bank
+from quiz.versions import draft_bank, translation_status
 
 AUDIT_ENTRIES_PER_PAGE = 50
 
@@ -65,6 +65,7 @@ def render_dashboard(refused: list[str] | None = None) -> str:
         refused=refused is not None,
         unpublished_changes=unpublished_changes,
         versions=versions,
+        translations=translation_status(draft),
         publish_form=PublishForm(),
         restart_preview_form=RestartPreviewForm(),
     )

@@ -21,7 +21,14 @@ from quiz.bank import Bank, BankError, parse_bank
 from quiz.checks import publish_problems
 from quiz.db import db
 from quiz.results import result_page
-from quiz.versions import PublishRefused, draft_bank, export_text, import_text, publish_draft
+from quiz.versions import (
+    PublishRefused,
+    draft_bank,
+    export_text,
+    import_text,
+    publish_draft,
+    shown_in_language,
+)
 
 # The preview's answers, kept apart from a real quiz the same browser may be taking.
 PREVIEW_SESSION_KEY = "draft_preview"
@@ -70,7 +77,8 @@ def preview(page: int = 1) -> str | Response:
     """Take the draft quiz exactly as a taker would; nothing is stored."""
     document = draft_bank().to_document()
     try:
-        bank = parse_bank(document)
+        # in the admin's language, as a taker reading it would see the draft once published
+        bank = shown_in_language(parse_bank(document))
     except BankError:
         return render_template(
             "admin/publishing/preview_problems.html", problems=publish_problems(document)

@@ -40,7 +40,12 @@ from quiz.admin.question_forms import (
 from quiz.bank import CHOICE_OPTIONS, LIKERT_SCALE, Bank
 from quiz.db import db
 from quiz.models import Dimension, Option, OptionWeight, Question, QuestionWeight
-from quiz.versions import QUESTION_WITH_WEIGHTS, bank_question, draft_bank
+from quiz.versions import (
+    QUESTION_WITH_WEIGHTS,
+    bank_question,
+    draft_bank,
+    forget_stale_translations,
+)
 
 CONFLICT = (
     "Someone else saved this question while you were editing. "
@@ -354,11 +359,13 @@ def _apply_edits(question: Question, form: EditQuestionForm) -> list[str]:
     if form.prompt.data != question.prompt:
         changes.append("text")
         question.prompt = form.prompt.data
+        forget_stale_translations(question, ["prompt"])
     options = {o.id: o for o in question.options}
     for option_id, label in form.labels_by_option().items():
         if label != options[option_id].label:
             changes.append(f"option {options[option_id].key} text")
             options[option_id].label = label
+            forget_stale_translations(options[option_id], ["label"])
     for option_id, weights in form.weights_by_row().items():
         if option_id is None:
             changes += _set_weights(question.weights, QuestionWeight, weights, "statement")

@@ -36,7 +36,7 @@ from quiz.models import (
     Role,
     RoleEmphasis,
 )
-from quiz.versions import ROLE_LISTS, ROLE_TEXTS
+from quiz.versions import ROLE_LISTS, ROLE_TEXTS, forget_stale_translations
 
 STALE_ROLE = (
     "Someone else saved this role while you were editing. "
@@ -89,6 +89,7 @@ def edit_role(role_id: int) -> str | Response | tuple[str, int]:
         if not changed:
             flash(f"Nothing in “{role.name}” changed, so nothing was saved.")
             return redirect(url_for(".roles", _anchor=f"role-{role.id}"))
+        forget_stale_translations(role, changed)
         # The profile lives in other rows, which leave the role's own revision alone:
         # bump it by hand so a stale copy of the profile is refused too.
         role.revision = role.revision + 1
@@ -245,6 +246,7 @@ def edit_dimension(dimension_id: int) -> str | Response:
         _fill_dimension(dimension, form)
         changed = [n for n in DIMENSION_FIELDS if getattr(dimension, n) != before[n]]
         if changed:
+            forget_stale_translations(dimension, changed)
             detail = "changed " + ", ".join(
                 f"key {before['key']} → {dimension.key}" if n == "key" else n for n in changed
             )

@@ -711,6 +711,7 @@ def test_editing_a_dimension_changes_the_draft_everywhere_it_is_used(
 ) -> None:
     url = f"/admin/dimensions/{dimension_ids(app)['statistics']}"
     data = page_form(admin_client, url) | {"key": "stats", "name": "Statistics", "kind": "goal"}
+    german = draft_document(app)["dimensions"][0]["translations"]["de"]
     before = audit_entries(app)
 
     response = admin_client.post(url, data=data)
@@ -722,6 +723,8 @@ def test_editing_a_dimension_changes_the_draft_everywhere_it_is_used(
         "name": "Statistics",
         "kind": "goal",
         "description": data["description"],
+        # the name changed, so its translation no longer fits; the description's still does
+        "translations": {"de": {"description": german["description"]}},
     }
     assert document["roles"][0]["profile"]["stats"] == 3
     assert "statistics" not in document["roles"][0]["profile"]

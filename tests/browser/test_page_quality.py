@@ -1,13 +1,15 @@
 """Every kind of page passes axe-core and the Nu HTML checker, stays light and stays local.
 
 The pages: the landing page, a quiz page, a quiz page showing errors, a quick-mode question, a
-result page and the 404 page. Console errors and requests to other origins fail any test here
-through the ``page`` fixture; the weight test also names each origin it saw.
+result page and the 404 page, and four of them in German. Console errors and requests to other
+origins fail any test here through the ``page`` fixture; the weight test also names each origin
+it saw.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,7 +22,20 @@ from playwright.sync_api import Page, Response, expect
 
 pytestmark = pytest.mark.browser
 
-PAGES = ("landing", "quiz", "quiz-errors", "quick", "result", "not-found")
+# "name@de": the same page in German, whose longer words and other texts are checked too
+PAGES = (
+    "landing",
+    "quiz",
+    "quiz-errors",
+    "quick",
+    "result",
+    "not-found",
+    "landing@de",
+    "quiz-errors@de",
+    "quick@de",
+    "result@de",
+)
+NEXT = re.compile(r"^(Next|Weiter)$")
 MAX_PAGE_BYTES = 60 * 1024
 
 
@@ -32,6 +47,10 @@ class Visit:
 
 def visit(page: Page, name: str, result_url: str) -> Visit:
     """Open one of the ``PAGES`` with the HTTP cache off, recording every response."""
+    name, _, language = name.partition("@")
+    if language:
+        # as the switcher in the header does; "networkidle": the favicon comes after "load"
+        page.goto(f"/language/{language}?next=/", wait_until="networkidle")
     page.route("**/*", lambda route: route.continue_())  # routing turns the cache off
     responses: list[Response] = []
     page.on("response", lambda response: responses.append(response))
@@ -45,7 +64,7 @@ def visit(page: Page, name: str, result_url: str) -> Visit:
         page.goto("/quiz/1", wait_until="networkidle")  # the favicon comes after "load"
         responses.clear()
         with page.expect_response(lambda r: r.request.method == "POST") as sent:
-            page.get_by_role("button", name="Next").click()
+            page.get_by_role("button", name=NEXT).click()
         document = sent.value
         expect(page.get_by_role("alert")).to_be_visible()
     elif name == "result":
