@@ -3,10 +3,11 @@
 The card shows the site's name, the best-fitting role and every role's fit as a bar,
 in rank order, drawn from the stored result exactly as the result page shows it.
 
-Text uses the font Pillow ships (``ImageFont.load_default``), so the card looks the
-same on every machine. That font covers ASCII and a few typographic marks only, so
-accented letters are drawn without their accents (é → e) and dashes as hyphens; other
-scripts show as boxes. A text too wide for its place is cut and ends with an ellipsis.
+The card is in the language of whoever asks for it, like the result page (quiz/i18n.py).
+Its text uses the font shipped in quiz/fonts, so it looks the same on every machine: DejaVu
+Sans Condensed, cut down to Europe's Latin letters and punctuation (German „…“, – and ß
+included). A letter outside those is drawn as its base letter where it has one (ǎ → a);
+other scripts show as boxes. A text too wide for its place is cut and ends with an ellipsis.
 
 Up to ``MAX_ROWS`` roles each get a bar; a bank with more shows the best
 ``MAX_ROWS - 1`` and says how many more the page has.
@@ -19,8 +20,11 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from PIL import Image, ImageColor, ImageDraw, ImageFont
 
+from quiz import PACKAGE_DIR
 from quiz.results import ResultPage, ShownFit
 
 WIDTH, HEIGHT = 1200, 630  # what Facebook, LinkedIn and X crop and scale to
@@ -38,17 +42,29 @@ BARS = ("#1d4ed8", "#0f766e", "#9333ea", "#c2410c", "#be123c", "#4d7c0f")
 
 TEXT_SHADES = 16
 ELLIPSIS = "…"
-# stand-ins the bundled font can draw, for characters it cannot
-PLAIN = str.maketrans({"–": "-", "—": "-", "‐": "-", "‑": "-", "ß": "ss", "æ": "ae", "Æ": "AE"})
+FONT_PATH = PACKAGE_DIR / "fonts" / "DejaVuSansCondensed-Latin.ttf"
+# the characters the font was cut down to (quiz/fonts/README.md): first and last of each range
+COVERED = (
+    (0x0020, 0x007E),
+    (0x00A0, 0x017F),
+    (0x0192, 0x0192),
+    (0x0218, 0x021B),
+    (0x02C6, 0x02C7),
+    (0x02D8, 0x02DD),
+    (0x2010, 0x2027),
+    (0x2030, 0x203A),
+    (0x2044, 0x2044),
+    (0x20AC, 0x20AC),
+    (0x2122, 0x2122),
+    (0x2212, 0x2212),
+)
 
 Font = ImageFont.FreeTypeFont
 
 
 @cache
 def _font(size: int) -> Font:
-    loaded = ImageFont.load_default(size=size)
-    assert isinstance(loaded, ImageFont.FreeTypeFont)  # always: Pillow's wheels have FreeType
-    return loaded
+    return ImageFont.truetype(FONT_PATH, size)
 
 
 @cache
@@ -77,8 +93,8 @@ def render_share_card(page: ResultPage, site_name: str) -> bytes:
 
     draw.rectangle((0, 0, WIDTH, 12), fill=BRAND)
     _text(draw, (MARGIN, 44), site_name, _font(34), BRAND, text_width, bold=True)
-    headline = f"My best fit: {_drawable(page.top.role.name)}"
-    size = _largest_size_that_fits(draw, headline, text_width, sizes=(64, 58, 52, 46))
+    headline = _drawable(_("My best fit: %(role)s", role=page.top.role.name))
+    size = _largest_size_that_fits(draw, headline, text_width, sizes=(64, 58, 52, 46, 40))
     _text(draw, (MARGIN, 100), headline, _font(size), INK, text_width, bold=True)
 
     shown = page.fits if len(page.fits) <= MAX_ROWS else page.fits[: MAX_ROWS - 1]
@@ -91,7 +107,11 @@ def render_share_card(page: ResultPage, site_name: str) -> bytes:
         y = top + index * (sizes.height + gap)
         _bar_row(draw, y, sizes, fit, BARS[index % len(BARS)])
     if more:
-        note = f"and {more} more role{'s' if more != 1 else ''} on the result page"
+        note = ngettext(
+            "and %(num)s more role on the result page",
+            "and %(num)s more roles on the result page",
+            more,
+        )
         y = top + len(shown) * (sizes.height + gap)
         _text(draw, (MARGIN, y), note, _font(sizes.label), MUTED, text_width)
 
@@ -205,6 +225,18 @@ def _shortened(draw: ImageDraw.ImageDraw, text: str, font: Font, width: int) -> 
 
 
 def _drawable(text: str) -> str:
-    """Spell ``text`` with the letters the bundled font has: no accents, plain hyphens."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(PLAIN))
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    """Spell ``text`` with the letters the font has: a letter it lacks becomes its base letter."""
+    return "".join(c if _covered(c) else _base_letter(c) for c in text)
+
+
+def _covered(character: str) -> bool:
+    code = ord(character)
+    return any(first <= code <= last for first, last in COVERED)
+
+
+def _base_letter(character: str) -> str:
+    """Return ``character`` without its accents if the font has that, else unchanged (a box)."""
+    base = "".join(
+        c for c in unicodedata.normalize("NFKD", character) if not unicodedata.combining(c)
+    )
+    return base if base and all(_covered(c) for c in base) else character
