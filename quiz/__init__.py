@@ -39,7 +39,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     init_db(app)
 
-    from quiz import admin, assets, cli, errors, formatting, i18n, public
+    from quiz import admin, assets, cli, errors, formatting, i18n, locale_format, public
     from quiz.db import db
     from quiz.extensions import csrf, limiter, login_manager, migrate
     from quiz.security import HttpsAwareSessionInterface, protect
@@ -62,6 +62,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     errors.register(app)
     assets.register(app)
     formatting.register(app)
+    locale_format.register(app)
     cli.register(app)
 
     if app.config["SEED_ON_START"]:

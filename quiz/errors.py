@@ -10,31 +10,52 @@ import logging
 
 from flask import Flask, current_app, g, has_request_context, render_template, request
 from flask.logging import default_handler
+from flask_babel import gettext
 from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from quiz.db import db
+from quiz.locale_format import N_
 
+# In English, as the log and the tests read them; each page says them in the visitor's language.
 MESSAGES = {
-    400: ("That request did not make sense", "Something in it was missing or malformed."),
-    403: ("You can't open this page", "You don't have access to it."),
-    404: ("We couldn't find that page", "The link may be mistyped, or the page never existed."),
-    405: ("That action isn't allowed here", "Try going back and using the buttons on the page."),
-    410: (
-        "This result was deleted",
-        "The person who took the quiz deleted it, and their answers with it.",
+    400: (N_("That request did not make sense"), N_("Something in it was missing or malformed.")),
+    403: (N_("You can't open this page"), N_("You don't have access to it.")),
+    404: (
+        N_("We couldn't find that page"),
+        N_("The link may be mistyped, or the page never existed."),
     ),
-    413: ("That was too much to send", "The form you sent was larger than we accept."),
-    429: ("Slow down a little", "You have sent many requests in a short time. Wait a minute."),
-    500: ("Something went wrong on our side", "It's not you. Please try again in a moment."),
+    405: (
+        N_("That action isn't allowed here"),
+        N_("Try going back and using the buttons on the page."),
+    ),
+    410: (
+        N_("This result was deleted"),
+        N_("The person who took the quiz deleted it, and their answers with it."),
+    ),
+    413: (N_("That was too much to send"), N_("The form you sent was larger than we accept.")),
+    429: (
+        N_("Slow down a little"),
+        N_("You have sent many requests in a short time. Wait a minute."),
+    ),
+    500: (
+        N_("Something went wrong on our side"),
+        N_("It's not you. Please try again in a moment."),
+    ),
     503: (
-        "Career Fit is briefly unavailable",
-        "We can't reach our database right now. Please try again in a minute: "
-        "if you were taking the quiz, your answers so far are kept.",
+        N_("Career Fit is briefly unavailable"),
+        N_(
+            "We can't reach our database right now. Please try again in a minute: "
+            "if you were taking the quiz, your answers so far are kept."
+        ),
     ),
 }
+CSRF_EXPIRED = N_(
+    "This form expired or was sent from somewhere else. "
+    "Go back, reload the page and send it again — your earlier answers are kept."
+)
 
 
 def register(app: Flask) -> None:
@@ -72,16 +93,26 @@ def _database_unavailable(error: DBAPIError) -> tuple[str, int]:
 
 
 def _render(code: int, detail: str | None = None) -> tuple[str, int]:
-    title, message = MESSAGES.get(code, (f"Error {code}", "Something went wrong."))
+    """Answer with the error's page (or JSON) in the visitor's language.
+
+    ``detail`` may be an English message marked with N_ (see quiz/locale_format.py): it is
+    translated here like the standard messages; any other text is shown as it is.
+    """
+    if code in MESSAGES:
+        title, message = (gettext(text) for text in MESSAGES[code])
+    else:
+        title, message = gettext("Error %(code)s", code=code), gettext("Something went wrong.")
+    if detail:
+        message = gettext(detail)
     wants_json = request.path.endswith(".json")
     if wants_json:
-        body = {"error": title, "detail": detail or message, "request_id": g.get("request_id")}
+        body = {"error": title, "detail": message, "request_id": g.get("request_id")}
         return body, code  # type: ignore[return-value]
     html = render_template(
         "errors/error.html",
         code=code,
         title=title,
-        message=detail or message,
+        message=message,
         request_id=g.get("request_id"),
     )
     return html, code
@@ -97,8 +128,4 @@ def _http_error(error: HTTPException) -> tuple[str, int]:
 
 
 def _csrf_error(error: CSRFError) -> tuple[str, int]:
-    return _render(
-        400,
-        "This form expired or was sent from somewhere else. "
-        "Go back, reload the page and send it again — your earlier answers are kept.",
-    )
+    return _render(400, CSRF_EXPIRED)
