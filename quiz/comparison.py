@@ -16,20 +16,28 @@ The reading, in this order:
 * Equal gaps keep the order of the tables: the first person's bank order, then what only
   the second person's version has.
 
-Plain data in, plain data out: nothing here imports Flask or the database.
+Plain data in, plain data out: nothing here imports Flask or the database. The reading is
+worded with the ``gettext`` the caller passes (the web page passes Flask-Babel's, for the
+viewer's language); without one it is in English.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:  # only for annotations: quiz.results itself needs Flask
     from quiz.results import ProfileRow, ResultPage, ShownFit
 
+
+def N_(message: str) -> str:
+    """Mark ``message`` for translation and return it unchanged: it is translated where shown."""
+    return message
+
+
 # Neutral names: the page is public, and whoever opens it may be either person.
-LABELS = ("Person A", "Person B")
+LABELS = (N_("Person A"), N_("Person B"))
 ROLES_NAMED = 2
 NOTABLE_FIT_GAP = 10
 BIG_FIT_GAP = 25
@@ -111,8 +119,15 @@ class Comparison:
         return self.a.version == self.b.version
 
 
-def compare(a: Side, b: Side) -> Comparison:
-    """Pair both sides' roles and skills by key and read where they differ."""
+Gettext = Callable[[str], str]
+
+
+def _english(message: str) -> str:
+    return message
+
+
+def compare(a: Side, b: Side, gettext: Gettext = _english) -> Comparison:
+    """Pair both sides' roles and skills by key and read where they differ, worded by gettext."""
     fits_a = {f.role.key: f for f in a.page.fits}
     fits_b = {f.role.key: f for f in b.page.fits}
     roles = [
@@ -123,9 +138,9 @@ def compare(a: Side, b: Side) -> Comparison:
     rows_b = {r.dimension.key: r for r in b.page.profile}
     levels = [LevelPair(key, rows_a.get(key), rows_b.get(key)) for key in _keys(rows_a, rows_b)]
     reading = [
-        _best_fits(a, b),
-        *_role_differences(a, b, roles),
-        *_level_differences(a, b, levels),
+        _best_fits(a, b, gettext),
+        *_role_differences(a, b, roles, gettext),
+        *_level_differences(a, b, levels, gettext),
     ]
     return Comparison(a=a, b=b, roles=roles, levels=levels, reading=reading)
 
@@ -145,15 +160,19 @@ def _one_name(names: Iterable[str]) -> str:
     return " / ".join(dict.fromkeys(names))
 
 
-def _best_fits(a: Side, b: Side) -> str:
+def _best_fits(a: Side, b: Side, gettext: Gettext) -> str:
     top_a, top_b = a.page.top, b.page.top
+    said = {"a": a.label, "b": b.label, "fit_a": top_a.fit, "fit_b": top_b.fit}
     if top_a.role.key == top_b.role.key:
         name = _one_name([top_a.role.name, top_b.role.name])
-        return f"You both fit {name} best ({a.label} {top_a.fit}%, {b.label} {top_b.fit}%)."
-    return (
-        f"Your best fits differ: {a.label} leans to {top_a.role.name} ({top_a.fit}%), "
-        f"{b.label} to {top_b.role.name} ({top_b.fit}%)."
-    )
+        return gettext("You both fit %(role)s best (%(a)s %(fit_a)s%%, %(b)s %(fit_b)s%%).") % {
+            **said,
+            "role": name,
+        }
+    return gettext(
+        "Your best fits differ: %(a)s leans to %(role_a)s (%(fit_a)s%%), "
+        "%(b)s to %(role_b)s (%(fit_b)s%%)."
+    ) % {**said, "role_a": top_a.role.name, "role_b": top_b.role.name}
 
 
 Pair = TypeVar("Pair", RolePair, LevelPair)
@@ -166,31 +185,39 @@ def _biggest(pairs: list[Pair], notable: int, named: int) -> list[tuple[Pair, in
     return sorted(gapped, key=lambda item: -abs(item[1]))[:named]
 
 
-def _role_differences(a: Side, b: Side, roles: list[RolePair]) -> list[str]:
+def _role_differences(a: Side, b: Side, roles: list[RolePair], gettext: Gettext) -> list[str]:
     if all(role.gap is None for role in roles):
         return []  # no role in common: naming the best fits says it all
     biggest = _biggest(roles, NOTABLE_FIT_GAP, ROLES_NAMED)
     if not biggest:
         return [
-            f"Every role fits you both about equally: no fit differs by {NOTABLE_FIT_GAP} "
-            "points or more."
+            gettext(
+                "Every role fits you both about equally: no fit differs by %(points)s "
+                "points or more."
+            )
+            % {"points": NOTABLE_FIT_GAP}
         ]
     sentences = []
     for role, gap in biggest:
         assert role.a is not None and role.b is not None  # a gap needs both
         ahead, high, low = (a, role.a.fit, role.b.fit) if gap > 0 else (b, role.b.fit, role.a.fit)
-        how = "much better" if abs(gap) >= BIG_FIT_GAP else "better"
-        sentences.append(f"{role.name} fits {ahead.label} {how} ({high}% vs {low}%).")
+        if abs(gap) >= BIG_FIT_GAP:
+            sentence = gettext("%(role)s fits %(person)s much better (%(high)s%% vs %(low)s%%).")
+        else:
+            sentence = gettext("%(role)s fits %(person)s better (%(high)s%% vs %(low)s%%).")
+        said = {"role": role.name, "person": ahead.label, "high": high, "low": low}
+        sentences.append(sentence % said)
     return sentences
 
 
-def _level_differences(a: Side, b: Side, levels: list[LevelPair]) -> list[str]:
+def _level_differences(a: Side, b: Side, levels: list[LevelPair], gettext: Gettext) -> list[str]:
     if all(level.gap is None for level in levels):
         return []  # nothing both measured
     biggest = _biggest(levels, NOTABLE_LEVEL_GAP, LEVELS_NAMED)
     if not biggest:
         return [
-            f"Your skills and goals are close: none differs by {NOTABLE_LEVEL_GAP} points or more."
+            gettext("Your skills and goals are close: none differs by %(points)s points or more.")
+            % {"points": NOTABLE_LEVEL_GAP}
         ]
     sentences = []
     for level, gap in biggest:
@@ -199,6 +226,11 @@ def _level_differences(a: Side, b: Side, levels: list[LevelPair]) -> list[str]:
         ahead, high, low = (
             (a, level.a.you, level.b.you) if gap > 0 else (b, level.b.you, level.a.you)
         )
-        how = "much more" if abs(gap) >= BIG_LEVEL_GAP else "more"
-        sentences.append(f"{ahead.label} leans {how} towards {level.name} ({high} vs {low}).")
+        if abs(gap) >= BIG_LEVEL_GAP:
+            sentence = gettext("%(person)s leans much more towards %(name)s (%(high)s vs %(low)s).")
+        else:
+            sentence = gettext("%(person)s leans more towards %(name)s (%(high)s vs %(low)s).")
+        sentences.append(
+            sentence % {"person": ahead.label, "name": level.name, "high": high, "low": low}
+        )
     return sentences

@@ -485,7 +485,8 @@ def test_the_compare_page_is_publicly_cacheable_and_revalidates_with_304(app, cl
     etag = response.headers["ETag"]
     assert response.cache_control.public and response.cache_control.max_age == 3600
     assert response.headers["X-Robots-Tag"] == "noindex"
-    assert "Vary" not in response.headers
+    # the page is in the viewer's language: a shared cache keeps one copy per language
+    assert "Accept-Language" in response.vary
     assert etag not in {client.get(f"/r/{p.token}").headers["ETag"] for p in (first, second)}
     again = client.get(url, headers={"If-None-Match": etag})
     assert again.status_code == 304

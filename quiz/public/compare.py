@@ -1,7 +1,10 @@
 """Compare with a friend: two results side by side, and the form on a result page that starts it.
 
 One URL per pair of results: the two share tokens in sorted order. The other order
-redirects there, so every copy a browser or proxy keeps is of the same page.
+redirects there, so every copy a browser or proxy keeps is of the same page. The page is in
+the viewer's language (quiz/i18n.py), so its ETag names the language too.
+
+The refusals are kept in English (the tests read them) and shown in the viewer's language.
 """
 
 from __future__ import annotations
@@ -10,33 +13,37 @@ import re
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, redirect, render_template, request, url_for
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 from wtforms import Form, HiddenField, StringField
 from wtforms.validators import DataRequired, ValidationError
 
 from quiz.comparison import LABELS, Side, compare
+from quiz.i18n import current_language
+from quiz.locale_format import N_
 from quiz.models import Result
 from quiz.public.views import RESULT_MAX_AGE, _shown_result, bp
 from quiz.results import SHARE_TOKEN_SHAPE, find_result, quiz_version_number, result_page
-from quiz.versions import published_bank
+from quiz.versions import shown_bank
 
 # far longer than any share link, short enough that nothing odd hides in it
 LINK_LIMIT = 500
 SHARE_PATH = re.compile(rf"/r/({SHARE_TOKEN_SHAPE.pattern})")
 
-NOT_A_LINK = (
+NOT_A_LINK = N_(
     "That doesn't look like a link to a Career Fit result. Paste the whole link your friend "
     "shared: it ends in /r/ and a long run of letters and digits."
 )
-NO_LINK = "Paste the link to your friend's result."
-SAME_LINK = "That is the link to your own result. Paste the link to your friend's result."
-SAME_RESULT = "These are the same result. Compare two different results: yours and a friend's."
-FRIEND_NOT_FOUND = (
+NO_LINK = N_("Paste the link to your friend's result.")
+SAME_LINK = N_("That is the link to your own result. Paste the link to your friend's result.")
+SAME_RESULT = N_("These are the same result. Compare two different results: yours and a friend's.")
+FRIEND_NOT_FOUND = N_(
     "We couldn't find a result at that link. Check that you copied all of it, or ask your "
     "friend to send it again."
 )
-FRIEND_DELETED = "The result at that link was deleted by the person who took the quiz."
-NO_RESULT_OF_YOUR_OWN = (
+FRIEND_DELETED = N_("The result at that link was deleted by the person who took the quiz.")
+NO_RESULT_OF_YOUR_OWN = N_(
     "To compare, start from your own result page and paste your friend's link there."
 )
 
@@ -66,7 +73,7 @@ class CompareForm(Form):
 
     mine = HiddenField()
     friend = StringField(
-        "Your friend's result link",
+        _l("Your friend's result link"),
         validators=[DataRequired(message=NO_LINK)],
         filters=[lambda text: text.strip() if isinstance(text, str) else text],
     )
@@ -120,7 +127,8 @@ def compare_results(token_a: str, token_b: str) -> Response:
     etag = _comparison_etag(first, second)
     if etag in request.if_none_match:
         return _public(Response(status=304), etag)
-    comparison = compare(_side(LABELS[0], result_a), _side(LABELS[1], result_b))
+    label_a, label_b = (gettext(label) for label in LABELS)
+    comparison = compare(_side(label_a, result_a), _side(label_b, result_b), gettext)
     html = render_template(
         "public/compare.html",
         comparison=comparison,
@@ -130,14 +138,16 @@ def compare_results(token_a: str, token_b: str) -> Response:
 
 
 def _side(label: str, result: Result) -> Side:
-    """Read one result with its own version's bank, never by scoring again."""
-    page = result_page(published_bank(result.quiz_version_id), result)
+    """Read one result with its own version's bank in the viewer's language; never score again."""
+    page = result_page(shown_bank(result.quiz_version_id), result)
     return Side(label, result.share_token, quiz_version_number(result.quiz_version_id), page)
 
 
 def _comparison_etag(first: str, second: str) -> str:
-    # like a result's: both results never change, and the release id covers templates
-    return f"{first[:22]}-{second[:22]}-compare-{current_app.config['RELEASE_ID']}"
+    # like a result's: both results never change, and the release id covers templates; the
+    # language is the viewer's, so a copy kept in one language is never confirmed for another
+    release = current_app.config["RELEASE_ID"]
+    return f"{first[:22]}-{second[:22]}-compare-{current_language()}-{release}"
 
 
 def _public(response: Response, etag: str | None = None) -> Response:
@@ -153,14 +163,17 @@ def _public(response: Response, etag: str | None = None) -> Response:
 def _refused(
     code: int, message: str, form: CompareForm | None = None, back: str | None = None
 ) -> Response:
-    """Say why there is nothing to compare, with the form again and a way back to the result."""
+    """Say why there is nothing to compare, with the form again and a way back to the result.
+
+    ``message`` is one of the English refusals above: the page says it in the viewer's language.
+    """
     if form is not None:
         back = url_for(".show_result", token=form.mine.data)
     html = render_template(
         "public/compare.html",
         comparison=None,
         code=code,
-        message=message,
+        message=gettext(message),
         form=form,
         back_url=back,
     )
