@@ -14,6 +14,7 @@ from functools import cached_property
 from typing import Any
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from quiz.bank import Bank, BankDimension, BankRole
@@ -28,7 +29,8 @@ SHARE_TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{16,64}")
 PUSHES_SHOWN = 4
 # More changes than this is no longer a small step: the page says the result is a clear one.
 MOST_CHANGES_SHOWN = 6
-EMPHASIS_WORDS = {0: "Not needed", 1: "Some", 2: "Important", 3: "Central"}
+# how much a role draws on a skill or goal, in words; translated when a page is built
+EMPHASIS_WORDS = {0: _l("Not needed"), 1: _l("Some"), 2: _l("Important"), 3: _l("Central")}
 
 
 def new_share_token() -> str:
@@ -36,7 +38,11 @@ def new_share_token() -> str:
 
 
 def create_result(
-    bank: Bank, version_id: int, answers: Mapping[str, str], seconds_taken: int | None = None
+    bank: Bank,
+    version_id: int,
+    answers: Mapping[str, str],
+    seconds_taken: int | None = None,
+    mode: str = "full",
 ) -> tuple[Result, str]:
     """Score ``answers`` with ``bank`` and store the result (the caller commits).
 
@@ -65,6 +71,7 @@ def create_result(
         delete_key_hash=_key_hash(delete_key),
         seconds_taken=seconds_taken,
         careless=",".join(reasons) or None,
+        mode=mode,
     )
     db.session.add(result)
     return result, delete_key
@@ -161,6 +168,10 @@ class ResultPage:
     # why the answers looked careless ("same-answer", "too-fast"); empty when they did not
     careless: tuple[str, ...] = ()
     seconds_taken: int | None = None
+    # "full" or "quick" (see quiz/adaptive.py), and how many of the questions were answered
+    mode: str = "full"
+    answered: int = 0
+    question_count: int = 0
     # what the search for "what would change" needs; only the result page itself asks for
     # it, so the share card and the comparison never pay for the search
     _bank: Bank | None = field(default=None, repr=False, compare=False)
@@ -206,8 +217,9 @@ def result_page(bank: Bank, result: Result) -> ResultPage:
         ProfileRow(
             dimension=d,
             you=outcome["profile"].get(d.key),
+            # str(): a lazy string would reach the page as markup, unescaped
             emphasis={
-                r.key: (r.profile.get(d.key, 0), EMPHASIS_WORDS[r.profile.get(d.key, 0)])
+                r.key: (r.profile.get(d.key, 0), str(EMPHASIS_WORDS[r.profile.get(d.key, 0)]))
                 for r in bank.roles
             },
         )
@@ -221,6 +233,10 @@ def result_page(bank: Bank, result: Result) -> ResultPage:
         created_at=as_utc(result.created_at),
         careless=tuple(result.careless.split(",")) if result.careless else (),
         seconds_taken=result.seconds_taken,
+        # a result scored in the preview has no mode yet: it is a full quiz
+        mode=result.mode or "full",
+        answered=len(result.answers or {}),
+        question_count=len(bank.questions),
         _bank=bank,
         _answers=result.answers,
         _version_id=result.quiz_version_id,
@@ -292,6 +308,7 @@ def result_json(bank: Bank, result: Result, version_number: int) -> dict[str, An
         "token": result.share_token,
         "quiz_version": version_number,
         "created_at": as_utc(result.created_at).isoformat(),
+        "mode": result.mode,
         "ranking": [
             {
                 "slug": entry["role"],
