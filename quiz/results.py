@@ -182,7 +182,13 @@ class ResultPage:
     def what_would_change(self) -> WhatWouldChange | None:
         if self._bank is None:
             return None
-        return what_would_change(self._bank, self._answers, self.fits, self._version_id)
+        return what_would_change(
+            self._bank,
+            self._answers,
+            self.fits,
+            self._version_id,
+            asked_in_order=self.mode == "quick",
+        )
 
     @property
     def top(self) -> ShownFit:
@@ -244,16 +250,25 @@ def result_page(bank: Bank, result: Result) -> ResultPage:
 
 
 def what_would_change(
-    bank: Bank, answers: Mapping[str, str], fits: list[ShownFit], version_id: int | None
+    bank: Bank,
+    answers: Mapping[str, str],
+    fits: list[ShownFit],
+    version_id: int | None,
+    asked_in_order: bool = False,
 ) -> WhatWouldChange | None:
-    """Say which answers, fewest first, would have put the runner-up on top (None: one role)."""
+    """Say which answers, fewest first, would have put the runner-up on top (None: one role).
+
+    Questions are numbered as the taker saw them: in the bank's order, or, for quick mode
+    (``asked_in_order``), in the order ``answers`` were given, which is how they are stored.
+    """
     if len(fits) < 2:
         return None
     runner_up = fits[1].role
     found = _fewest_changes(bank, answers, runner_up.key, version_id)
     if found is None:
         return WhatWouldChange(runner_up, [], [])
-    numbers = {q.key: n for n, q in enumerate(bank.questions, start=1)}
+    order = list(answers) if asked_in_order else [q.key for q in bank.questions]
+    numbers = {key: n for n, key in enumerate(order, start=1)}
     return WhatWouldChange(
         role=runner_up,
         changes=[

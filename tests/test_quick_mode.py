@@ -6,6 +6,7 @@ tokens the pages carry, the way a browser would.
 
 from __future__ import annotations
 
+import html as htmllib
 import itertools
 import re
 import time
@@ -259,3 +260,20 @@ def test_a_confidence_setting_outside_0_to_1_stops_the_app_from_starting(
                 "QUICK_MODE_CONFIDENCE": confidence,
             }
         )
+
+
+def test_what_would_change_numbers_questions_in_the_order_quick_mode_asked_them(
+    app: Flask, client: FlaskClient, quick: QuickTaker
+) -> None:
+    url = quick.finish()
+    html = client.get(url).get_data(as_text=True)
+    result = stored(app, url)
+    with app.app_context():
+        bank = published_bank(result.quiz_version_id)
+
+    named = re.findall(r"Question (\d+), “([^”]+)”", htmllib.unescape(html))
+    assert named, "the page names no answer that would change the result"
+    asked = list(result.answers)
+    for number, prompt in named:
+        key = next(q.key for q in bank.questions if q.prompt == prompt)
+        assert asked.index(key) + 1 == int(number), (prompt, number)
