@@ -1,16 +1,20 @@
-"""Template filters that say numbers, times and days the way people read them."""
+"""Template filters that say numbers, times and days the way people read them, in their language."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
 from flask import Flask
+from flask_babel import format_date, format_decimal, format_percent
+from flask_babel import gettext as _
 
 
 def register(app: Flask) -> None:
     app.add_template_filter(format_utc, "utc")
     app.add_template_filter(format_duration, "duration")
     app.add_template_filter(format_day, "day")
+    app.add_template_filter(format_number, "number")
+    app.add_template_filter(format_share, "share")
 
 
 def format_utc(moment: datetime) -> str:
@@ -25,8 +29,27 @@ def format_duration(seconds: float | None) -> str:
     if seconds is None:
         return "—"
     minutes, rest = divmod(round(seconds), 60)
-    return f"{minutes} min {rest} s" if minutes else f"{rest} s"
+    if minutes:
+        return _("%(minutes)s min %(seconds)s s", minutes=minutes, seconds=rest)
+    return _("%(seconds)s s", seconds=rest)
 
 
 def format_day(day: date) -> str:
-    return f"{day:%-d %b %Y}"
+    """Say a day with its month's short name: 5 Jan 2026, in German 5. Jan. 2026."""
+    # a CLDR date pattern, translated like any text (d: day, MMM: short month name, y: year)
+    return format_date(day, _("d MMM y"))
+
+
+def format_number(value: float, places: int | None = None) -> str:
+    """Say a number with the reader's separators: 12,345.67 in English, 12.345,67 in German.
+
+    With ``places``, always that many decimal places; without, as many as it needs (up to 3).
+    """
+    if places is None:
+        return format_decimal(value)
+    return format_decimal(value, format="#,##0" + ("." + "0" * places if places else ""))
+
+
+def format_share(fraction: float) -> str:
+    """Say a fraction as a percentage to one decimal place: 12.5% in English, 12,5 % in German."""
+    return format_percent(fraction, format="#,##0.0%")
