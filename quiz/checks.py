@@ -6,6 +6,9 @@ than two options, ...). Those problems come with a path into the document
 (``roles[1].typical_day``), which is exact for a file but means little on the
 admin's screen, so each is restated with the name of what it is about. A bank
 that parses must also use every dimension, and let every role come out on top.
+
+The words are the admin's language on the admin's pages; outside a request (the
+``flask bank`` commands) they stay English, as all command output does.
 """
 
 from __future__ import annotations
@@ -16,14 +19,153 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
+from flask import has_request_context
+from flask_babel import gettext, ngettext
+
 from quiz.bank import Bank, BankError, parse_bank
 from quiz.scoring import EffectTable, answers_favouring, rank_roles
 
-# How a document's fields read in a sentence, where it is not just the name with spaces.
-FIELD_WORDS = {"learn_first": "what to learn first"}
-SECTION_WORDS = {"dimensions": "Skills and goals", "roles": "Roles", "questions": "Questions"}
 PROMPT_SHOWN = 60
 _PATH_PART = re.compile(r"([^.\[\]]+)(?:\[(\d+)\])?")
+
+
+def _(message: str, **values: Any) -> str:
+    """Translate ``message`` for the admin's page; English outside a request."""
+    if has_request_context():
+        return gettext(message, **values)
+    return message % values if values else message
+
+
+def _n(singular: str, plural: str, num: int, **values: Any) -> str:
+    """Translate a message that depends on a count; English outside a request."""
+    if has_request_context():
+        return ngettext(singular, plural, num, **values)
+    return (singular if num == 1 else plural) % {"num": num, **values}
+
+
+def _section_word(section: str) -> str:
+    words = {"dimensions": _("Skills and goals"), "roles": _("Roles"), "questions": _("Questions")}
+    return words.get(section, section)
+
+
+def _field_word(name: str) -> str:
+    """Say how a document's field reads in a sentence: the name with spaces, in words."""
+    words = {
+        "key": _("key"),
+        "name": _("name"),
+        "kind": _("kind"),
+        "description": _("description"),
+        "summary": _("summary"),
+        "focus": _("focus"),
+        "skills": _("skills"),
+        "tasks": _("tasks"),
+        "goals": _("goals"),
+        "typical_day": _("typical day"),
+        "learn_first": _("what to learn first"),
+        "first_project": _("first project"),
+        "prompt": _("text"),
+        "label": _("text"),
+        "options": _("options"),
+        "translations": _("translations"),
+        "format": _("format"),
+    }
+    return words.get(name, name.replace("_", " "))
+
+
+def _quoted(name: str) -> str:
+    # quotation marks differ between languages: “name” in English, „Name“ in German
+    return _("“%(name)s”", name=name)
+
+
+# What parse_bank says is wrong, in words to translate; a reason not listed stays as it is.
+_REASONS: list[tuple[re.Pattern[str], Any]] = [
+    (re.compile(pattern), say)
+    for pattern, say in [
+        (r"must be a list", lambda: _("must be a list")),
+        (
+            r"must have from (\d+) to (\d+) entries",
+            lambda low, high: _("must have from %(low)s to %(high)s entries", low=low, high=high),
+        ),
+        (r"must be an object", lambda: _("must be an object")),
+        (
+            r"must be 1 to 40 lowercase letters, digits or hyphens, "
+            r"starting with a letter or digit",
+            lambda: _(
+                "must be 1 to 40 lowercase letters, digits or hyphens, "
+                "starting with a letter or digit"
+            ),
+        ),
+        (r"must be a non-empty text", lambda: _("must be a non-empty text")),
+        (r"must not contain NUL characters", lambda: _("must not contain NUL characters")),
+        (
+            r"must be at most (\d+) characters",
+            lambda most: _("must be at most %(most)s characters", most=most),
+        ),
+        (
+            r"must be a list of 1 to (\d+) non-empty texts",
+            lambda most: _("must be a list of 1 to %(most)s non-empty texts", most=most),
+        ),
+        (
+            r"must be an object of language codes to translated texts",
+            lambda: _("must be an object of language codes to translated texts"),
+        ),
+        (
+            r"must be a language code of two lowercase letters, such as de",
+            lambda: _("must be a language code of two lowercase letters, such as de"),
+        ),
+        (
+            r"must not be en: the bank's own texts are English",
+            lambda: _("must not be en: the bank's own texts are English"),
+        ),
+        (
+            r"must be an object of field names to translated texts",
+            lambda: _("must be an object of field names to translated texts"),
+        ),
+        (r"must be one of (.+)", lambda allowed: _("must be one of %(allowed)s", allowed=allowed)),
+        (
+            r"must be an object of dimension keys to whole numbers",
+            lambda: _("must be an object of dimension keys to whole numbers"),
+        ),
+        (r"is not a dimension of this bank", lambda: _("is not a dimension of this bank")),
+        (
+            r"must be a whole number from (-?\d+) to (-?\d+)",
+            lambda low, high: _(
+                "must be a whole number from %(low)s to %(high)s", low=low, high=high
+            ),
+        ),
+        (
+            r"key '(.+)' is used more than once",
+            lambda key: _("key '%(key)s' is used more than once", key=key),
+        ),
+        (
+            r"needs at least one dimension above 0",
+            lambda: _("needs at least one dimension above 0"),
+        ),
+        (
+            r"needs at least one weight that is not 0",
+            lambda: _("needs at least one weight that is not 0"),
+        ),
+        (r"must be (\d+)", lambda value: _("must be %(value)s", value=value)),
+        (r"the document must be a JSON object", lambda: _("the document must be a JSON object")),
+    ]
+]
+
+
+def plain_reason(reason: str) -> str:
+    """Translate one of :func:`quiz.bank.parse_bank`'s reasons; an unknown one stays as it is."""
+    for pattern, say in _REASONS:
+        match = pattern.fullmatch(reason)
+        if match:
+            return str(say(*match.groups()))
+    return reason
+
+
+def file_problem(problem: str) -> str:
+    """Translate the reason of a ``path: reason`` problem, keeping its path into the file."""
+    path, separator, reason = problem.partition(": ")
+    if not reason:
+        return plain_reason(problem)
+    return f"{path}{separator}{plain_reason(reason)}"
 
 
 def publish_problems(document: Any) -> list[str]:
@@ -47,21 +189,22 @@ def plain_problem(document: Any, problem: str) -> str:
     Learning Engineer” (ml-engineer), typical day: must be a non-empty text.``
     A problem whose path is not one of the document's is returned unchanged.
     """
-    path, _, reason = problem.partition(": ")
+    path, _colon, reason = problem.partition(": ")
     parts = [_PATH_PART.fullmatch(part) for part in path.split(".")]
     if not reason or not all(parts):
-        return problem
+        return plain_reason(problem)
     steps = [(m.group(1), None if m.group(2) is None else int(m.group(2))) for m in parts if m]
     section, index = steps[0]
     item = _entry(document, section, index)
     if item is None or index is None:
-        return f"{SECTION_WORDS.get(section, section)}: {reason}."
-    if [name for name, _ in steps[1:]] == ["options"] and reason.startswith("must have"):
+        return f"{_section_word(section)}: {plain_reason(reason)}."
+    if [name for name, _position in steps[1:]] == ["options"] and reason.startswith("must have"):
         options = item.get("options")
-        count = len(options) if isinstance(options, list) else 0
-        return (
-            f"{_describe(section, item, index)} has {count} option{'' if count == 1 else 's'}; "
-            "a choice question needs from 2 to 6."
+        return _n(
+            "%(question)s has %(num)s option; a choice question needs from 2 to 6.",
+            "%(question)s has %(num)s options; a choice question needs from 2 to 6.",
+            len(options) if isinstance(options, list) else 0,
+            question=_describe(section, item, index),
         )
 
     words = [_describe(section, item, index)]
@@ -71,16 +214,23 @@ def plain_problem(document: Any, problem: str) -> str:
     for name, position in rest:
         if name in ("weights", "profile"):
             dimension = next(rest, ("", None))[0]
-            what = "emphasis" if name == "profile" else "weight"
-            words.append(f"{what} on {dimensions.get(dimension, dimension)}" if dimension else what)
+            on = dimensions.get(dimension, dimension)
+            if name == "profile":
+                words.append(_("emphasis on %(dimension)s", dimension=on) if on else _("emphasis"))
+            else:
+                words.append(_("weight on %(dimension)s", dimension=on) if on else _("weight"))
         elif name == "options" and position is not None:
             node = _entry(node, "options", position)
             key = node.get("key") if node else None
-            words.append(f"option {key if isinstance(key, str) and key else position + 1}")
+            words.append(
+                _("option %(key)s", key=key if isinstance(key, str) and key else position + 1)
+            )
         else:
-            word = FIELD_WORDS.get(name, name.replace("_", " "))
-            words.append(word if position is None else f"{word}, entry {position + 1}")
-    return f"{', '.join(words)}: {reason}."
+            word = _field_word(name)
+            if position is not None:
+                word = _("%(field)s, entry %(number)s", field=word, number=position + 1)
+            words.append(word)
+    return f"{', '.join(words)}: {plain_reason(reason)}."
 
 
 def _entry(parent: Any, name: str, index: int | None) -> dict[str, Any] | None:
@@ -97,11 +247,13 @@ def _describe(section: str, item: dict[str, Any], index: int) -> str:
     key = item.get("key") if isinstance(item.get("key"), str) and item.get("key") else None
     if section == "questions":
         prompt = item.get("prompt")
-        shown = f" “{_shorten(prompt)}”" if isinstance(prompt, str) and prompt.strip() else ""
-        return f"Question {key or index + 1}{shown}"
-    noun = {"roles": "Role", "dimensions": "Skill or goal"}.get(section, section)
+        question = _("Question %(key)s", key=key or index + 1)
+        if isinstance(prompt, str) and prompt.strip():
+            return f"{question} {_quoted(_shorten(prompt))}"
+        return question
+    noun = {"roles": _("Role"), "dimensions": _("Skill or goal")}.get(section, section)
     name = item.get("name")
-    named = f"“{name.strip()}”" if isinstance(name, str) and name.strip() else str(index + 1)
+    named = _quoted(name.strip()) if isinstance(name, str) and name.strip() else str(index + 1)
     return f"{noun} {named}" + (f" ({key})" if key else "")
 
 
@@ -115,7 +267,7 @@ def _dimension_names(document: Any) -> dict[str, str]:
     if not isinstance(dimensions, list):
         return {}
     return {
-        d["key"]: f"“{d['name']}”" if isinstance(d.get("name"), str) else d["key"]
+        d["key"]: _quoted(d["name"]) if isinstance(d.get("name"), str) else d["key"]
         for d in dimensions
         if isinstance(d, dict) and isinstance(d.get("key"), str)
     }
@@ -129,13 +281,21 @@ def unused_dimensions(bank: Bank) -> list[str]:
     for d in bank.dimensions:
         if d.key not in asked:
             problems.append(
-                f"Skill or goal “{d.name}” ({d.key}) is not weighed by any question: "
-                "no answer can say anything about it."
+                _(
+                    "Skill or goal “%(name)s” (%(key)s) is not weighed by any question: "
+                    "no answer can say anything about it.",
+                    name=d.name,
+                    key=d.key,
+                )
             )
         if d.key not in profiled:
             problems.append(
-                f"Skill or goal “{d.name}” ({d.key}) is not part of any role's profile: "
-                "it cannot move any role's fit."
+                _(
+                    "Skill or goal “%(name)s” (%(key)s) is not part of any role's profile: "
+                    "it cannot move any role's fit.",
+                    name=d.name,
+                    key=d.key,
+                )
             )
     return problems
 
@@ -148,8 +308,13 @@ def unreachable_roles(bank: Bank) -> list[str]:
         if reaching_answers(table, role.key) is None:
             winner = rank_roles(table, answers_favouring(table, role.key)).ranking[0].role
             problems.append(
-                f"Role “{role.name}” ({role.key}) can never come out on top: even answering "
-                f"every question in its favour ranks “{bank.role_by_key[winner].name}” first."
+                _(
+                    "Role “%(name)s” (%(key)s) can never come out on top: even answering "
+                    "every question in its favour ranks “%(winner)s” first.",
+                    name=role.name,
+                    key=role.key,
+                    winner=bank.role_by_key[winner].name,
+                )
             )
     return problems
 
