@@ -6,6 +6,7 @@ from flask import Blueprint, current_app, request
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from quiz.admin.lazy_text import lazy_gettext as _l
 from quiz.extensions import login_manager
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -16,14 +17,14 @@ OPEN_ENDPOINTS = frozenset({"admin.sign_in"})
 
 # The admin menu; an entry shows once its view exists.
 NAVIGATION = (
-    ("admin.dashboard", "Overview"),
-    ("admin.questions", "Questions"),
-    ("admin.roles", "Roles"),
-    ("admin.dimensions", "Skills and goals"),
-    ("admin.preview", "Preview"),
-    ("admin.bank_file", "Import and export"),
-    ("admin.analytics", "Analytics"),
-    ("admin.audit_log", "Audit log"),
+    ("admin.dashboard", _l("Overview")),
+    ("admin.questions", _l("Questions")),
+    ("admin.roles", _l("Roles")),
+    ("admin.dimensions", _l("Skills and goals")),
+    ("admin.preview", _l("Preview")),
+    ("admin.bank_file", _l("Import and export")),
+    ("admin.analytics", _l("Analytics")),
+    ("admin.audit_log", _l("Audit log")),
 )
 
 

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from flask_babel import format_date
+from flask_babel import gettext as _
+from flask_wtf.i18n import translations
 from wtforms import Form, SelectField
 from wtforms.fields import DateField, SelectChoice
 from wtforms.validators import Optional, ValidationError
 
+from quiz.admin.lazy_text import lazy_gettext as _l
 from quiz.analytics import ResultFilter, today
 
 DEFAULT_DAYS = 30
@@ -20,35 +24,44 @@ ALL_VERSIONS = ""
 class AnalyticsFilterForm(Form):
     """Read from the query string: filtering changes nothing, so it needs no CSRF token."""
 
-    version = SelectField("Quiz version", default=ALL_VERSIONS)
-    first_day = DateField("From", validators=[Optional()])
-    last_day = DateField("To", validators=[Optional()])
+    class Meta:
+        def get_translations(self, form: Form) -> object:
+            # WTForms' own messages ("Not a valid date value.") in the admin's language,
+            # as Flask-WTF gives them to every FlaskForm
+            return translations
+
+    version = SelectField(_l("Quiz version"), default=ALL_VERSIONS)
+    first_day = DateField(_l("From"), validators=[Optional()])
+    last_day = DateField(_l("To"), validators=[Optional()])
     careless = SelectField(
-        "Careless answers",
-        choices=[SelectChoice("include", "Included"), SelectChoice("exclude", "Left out")],
+        _l("Careless answers"),
+        choices=[
+            SelectChoice("include", _l("Included")),
+            SelectChoice("exclude", _l("Left out")),
+        ],
         default="include",
     )
 
     def __init__(self, formdata: object, version_numbers: list[int]) -> None:
         super().__init__(formdata)
-        self.version.choices = [SelectChoice(ALL_VERSIONS, "All versions")] + [
-            SelectChoice(str(n), f"Version {n}") for n in version_numbers
+        self.version.choices = [SelectChoice(ALL_VERSIONS, _("All versions"))] + [
+            SelectChoice(str(n), _("Version %(number)s", number=n)) for n in version_numbers
         ]
 
     def validate_first_day(self, field: DateField) -> None:
         if field.data is not None and field.data < EARLIEST_DAY:
-            raise ValidationError(f"Choose a day from {EARLIEST_DAY:%-d %B %Y} on.")
+            raise ValidationError(_too_early())
 
     def validate_last_day(self, field: DateField) -> None:
         if field.data is not None and field.data < EARLIEST_DAY:
-            raise ValidationError(f"Choose a day from {EARLIEST_DAY:%-d %B %Y} on.")
+            raise ValidationError(_too_early())
         first, last = self.days()
         if last > today() + timedelta(days=1):
-            raise ValidationError("Choose a day no later than today.")
+            raise ValidationError(_("Choose a day no later than today."))
         if last < first:
-            raise ValidationError("The last day comes before the first day.")
+            raise ValidationError(_("The last day comes before the first day."))
         if (last - first).days + 1 > MOST_DAYS:
-            raise ValidationError(f"Choose at most {MOST_DAYS} days.")
+            raise ValidationError(_("Choose at most %(days)s days.", days=MOST_DAYS))
 
     def days(self) -> tuple[date, date]:
         """Return the chosen days, the last 30 days when none are given."""
@@ -67,3 +80,9 @@ class AnalyticsFilterForm(Form):
             last_day=last,
             include_careless=self.careless.data != "exclude",
         )
+
+
+def _too_early() -> str:
+    # a CLDR date pattern, translated like any text (d: day, MMMM: month name, y: year)
+    earliest = format_date(EARLIEST_DAY, _("d MMMM y"))
+    return _("Choose a day from %(day)s on.", day=earliest)

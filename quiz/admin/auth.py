@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -14,18 +15,22 @@ from wtforms import EmailField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, Length
 
 from quiz.admin import bp
+from quiz.admin.lazy_text import lazy_gettext as _l
 from quiz.db import db
 from quiz.extensions import limiter, login_manager
 from quiz.models import Admin
 
 # Checked when the email is unknown, so a wrong email costs as long as a wrong password.
 _DUMMY_HASH = generate_password_hash("not a real password")
+TOO_LONG = _l("Keep this to at most %(max)d characters (it has %(length)d).")
 
 
 class SignInForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=1024)])
-    submit = SubmitField("Sign in")
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254, message=TOO_LONG)])
+    password = PasswordField(
+        _l("Password"), validators=[DataRequired(), Length(max=1024, message=TOO_LONG)]
+    )
+    submit = SubmitField(_l("Sign in"))
 
 
 @login_manager.user_loader
@@ -66,7 +71,7 @@ def sign_in() -> str | Response | tuple[str, int]:
             login_user(admin)
             return redirect(_safe_next(request.args.get("next")) or url_for("admin.dashboard"))
         check_password_hash(_DUMMY_HASH, password)
-        form.password.errors.append("That email and password don't match an admin account.")
+        form.password.errors.append(_("That email and password don't match an admin account."))
         return render_template("admin/sign_in.html", form=form), 401
     return render_template("admin/sign_in.html", form=form)
 
@@ -76,7 +81,7 @@ def sign_out() -> Response:
     """Sign the admin out."""
     logout_user()
     session.clear()
-    flash("You are signed out.")
+    flash(_("You are signed out."))
     return redirect(url_for("admin.sign_in"))
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
@@ -18,7 +20,7 @@ from quiz.admin.publishing_forms import (
     RestartPreviewForm,
 )
 from quiz.bank import Bank, BankError, parse_bank
-from quiz.checks import publish_problems
+from quiz.checks import file_problem, publish_problems
 from quiz.db import db
 from quiz.results import result_page
 from quiz.versions import (
@@ -62,11 +64,14 @@ def publish() -> Response | tuple[str, int]:
     except IntegrityError:
         # another admin took the same version number a moment earlier
         db.session.rollback()
-        flash("Someone else published at the same moment. Check the versions, then try again.")
+        flash(_("Someone else published at the same moment. Check the versions, then try again."))
         return redirect(url_for("admin.dashboard"))
     flash(
-        f"Published version {version.number}. New takers get it from now on; "
-        "every earlier result keeps the version it was taken with."
+        _(
+            "Published version %(number)s. New takers get it from now on; "
+            "every earlier result keeps the version it was taken with.",
+            number=version.number,
+        )
     )
     return redirect(url_for("admin.dashboard"))
 
@@ -131,12 +136,18 @@ def bank_file() -> str | Response | tuple[str, int]:
                 form.bank_text, source=f"uploaded file {form.bank_file.data.filename}"
             )
         except BankError as error:
-            problems = error.problems
+            problems = [file_problem(problem) for problem in error.problems]
         else:
             db.session.commit()
             flash(
-                f"Imported {len(bank.questions)} questions and {len(bank.roles)} roles "
-                "into the draft. Nothing is published yet: preview the draft, then publish it."
+                _(
+                    "Imported %(questions)s and %(roles)s into the draft. "
+                    "Nothing is published yet: preview the draft, then publish it.",
+                    questions=ngettext(
+                        "%(num)s question", "%(num)s questions", len(bank.questions)
+                    ),
+                    roles=ngettext("%(num)s role", "%(num)s roles", len(bank.roles)),
+                )
             )
             return redirect(url_for("admin.dashboard"))
     html = render_template("admin/publishing/bank_file.html", form=form, problems=problems)

@@ -7,28 +7,30 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired, FileSize
 from wtforms import SubmitField
 from wtforms.validators import ValidationError
 
+from quiz.admin.lazy_text import lazy_gettext as _l
+
 # A bank file is a few dozen kilobytes; a megabyte leaves room for large banks.
 BANK_FILE_LIMIT = 1024 * 1024
 
 
 class PublishForm(FlaskForm):
-    submit = SubmitField("Publish the draft")
+    submit = SubmitField(_l("Publish the draft"))
 
 
 class RestartPreviewForm(FlaskForm):
-    submit = SubmitField("Start the preview over")
+    submit = SubmitField(_l("Start the preview over"))
 
 
 class BankUploadForm(FlaskForm):
     bank_file = FileField(
-        "Question bank file (.json)",
+        _l("Question bank file (.json)"),
         validators=[
-            FileRequired("Choose a question bank file to upload."),
-            FileAllowed(["json"], "Upload a .json file, like the one Download gives you."),
-            FileSize(BANK_FILE_LIMIT, message="The file is larger than 1 MB."),
+            FileRequired(_l("Choose a question bank file to upload.")),
+            FileAllowed(["json"], _l("Upload a .json file, like the one Download gives you.")),
+            FileSize(BANK_FILE_LIMIT, message=_l("The file is larger than 1 MB.")),
         ],
     )
-    submit = SubmitField("Import into the draft")
+    submit = SubmitField(_l("Import into the draft"))
 
     # the uploaded file as text, once it has validated
     bank_text: str = ""
@@ -41,5 +43,5 @@ class BankUploadForm(FlaskForm):
             self.bank_text = field.data.read().decode("utf-8-sig")
         except UnicodeDecodeError:
             raise ValidationError(
-                "The file is not UTF-8 text. Save it as UTF-8 JSON and upload it again."
+                _l("The file is not UTF-8 text. Save it as UTF-8 JSON and upload it again.")
             ) from None

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import Field, HiddenField, RadioField, StringField, TextAreaField
@@ -18,6 +19,7 @@ from wtforms.fields import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length, ValidationError
 from wtforms.widgets import TextInput
 
+from quiz.admin.lazy_text import lazy_gettext as _l
 from quiz.bank import (
     CHOICE_WEIGHT_RANGE,
     KEY_PATTERN,
@@ -29,22 +31,22 @@ from quiz.db import db
 from quiz.models import Dimension, Question
 
 KIND_LABELS = {
-    "likert": "Agreement statement",
-    "choice": "Choice",
+    "likert": _l("Agreement statement"),
+    "choice": _l("Choice"),
 }
 KIND_CHOICES = [
-    SelectChoice("likert", "Agreement statement: people say how much they agree, on five steps"),
-    SelectChoice("choice", "Choice: people pick one of 2 to 6 options you write"),
+    SelectChoice(
+        "likert", _l("Agreement statement: people say how much they agree, on five steps")
+    ),
+    SelectChoice("choice", _l("Choice: people pick one of 2 to 6 options you write")),
 ]
-KEY_RULE = (
+KEY_RULE = _l(
     "Use 1 to 40 lowercase letters, digits or hyphens, starting with a letter or digit "
     "(for example q36)."
 )
-TEXT_RULE = f"Keep it to {TEXT_LIMIT} characters or fewer."
+# Length fills in %(max)d
+TEXT_RULE = _l("Keep it to %(max)d characters or fewer.")
 LIKERT_LEVELS = [level for _key, _label, level in LIKERT_SCALE]
-STATEMENT_ROW_DETAIL = (
-    f"multiplied by the answer's level, {min(LIKERT_LEVELS)} to +{max(LIKERT_LEVELS)}"
-)
 # Whole numbers as people type them; int() alone would also take "٣" or "1_0".
 WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
 
@@ -74,13 +76,15 @@ class QuestionTextForm(FlaskForm):
     question_id: int | None = None
 
     key = StringField(
-        "Key",
+        _l("Key"),
         filters=[_strip],
         validators=[DataRequired(message=KEY_RULE)],
-        description="Identifies the question in stored answers: keep it once published.",
+        description=_l("Identifies the question in stored answers: keep it once published."),
     )
     prompt = TextAreaField(
-        "Question text", filters=[_strip], validators=_text_rules("Enter the question's text.")
+        _l("Question text"),
+        filters=[_strip],
+        validators=_text_rules(_l("Enter the question's text.")),
     )
 
     def validate_key(self, field: Field) -> None:
@@ -90,24 +94,30 @@ class QuestionTextForm(FlaskForm):
         if self.question_id is not None:
             clash = clash.where(Question.id != self.question_id)
         if db.session.scalar(clash.limit(1)) is not None:
-            raise ValidationError(f"Another question already uses the key “{field.data}”.")
+            raise ValidationError(
+                _("Another question already uses the key “%(key)s”.", key=field.data)
+            )
 
 
 class NewQuestionForm(QuestionTextForm):
     """A new question; a choice question starts with the two options it needs at least."""
 
     kind = RadioField(
-        "Kind",
+        _l("Kind"),
         choices=KIND_CHOICES,
         default="likert",
-        validators=[DataRequired(message="Choose the kind of question.")],
+        validators=[DataRequired(message=_l("Choose the kind of question."))],
     )
     # no Optional(): it would stop the chain before the check that choice questions need them
     first_option = StringField(
-        "First option", filters=[_strip], validators=[Length(max=TEXT_LIMIT, message=TEXT_RULE)]
+        _l("First option"),
+        filters=[_strip],
+        validators=[Length(max=TEXT_LIMIT, message=TEXT_RULE)],
     )
     second_option = StringField(
-        "Second option", filters=[_strip], validators=[Length(max=TEXT_LIMIT, message=TEXT_RULE)]
+        _l("Second option"),
+        filters=[_strip],
+        validators=[Length(max=TEXT_LIMIT, message=TEXT_RULE)],
     )
 
     def validate_first_option(self, field: Field) -> None:
@@ -118,7 +128,7 @@ class NewQuestionForm(QuestionTextForm):
 
     def _require_for_choice(self, field: Field) -> None:
         if self.kind.data == "choice" and not field.data:
-            raise ValidationError("A choice question needs this option's text.")
+            raise ValidationError(_("A choice question needs this option's text."))
 
 
 class WeightField(Field):
@@ -137,7 +147,9 @@ class WeightField(Field):
             return
         low, high = self.bounds
         if not WHOLE_NUMBER.fullmatch(text) or not low <= int(text) <= high:
-            raise ValueError(f"Enter a whole number from {low} to {high}.")
+            raise ValueError(
+                _("Enter a whole number from %(low)s to %(high)s.", low=low, high=high)
+            )
         self.data = int(text)
 
     def _value(self) -> str:
@@ -191,9 +203,9 @@ def edit_question_form(
             QuestionForm,
             name,
             StringField(
-                f"Option {option.key}",
+                _("Option %(key)s", key=option.key),
                 filters=[_strip],
-                validators=_text_rules("Enter this option's text."),
+                validators=_text_rules(_("Enter this option's text.")),
                 default=option.label,
             ),
         )
@@ -204,8 +216,13 @@ def edit_question_form(
     if question.kind == "likert":
         rows = [
             (
-                "This statement",
-                STATEMENT_ROW_DETAIL,
+                None,
+                _("This statement"),
+                _(
+                    "multiplied by the answer's level, %(lowest)s to +%(highest)s",
+                    lowest=min(LIKERT_LEVELS),
+                    highest=max(LIKERT_LEVELS),
+                ),
                 None,
                 "statement",
                 question.weights,
@@ -214,10 +231,18 @@ def edit_question_form(
         ]
     else:
         rows = [
-            (f"Option {o.key}", o.label, o.id, str(o.id), o.weights, CHOICE_WEIGHT_RANGE)
+            (
+                o.key,
+                _("Option %(key)s", key=o.key),
+                o.label,
+                o.id,
+                str(o.id),
+                o.weights,
+                CHOICE_WEIGHT_RANGE,
+            )
             for o in question.options
         ]
-    for heading, detail, option_id, row_key, stored, bounds in rows:
+    for option_key, heading, detail, option_id, row_key, stored, bounds in rows:
         stored_by_dimension = {w.dimension_id: w.weight for w in stored}
         names = []
         for dimension in dimensions:
@@ -226,7 +251,7 @@ def edit_question_form(
                 QuestionForm,
                 name,
                 WeightField(
-                    f"Weight of {heading.lower()} on {dimension.name}",
+                    _weight_label(option_key, dimension.name),
                     bounds,
                     default=stored_by_dimension.get(dimension.id, 0),
                 ),
@@ -246,11 +271,18 @@ def edit_question_form(
     return form
 
 
+def _weight_label(option_key: str | None, dimension: str) -> str:
+    """Name one cell of the matrix for screen readers: whose weight, on what."""
+    if option_key is None:
+        return _("Weight of this statement on %(dimension)s", dimension=dimension)
+    return _("Weight of option %(key)s on %(dimension)s", key=option_key, dimension=dimension)
+
+
 class AddOptionForm(RevisionForm):
     label = StringField(
-        "Text of the new option",
+        _l("Text of the new option"),
         filters=[_strip],
-        validators=_text_rules("Enter the option's text."),
+        validators=_text_rules(_l("Enter the option's text.")),
     )
 
 

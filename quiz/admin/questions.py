@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import flag_modified
@@ -25,6 +26,7 @@ from werkzeug.wrappers import Response
 
 from quiz import audit
 from quiz.admin import bp
+from quiz.admin.lazy_text import lazy_gettext as _l
 from quiz.admin.ordering import moved
 from quiz.admin.question_forms import (
     KIND_LABELS,
@@ -41,13 +43,14 @@ from quiz.bank import CHOICE_OPTIONS, LIKERT_SCALE, Bank
 from quiz.db import db
 from quiz.models import Dimension, Option, OptionWeight, Question, QuestionWeight
 from quiz.versions import (
+    LIKERT_LABELS,
     QUESTION_WITH_WEIGHTS,
     bank_question,
     draft_bank,
     forget_stale_translations,
 )
 
-CONFLICT = (
+CONFLICT = _l(
     "Someone else saved this question while you were editing. "
     "Your changes were not saved — reload to see their version."
 )
@@ -94,9 +97,11 @@ def new_question() -> Rendered | Response:
             "create question", f"question {question.key}", f"{question.kind}: {question.prompt}"
         )
         if not _commit():
-            form.key.errors.append(f"Another question just took the key “{form.key.data}”.")
+            form.key.errors.append(
+                _("Another question just took the key “%(key)s”.", key=form.key.data)
+            )
             return _new_question_page(form, 409)
-        flash(f"Question {question.key} created. Now set its weights.")
+        flash(_("Question %(key)s created. Now set its weights.", key=question.key))
         return redirect(url_for(".edit_question", question_id=question.id))
     return _new_question_page(form, 422 if form.is_submitted() else 200)
 
@@ -114,12 +119,12 @@ def edit_question(question_id: int) -> Rendered | Response:
         return _editor(question, form=form, status=422)
     changes = _apply_edits(question, form)
     if not changes:
-        flash("Nothing to save: the question is as it was.")
+        flash(_("Nothing to save: the question is as it was."))
         return redirect(url_for(".edit_question", question_id=question_id))
     audit.record("edit question", f"question {question.key}", "; ".join(changes))
     if not _commit():
         return _editor(_question_or_404(question_id), form=form, problem=CONFLICT, status=409)
-    flash(f"Question {question.key} saved.")
+    flash(_("Question %(key)s saved.", key=question.key))
     return redirect(url_for(".edit_question", question_id=question_id))
 
 
@@ -133,7 +138,10 @@ def move_question(question_id: int) -> Response:
     in_order = list(db.session.scalars(select(Question).order_by(Question.position, Question.id)))
     new_order = moved(in_order, question, form.direction.data)
     if new_order is None:
-        flash(f"Question {question.key} is already {_end_word(form.direction.data)}.")
+        if form.direction.data == "up":
+            flash(_("Question %(key)s is already first.", key=question.key))
+        else:
+            flash(_("Question %(key)s is already last.", key=question.key))
     else:
         for position, item in enumerate(new_order):
             if item.position != position:
@@ -146,7 +154,7 @@ def move_question(question_id: int) -> Response:
             "move question", f"question {question.key}", f"{form.direction.data} to {number}"
         )
         db.session.commit()
-        flash(f"Question {question.key} is now number {number}.")
+        flash(_("Question %(key)s is now number %(number)s.", key=question.key, number=number))
     return redirect(url_for(".questions", _anchor=f"question-{question_id}"))
 
 
@@ -177,7 +185,7 @@ def delete_question(question_id: int) -> Rendered | Response:
     audit.record("delete question", f"question {key}", prompt)
     if not _commit():
         return _delete_refused(_question_or_404(question_id), form)
-    flash(f"Question {key} deleted.")
+    flash(_("Question %(key)s deleted.", key=key))
     return redirect(url_for(".questions"))
 
 
@@ -192,7 +200,9 @@ def add_option(question_id: int) -> Rendered | Response:
         return _editor(question, add_form=form, status=422)
     most = CHOICE_OPTIONS[1]
     if len(question.options) >= most:
-        problem = f"A choice question can have at most {most} options. Delete one first."
+        problem = _(
+            "A choice question can have at most %(most)s options. Delete one first.", most=most
+        )
         return _editor(question, add_form=form, problem=problem, status=422)
     used = {o.key for o in question.options}
     key = next(k for k in OPTION_KEYS if k not in used)
@@ -202,7 +212,7 @@ def add_option(question_id: int) -> Rendered | Response:
     audit.record("add option", f"question {question.key}", f"option {key}: {form.label.data}")
     if not _commit():
         return _editor(_question_or_404(question_id), add_form=form, problem=CONFLICT, status=409)
-    flash(f"Option {key} added. Set its weights in the matrix.")
+    flash(_("Option %(key)s added. Set its weights in the matrix.", key=key))
     return redirect(url_for(".edit_question", question_id=question_id, _anchor="weights"))
 
 
@@ -216,9 +226,11 @@ def delete_option(question_id: int, option_id: int) -> Rendered | Response:
         return _editor(question, problem=CONFLICT, status=409)
     fewest = CHOICE_OPTIONS[0]
     if len(question.options) <= fewest:
-        problem = (
-            f"A choice question needs at least {fewest} options, so option {option.key} "
-            "was not deleted. Add another option first."
+        problem = _(
+            "A choice question needs at least %(fewest)s options, so option %(key)s "
+            "was not deleted. Add another option first.",
+            fewest=fewest,
+            key=option.key,
         )
         return _editor(question, problem=problem, status=422)
     question.options.remove(option)
@@ -228,7 +240,7 @@ def delete_option(question_id: int, option_id: int) -> Rendered | Response:
     )
     if not _commit():
         return _editor(_question_or_404(question_id), problem=CONFLICT, status=409)
-    flash(f"Option {option.key} deleted.")
+    flash(_("Option %(key)s deleted.", key=option.key))
     return redirect(url_for(".edit_question", question_id=question_id, _anchor="options"))
 
 
@@ -244,7 +256,10 @@ def move_option(question_id: int, option_id: int) -> Rendered | Response:
         return _editor(question, problem=CONFLICT, status=409)
     new_order = moved(list(question.options), option, form.direction.data)
     if new_order is None:
-        flash(f"Option {option.key} is already {_end_word(form.direction.data)}.")
+        if form.direction.data == "up":
+            flash(_("Option %(key)s is already first.", key=option.key))
+        else:
+            flash(_("Option %(key)s is already last.", key=option.key))
         return redirect(url_for(".edit_question", question_id=question_id, _anchor="options"))
     for position, item in enumerate(new_order):
         item.position = position
@@ -254,7 +269,10 @@ def move_option(question_id: int, option_id: int) -> Rendered | Response:
     )
     if not _commit():
         return _editor(_question_or_404(question_id), problem=CONFLICT, status=409)
-    flash(f"Option {option.key} moved {form.direction.data}.")
+    if form.direction.data == "up":
+        flash(_("Option %(key)s moved up.", key=option.key))
+    else:
+        flash(_("Option %(key)s moved down.", key=option.key))
     return redirect(url_for(".edit_question", question_id=question_id, _anchor="options"))
 
 
@@ -319,11 +337,20 @@ def _editor(
 def _set_active(question_id: int, active: bool) -> Rendered | Response:
     question = _question_or_404(question_id)
     form = RevisionForm()
-    verb = "activated" if active else "deactivated"
-    refused = (
-        f"Someone else changed question {question.key} after this page was loaded, "
-        f"so it was not {verb}. The list below shows it as it is now."
-    )
+    if active:
+        refused = _(
+            "Someone else changed question %(key)s after this page was loaded, "
+            "so it was not activated. The list below shows it as it is now.",
+            key=question.key,
+        )
+        done = _("Question %(key)s activated.", key=question.key)
+    else:
+        refused = _(
+            "Someone else changed question %(key)s after this page was loaded, "
+            "so it was not deactivated. The list below shows it as it is now.",
+            key=question.key,
+        )
+        done = _("Question %(key)s deactivated.", key=question.key)
     if form.is_stale(question):
         return _question_list(problem=refused, status=409)
     if question.active != active:
@@ -333,7 +360,7 @@ def _set_active(question_id: int, active: bool) -> Rendered | Response:
         )
         if not _commit():
             return _question_list(problem=refused, status=409)
-    flash(f"Question {question.key} {verb}.")
+    flash(done)
     return redirect(url_for(".questions", _anchor=f"question-{question_id}"))
 
 
@@ -342,7 +369,7 @@ def _delete_refused(question: Question, form: RevisionForm) -> Rendered:
         "admin/questions/delete.html",
         question=question,
         form=form,
-        problem=(
+        problem=_(
             "Someone else saved this question after you opened this page, so it was not "
             "deleted. Check their version in the editor before deleting it."
         ),
@@ -422,10 +449,6 @@ def _commit() -> bool:
     return True
 
 
-def _end_word(direction: str) -> str:
-    return "first" if direction == "up" else "last"
-
-
 def _scored(questions: Sequence[Question]) -> Bank:
     """Return a bank of the draft's active roles and ``questions``, inactive ones included."""
     draft = draft_bank()
@@ -448,7 +471,7 @@ def _answer_effects(bank: Bank, question: Question) -> list[tuple[str, tuple[int
     """Return each answer's text with its effect on each of the bank's roles, in order."""
     effects = bank.effect_table.effects.get(question.key, {})
     if question.kind == "likert":
-        labels = [(key, label) for key, label, _level in LIKERT_SCALE]
+        labels = [(key, str(LIKERT_LABELS[key])) for key, _label, _level in LIKERT_SCALE]
     else:
         labels = [(o.key, f"{o.key}. {o.label}") for o in question.options]
     return [(label, effects[key]) for key, label in labels if key in effects]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import (
@@ -18,6 +19,7 @@ from wtforms import (
 from wtforms.fields import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length, ValidationError
 
+from quiz.admin.lazy_text import lazy_gettext as _l
 from quiz.bank import DIMENSION_KINDS, KEY_PATTERN, LIST_LIMIT, PROFILE_RANGE, TEXT_LIMIT
 from quiz.db import db
 from quiz.models import Dimension, Role
@@ -26,16 +28,19 @@ from quiz.models import Dimension, Role
 NAME_LIMIT = 120
 EMPHASIS_LEVELS = tuple(str(level) for level in range(PROFILE_RANGE[0], PROFILE_RANGE[1] + 1))
 EMPHASIS_CHOICES = [
-    SelectChoice("0", "0 — not part of this role"),
-    SelectChoice("1", "1 — a little"),
-    SelectChoice("2", "2 — a fair amount"),
-    SelectChoice("3", "3 — central to the role"),
+    SelectChoice("0", _l("0 — not part of this role")),
+    SelectChoice("1", _l("1 — a little")),
+    SelectChoice("2", _l("2 — a fair amount")),
+    SelectChoice("3", _l("3 — central to the role")),
 ]
-KEY_HINT = (
+KEY_HINT = _l(
     "Lowercase letters, digits and hyphens, up to 40 characters, like data-engineer. "
     "Stored answers refer to it, so keep it stable once published."
 )
-TOO_LONG = "Keep this to at most %(max)d characters (it has %(length)d)."
+# Length fills in %(max)d and %(length)d
+TOO_LONG = _l("Keep this to at most %(max)d characters (it has %(length)d).")
+WRITE_THIS = _l("Write this text.")
+GIVE_A_KEY = _l("Give a key.")
 
 
 def _strip(value: Any) -> Any:
@@ -45,7 +50,7 @@ def _strip(value: Any) -> Any:
 def _valid_key(form: FlaskForm, field: Field) -> None:
     if not KEY_PATTERN.fullmatch(field.data or ""):
         raise ValidationError(
-            "Use 1 to 40 lowercase letters, digits or hyphens, starting with a letter or digit."
+            _("Use 1 to 40 lowercase letters, digits or hyphens, starting with a letter or digit.")
         )
 
 
@@ -53,7 +58,7 @@ def _text(label: str, limit: int = TEXT_LIMIT, hint: str = "") -> TextAreaField:
     return TextAreaField(
         label,
         filters=[_strip],
-        validators=[DataRequired("Write this text."), Length(max=limit, message=TOO_LONG)],
+        validators=[DataRequired(WRITE_THIS), Length(max=limit, message=TOO_LONG)],
         description=hint,
     )
 
@@ -77,13 +82,24 @@ def _list_of_texts(form: FlaskForm, field: Field) -> None:
     """Refuse an empty list, more than LIST_LIMIT items, or an item over TEXT_LIMIT."""
     items = field.data or []
     if not items:
-        raise ValidationError("Write at least one item, one per line.")
+        raise ValidationError(_("Write at least one item, one per line."))
     if len(items) > LIST_LIMIT:
-        raise ValidationError(f"Write at most {LIST_LIMIT} items (this has {len(items)}).")
+        raise ValidationError(
+            _(
+                "Write at most %(most)s items (this has %(count)s).",
+                most=LIST_LIMIT,
+                count=len(items),
+            )
+        )
     for number, item in enumerate(items, start=1):
         if len(item) > TEXT_LIMIT:
             raise ValidationError(
-                f"Item {number} is {len(item)} characters long; keep each item to {TEXT_LIMIT}."
+                _(
+                    "Item %(number)s is %(length)s characters long; keep each item to %(limit)s.",
+                    number=number,
+                    length=len(item),
+                    limit=TEXT_LIMIT,
+                )
             )
 
 
@@ -91,7 +107,7 @@ def _list(label: str) -> LineListField:
     return LineListField(
         label,
         validators=[_list_of_texts],
-        description=f"One item per line, 1 to {LIST_LIMIT} items.",
+        description=_l("One item per line, 1 to %(most)s items.", most=LIST_LIMIT),
     )
 
 
@@ -110,24 +126,26 @@ class RoleForm(FlaskForm):
     """Every text of a role; :func:`role_form` adds one emphasis field per dimension."""
 
     name = StringField(
-        "Name",
+        _l("Name"),
         filters=[_strip],
-        validators=[DataRequired("Write this text."), Length(max=NAME_LIMIT, message=TOO_LONG)],
+        validators=[DataRequired(WRITE_THIS), Length(max=NAME_LIMIT, message=TOO_LONG)],
     )
     key = StringField(
-        "Key",
+        _l("Key"),
         filters=[_strip],
-        validators=[DataRequired("Give a key."), _valid_key],
+        validators=[DataRequired(GIVE_A_KEY), _valid_key],
         description=KEY_HINT,
     )
-    summary = _text("Summary", hint="One sentence.")
-    focus = _text("Focus", hint="What the work centres on.")
-    skills = _list("Skills")
-    tasks = _list("Tasks")
-    goals = _list("Goals")
-    typical_day = _text("A typical day")
-    learn_first = _list("What to learn first")
-    first_project = _text("A first project to try", hint="Something concrete to build or find out.")
+    summary = _text(_l("Summary"), hint=_l("One sentence."))
+    focus = _text(_l("Focus"), hint=_l("What the work centres on."))
+    skills = _list(_l("Skills"))
+    tasks = _list(_l("Tasks"))
+    goals = _list(_l("Goals"))
+    typical_day = _text(_l("A typical day"))
+    learn_first = _list(_l("What to learn first"))
+    first_project = _text(
+        _l("A first project to try"), hint=_l("Something concrete to build or find out.")
+    )
     # The revision the editor started from; a different one on save means someone else saved.
     revision = RevisionField()
 
@@ -142,8 +160,13 @@ class RoleForm(FlaskForm):
             query = query.where(Role.id != self.role_id)
         other = db.session.scalar(query)
         if other is not None:
-            state = "" if other.active else " (retired)"
-            raise ValidationError(f"The role “{other.name}”{state} already uses this key.")
+            if other.active:
+                raise ValidationError(
+                    _("The role “%(name)s” already uses this key.", name=other.name)
+                )
+            raise ValidationError(
+                _("The role “%(name)s” (retired) already uses this key.", name=other.name)
+            )
 
     def emphasis_fields(self) -> list[SelectField]:
         return [field for field in self if field.name.startswith("emphasis-")]
@@ -158,9 +181,9 @@ class RoleForm(FlaskForm):
         # only when every level is a number: one error at a time, the field's first
         if valid and not any(int(f.data) for f in fields):
             self.profile_errors.append(
-                "Give at least one skill or goal an emphasis above 0."
+                _("Give at least one skill or goal an emphasis above 0.")
                 if fields
-                else "Add a skill or goal first: a role needs at least one in its profile."
+                else _("Add a skill or goal first: a role needs at least one in its profile.")
             )
             return False
         return valid
@@ -185,7 +208,7 @@ def role_form(dimensions: Sequence[Dimension], role: Role | None = None) -> Role
                 choices=EMPHASIS_CHOICES,
                 default="0",
                 validate_choice=False,
-                validators=[AnyOf(EMPHASIS_LEVELS, message="Choose 0, 1, 2 or 3.")],
+                validators=[AnyOf(EMPHASIS_LEVELS, message=_("Choose 0, 1, 2 or 3."))],
                 description=dimension.description,
             ),
         )
@@ -201,31 +224,31 @@ def role_form(dimensions: Sequence[Dimension], role: Role | None = None) -> Role
 
 class DimensionForm(FlaskForm):
     name = StringField(
-        "Name",
+        _l("Name"),
         filters=[_strip],
-        validators=[DataRequired("Write this text."), Length(max=NAME_LIMIT, message=TOO_LONG)],
-        description="Shown to people on their result page.",
+        validators=[DataRequired(WRITE_THIS), Length(max=NAME_LIMIT, message=TOO_LONG)],
+        description=_l("Shown to people on their result page."),
     )
     key = StringField(
-        "Key",
+        _l("Key"),
         filters=[_strip],
-        validators=[DataRequired("Give a key."), _valid_key],
+        validators=[DataRequired(GIVE_A_KEY), _valid_key],
         description=KEY_HINT,
     )
     kind = SelectField(
-        "Kind",
+        _l("Kind"),
         choices=[
-            SelectChoice("skill", "Skill — something a person does"),
-            SelectChoice("goal", "Goal — something a person wants to achieve"),
+            SelectChoice("skill", _l("Skill — something a person does")),
+            SelectChoice("goal", _l("Goal — something a person wants to achieve")),
         ],
         validate_choice=False,
-        validators=[AnyOf(DIMENSION_KINDS, message="Choose skill or goal.")],
+        validators=[AnyOf(DIMENSION_KINDS, message=_l("Choose skill or goal."))],
     )
     description = TextAreaField(
-        "Description",
+        _l("Description"),
         filters=[_strip],
         validators=[Length(max=TEXT_LIMIT, message=TOO_LONG)],
-        description="Optional: what it means, in a sentence.",
+        description=_l("Optional: what it means, in a sentence."),
     )
 
     def __init__(self, *args: Any, dimension_id: int | None = None, **kwargs: Any) -> None:
@@ -238,13 +261,15 @@ class DimensionForm(FlaskForm):
             query = query.where(Dimension.id != self.dimension_id)
         other = db.session.scalar(query)
         if other is not None:
-            raise ValidationError(f"The skill or goal “{other.name}” already uses this key.")
+            raise ValidationError(
+                _("The skill or goal “%(name)s” already uses this key.", name=other.name)
+            )
 
 
 class DeleteDimensionForm(FlaskForm):
     """Confirm deleting a dimension; the box must be ticked when questions or roles use it."""
 
-    confirm = BooleanField("Yes, delete it and remove its weights and emphases")
+    confirm = BooleanField(_l("Yes, delete it and remove its weights and emphases"))
 
     def __init__(self, *args: Any, in_use: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -252,13 +277,15 @@ class DeleteDimensionForm(FlaskForm):
 
     def validate_confirm(self, field: Field) -> None:
         if self.in_use and not field.data:
-            raise ValidationError("Tick this box to confirm, or go back to keep it.")
+            raise ValidationError(_("Tick this box to confirm, or go back to keep it."))
 
 
 class MoveForm(FlaskForm):
     """Move an item one place up or down; the page's two buttons send the direction."""
 
-    direction = SelectField(choices=[SelectChoice("up", "Up"), SelectChoice("down", "Down")])
+    direction = SelectField(
+        choices=[SelectChoice("up", _l("Up")), SelectChoice("down", _l("Down"))]
+    )
 
 
 class ButtonForm(FlaskForm):

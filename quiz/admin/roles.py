@@ -11,12 +11,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from sqlalchemy import Subquery, delete, func, select, union, update
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 
 from quiz import audit
 from quiz.admin import bp
+from quiz.admin.lazy_text import lazy_gettext as _l
 from quiz.admin.ordering import moved
 from quiz.admin.role_forms import (
     ButtonForm,
@@ -38,7 +40,7 @@ from quiz.models import (
 )
 from quiz.versions import ROLE_LISTS, ROLE_TEXTS, forget_stale_translations
 
-STALE_ROLE = (
+STALE_ROLE = _l(
     "Someone else saved this role while you were editing. "
     "Your changes were not saved — reload to see their version."
 )
@@ -68,7 +70,7 @@ def new_role() -> str | Response:
         db.session.add(role)
         audit.record("add role", f"role {role.key}", role.name)
         db.session.commit()
-        flash(f"Added the role “{role.name}”. Takers see it once you publish.")
+        flash(_("Added the role “%(name)s”. Takers see it once you publish.", name=role.name))
         return redirect(url_for(".roles", _anchor=f"role-{role.id}"))
     return render_template("admin/roles/form.html", form=form, role=None, dimensions=dimensions)
 
@@ -87,7 +89,7 @@ def edit_role(role_id: int) -> str | Response | tuple[str, int]:
         after = _role_snapshot(role)
         changed = [name for name in after if after[name] != before[name]]
         if not changed:
-            flash(f"Nothing in “{role.name}” changed, so nothing was saved.")
+            flash(_("Nothing in “%(name)s” changed, so nothing was saved.", name=role.name))
             return redirect(url_for(".roles", _anchor=f"role-{role.id}"))
         forget_stale_translations(role, changed)
         # The profile lives in other rows, which leave the role's own revision alone:
@@ -100,7 +102,7 @@ def edit_role(role_id: int) -> str | Response | tuple[str, int]:
             # another save landed between our check and our write
             db.session.rollback()
             return _refuse_stale(form, role, dimensions)
-        flash(f"Saved “{role.name}”. Takers see the change once you publish.")
+        flash(_("Saved “%(name)s”. Takers see the change once you publish.", name=role.name))
         return redirect(url_for(".roles", _anchor=f"role-{role.id}"))
     return render_template("admin/roles/form.html", form=form, role=role, dimensions=dimensions)
 
@@ -124,17 +126,25 @@ def retire_role(role_id: int) -> Response:
         abort(400)
     active_count = db.session.scalar(select(func.count()).select_from(Role).where(Role.active))
     if not role.active:
-        flash(f"“{role.name}” is already retired.")
+        flash(_("“%(name)s” is already retired.", name=role.name))
     elif active_count == 1:
         flash(
-            f"“{role.name}” is the only active role and the quiz needs at least one. "
-            "Add or restore another role first."
+            _(
+                "“%(name)s” is the only active role and the quiz needs at least one. "
+                "Add or restore another role first.",
+                name=role.name,
+            )
         )
     else:
         role.active = False
         audit.record("retire role", f"role {role.key}", role.name)
         db.session.commit()
-        flash(f"Retired “{role.name}”. It leaves the quiz with the next published version.")
+        flash(
+            _(
+                "Retired “%(name)s”. It leaves the quiz with the next published version.",
+                name=role.name,
+            )
+        )
     return redirect(url_for(".roles", _anchor=f"role-{role.id}"))
 
 
@@ -145,12 +155,17 @@ def restore_role(role_id: int) -> Response:
     if not ButtonForm().validate_on_submit():
         abort(400)
     if role.active:
-        flash(f"“{role.name}” is already active.")
+        flash(_("“%(name)s” is already active.", name=role.name))
     else:
         role.active = True
         audit.record("restore role", f"role {role.key}", role.name)
         db.session.commit()
-        flash(f"Restored “{role.name}”. It returns to the quiz with the next published version.")
+        flash(
+            _(
+                "Restored “%(name)s”. It returns to the quiz with the next published version.",
+                name=role.name,
+            )
+        )
     return redirect(url_for(".roles", _anchor=f"role-{role.id}"))
 
 
@@ -229,8 +244,10 @@ def new_dimension() -> str | Response:
         audit.record("add dimension", f"dimension {dimension.key}", dimension.name)
         db.session.commit()
         flash(
-            f"Added “{dimension.name}”. Weigh it in questions and roles' profiles "
-            "before you publish."
+            _(
+                "Added “%(name)s”. Weigh it in questions and roles' profiles before you publish.",
+                name=dimension.name,
+            )
         )
         return redirect(url_for(".dimensions", _anchor=f"dimension-{dimension.id}"))
     return render_template("admin/dimensions/form.html", form=form, dimension=None)
@@ -252,9 +269,11 @@ def edit_dimension(dimension_id: int) -> str | Response:
             )
             audit.record("edit dimension", f"dimension {dimension.key}", detail)
             db.session.commit()
-            flash(f"Saved “{dimension.name}”. Takers see the change once you publish.")
+            flash(
+                _("Saved “%(name)s”. Takers see the change once you publish.", name=dimension.name)
+            )
         else:
-            flash(f"Nothing in “{dimension.name}” changed, so nothing was saved.")
+            flash(_("Nothing in “%(name)s” changed, so nothing was saved.", name=dimension.name))
         return redirect(url_for(".dimensions", _anchor=f"dimension-{dimension.id}"))
     return render_template("admin/dimensions/form.html", form=form, dimension=dimension)
 
@@ -278,7 +297,12 @@ def delete_dimension(dimension_id: int) -> str | Response:
     """
     dimension = db.get_or_404(Dimension, dimension_id)
     if db.session.scalar(select(func.count()).select_from(Dimension)) == 1:
-        flash(f"“{dimension.name}” is the only skill or goal, and the quiz needs at least one.")
+        flash(
+            _(
+                "“%(name)s” is the only skill or goal, and the quiz needs at least one.",
+                name=dimension.name,
+            )
+        )
         return redirect(url_for(".dimensions"))
     questions, roles = _users_of(dimension)
     form = DeleteDimensionForm(in_use=bool(questions or roles))
@@ -292,7 +316,7 @@ def delete_dimension(dimension_id: int) -> str | Response:
             f"{dimension.name}; removed from {len(questions)} questions and {len(roles)} roles",
         )
         db.session.commit()
-        flash(f"Deleted “{dimension.name}” and its weights and emphases.")
+        flash(_("Deleted “%(name)s” and its weights and emphases.", name=dimension.name))
         return redirect(url_for(".dimensions"))
     return render_template(
         "admin/dimensions/delete.html",
@@ -372,7 +396,10 @@ def _move(
     """Move a role or dimension one place up or down, audit it and say so."""
     order = moved(list(ordered), item, direction)
     if order is None:
-        flash(f"“{item.name}” is already {'first' if direction == 'up' else 'last'}.")
+        if direction == "up":
+            flash(_("“%(name)s” is already first.", name=item.name))
+        else:
+            flash(_("“%(name)s” is already last.", name=item.name))
         return
     for position, other in enumerate(order):
         if other.position != position:
@@ -382,7 +409,10 @@ def _move(
     where = order.index(item) + 1
     audit.record(f"move {kind}", f"{kind} {item.key}", f"{direction} to place {where}")
     db.session.commit()
-    flash(f"Moved “{item.name}” {direction}.")
+    if direction == "up":
+        flash(_("Moved “%(name)s” up.", name=item.name))
+    else:
+        flash(_("Moved “%(name)s” down.", name=item.name))
 
 
 def _next_position(model: type[Role] | type[Dimension]) -> int:
