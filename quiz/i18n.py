@@ -31,7 +31,9 @@ bp = Blueprint("language", __name__)
 
 
 def select_language() -> str:
-    """Return the language code this request is served in."""
+    """Return the language code this request is served in (English outside a request)."""
+    if not has_request_context():
+        return DEFAULT_LANGUAGE  # the command line, a timer: they speak the default
     chosen = request.cookies.get(LANGUAGE_COOKIE)
     if chosen in LANGUAGES:
         return chosen

@@ -3,7 +3,8 @@
 Plain data in, plain data out, like :mod:`quiz.scoring`: this module imports
 nothing from Flask, SQLAlchemy or the models. The caller loads the version's
 :class:`~quiz.scoring.EffectTable` and its stored, careful responses (each a dict
-question key -> option key) and gets back numbers and plain-language warnings.
+question key -> option key) and gets back numbers and plain-language warnings, worded
+through the translations it is given (English by default; see :class:`Wording`).
 
 The parts of the report
 -----------------------
@@ -34,14 +35,15 @@ why it has the value it has.
 
 from __future__ import annotations
 
+import gettext as gettext_module
 import math
 import operator
 import random
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from fractions import Fraction
 from itertools import combinations
-from typing import cast
+from typing import Protocol, cast
 
 from quiz.scoring import EffectTable
 
@@ -411,6 +413,27 @@ def random_balance(
 # --- the report ---------------------------------------------------------------------------
 
 
+class Translations(Protocol):
+    """What the report's wording needs of a catalog: the standard library's gettext methods."""
+
+    def gettext(self, message: str, /) -> str: ...
+
+    def ngettext(self, singular: str, plural: str, n: int, /) -> str: ...
+
+
+@dataclass(frozen=True)
+class Wording:
+    """How the warnings are worded: a catalog, and how a number is written (value, decimals).
+
+    The default is English from the messages themselves, with a decimal point. The web
+    app passes the reader's catalog and the locale's number format, so this module stays
+    free of the framework that knows the reader.
+    """
+
+    translations: Translations = field(default_factory=gettext_module.NullTranslations)
+    number: Callable[[float, int], str] = lambda value, decimals: f"{value:.{decimals}f}"
+
+
 def quality_report(
     table: EffectTable,
     responses: Sequence[Mapping[str, str]],
@@ -419,6 +442,7 @@ def quality_report(
     role_names: Mapping[str, str],
     min_responses: int = MIN_RESPONSES,
     respondents: int = RANDOM_RESPONDENTS,
+    wording: Wording | None = None,
 ) -> QualityReport:
     """Return the quality report of one quiz version from its careful responses.
 
@@ -438,8 +462,18 @@ def quality_report(
     )
     reliability = scale_reliability(table, responses) if complete >= min_responses else []
 
+    wording = wording or Wording()
+    # named _ and ngettext so `pybabel extract` finds the messages below
+    _ = wording.translations.gettext
+    ngettext = wording.translations.ngettext
+
+    def number(value: float, decimals: int = 2) -> str:
+        # a true minus sign, and no "-0.00"
+        text = wording.number(round(value, decimals) + 0.0, decimals)
+        return "−" + text[1:] if text.startswith("-") else text
+
     def question(key: str) -> str:
-        return question_labels.get(key, f"Question {key}")
+        return question_labels.get(key) or _("Question %(key)s") % {"key": key}
 
     def role(key: str) -> str:
         return role_names.get(key, key)
@@ -449,54 +483,87 @@ def quality_report(
     for key, best in strongest.items():
         if best is None:
             continue
-        _, points = best
+        _pair, points = best
         if points < NO_SEPARATION_POINTS:
             warnings.append(
-                f"{question(key)} does not separate any two roles: every answer moves them alike."
+                _("%(question)s does not separate any two roles: every answer moves them alike.")
+                % {"question": question(key)}
             )
         elif points < WEAK_SEPARATION_POINTS:
             warnings.append(
-                f"{question(key)} barely separates any roles (at most {points:.1f} fit points)."
+                _("%(question)s barely separates any roles (at most %(points)s fit points).")
+                % {"question": question(key), "points": number(points, 1)}
             )
     for share in balance:
         if not (LOW_SHARE * share.even_share <= share.share <= HIGH_SHARE * share.even_share):
             warnings.append(
-                f"Under random answers {role(share.role)} comes out on top "
-                f"{share.share:.0%} of the time, against an even share of {share.even_share:.0%}."
+                _(
+                    "Under random answers %(role)s comes out on top %(share)s%% of the time, "
+                    "against an even share of %(even)s%%."
+                )
+                % {
+                    "role": role(share.role),
+                    "share": number(share.share * 100, 0),
+                    "even": number(share.even_share * 100, 0),
+                }
             )
     if complete < min_responses:
         notes.append(
-            f"Reliability is worked out once {min_responses} people have answered every "
-            f"question of this version; {complete} {'has' if complete == 1 else 'have'} so far."
+            ngettext(
+                "Reliability is worked out once %(needed)s people have answered every question "
+                "of this version; %(num)s has so far.",
+                "Reliability is worked out once %(needed)s people have answered every question "
+                "of this version; %(num)s have so far.",
+                complete,
+            )
+            % {"needed": min_responses, "num": complete}
         )
     for scale in reliability:
         name = role(scale.role)
         if scale.alpha is None:
             if len(scale.questions) < 2:
-                why = "it has fewer than two questions."
+                message = _(
+                    "The %(role)s scale's reliability cannot be worked out: "
+                    "it has fewer than two questions."
+                )
             elif scale.responses < 2:
-                why = "it needs at least two complete responses."
+                message = _(
+                    "The %(role)s scale's reliability cannot be worked out: "
+                    "it needs at least two complete responses."
+                )
             else:
-                why = f"all {scale.responses} responses give it the same total."
-            notes.append(f"The {name} scale's reliability cannot be worked out: {why}")
+                message = _(
+                    "The %(role)s scale's reliability cannot be worked out: "
+                    "all %(responses)s responses give it the same total."
+                )
+            notes.append(message % {"role": name, "responses": scale.responses})
         elif scale.alpha < LOW_ALPHA:
             warnings.append(
-                f"The {name} scale's reliability is low (Cronbach's alpha "
-                f"{_number(scale.alpha)}, from {scale.responses} responses)."
+                _(
+                    "The %(role)s scale's reliability is low (Cronbach's alpha %(alpha)s, "
+                    "from %(responses)s responses)."
+                )
+                % {"role": name, "alpha": number(scale.alpha), "responses": scale.responses}
             )
         for key, r in scale.item_rest.items():
             if r is None:
                 continue
             if r < AGAINST_SCALE:
                 warnings.append(
-                    f"{question(key)} runs against the rest of the {name} scale (item–rest "
-                    f"correlation {_number(r)}): people who answer it in that role's favour "
-                    "tend to score lower on its other questions."
+                    _(
+                        "%(question)s runs against the rest of the %(role)s scale (item–rest "
+                        "correlation %(r)s): people who answer it in that role's favour tend "
+                        "to score lower on its other questions."
+                    )
+                    % {"question": question(key), "role": name, "r": number(r)}
                 )
             elif r < WEAKLY_RELATED:
                 notes.append(
-                    f"{question(key)} is only weakly related to the rest of the {name} scale "
-                    f"(item–rest correlation {_number(r)})."
+                    _(
+                        "%(question)s is only weakly related to the rest of the %(role)s scale "
+                        "(item–rest correlation %(r)s)."
+                    )
+                    % {"question": question(key), "role": name, "r": number(r)}
                 )
     return QualityReport(
         separation=separation,
@@ -509,11 +576,3 @@ def quality_report(
         warnings=warnings,
         notes=notes,
     )
-
-
-def _number(value: float) -> str:
-    """Format a correlation or alpha with two decimals and a true minus sign."""
-    text = f"{value:.2f}"
-    if text == "-0.00":
-        return "0.00"
-    return "−" + text[1:] if text.startswith("-") else text

@@ -67,7 +67,9 @@ FUZZ_CONFIG = {
     "ADMIN_SIGN_IN_LIMIT_PER_ACCOUNT": GENEROUS_LIMIT,
 }
 # Routes whose forms anyone may send; every other POST route is the admin area's.
-PUBLIC_FORMS = frozenset({"public.take_quiz", "public.delete_result", "admin.sign_in"})
+PUBLIC_FORMS = frozenset(
+    {"public.take_quiz", "public.take_quick_quiz", "public.delete_result", "admin.sign_in"}
+)
 # Where each POST-only form is shown, so its fields and token can be read off a real page.
 FORM_PAGES = {
     "admin.sign_out": "admin.dashboard",
@@ -537,7 +539,7 @@ ANALYTICS_TABLES = {"daily_count", "counted_results"}
 def stores_allowed(kind: str, endpoint: str, response: TestResponse) -> bool:
     """Tell whether an answer is one of the three that may change what is stored."""
     if response.status_code in (302, 303):
-        if endpoint == "public.take_quiz":
+        if endpoint in ("public.take_quiz", "public.take_quick_quiz"):
             return "/r/" in response.headers["Location"]
         return kind == "admin" and endpoint.startswith("admin.")
     if endpoint == "public.delete_result" and response.status_code == 200:

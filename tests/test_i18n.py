@@ -7,6 +7,7 @@ import re
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from flask_babel import gettext
 from helpers import take_quiz
 
 from quiz.i18n import LANGUAGE_COOKIE, LANGUAGES
@@ -125,3 +126,10 @@ def test_a_share_link_opens_in_each_viewers_language_and_is_cached_per_language(
     assert again.status_code == 200
     same = reader.get(url, headers={**GERMAN, "If-None-Match": german.headers["ETag"]})
     assert same.status_code == 304
+
+
+def test_outside_a_request_texts_are_english(app: Flask) -> None:
+    with app.app_context():
+        assert gettext("Skip to content") == "Skip to content"
+    with app.test_request_context(headers=GERMAN):
+        assert gettext("Skip to content") == "Zum Inhalt springen"

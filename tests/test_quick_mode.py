@@ -15,6 +15,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from helpers import TEST_CONFIG, csrf_token, page_options, take_quiz, varied
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from quiz import adaptive, create_app
@@ -277,3 +279,29 @@ def test_what_would_change_numbers_questions_in_the_order_quick_mode_asked_them(
     for number, prompt in named:
         key = next(q.key for q in bank.questions if q.prompt == prompt)
         assert asked.index(key) + 1 == int(number), (prompt, number)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    answers=st.dictionaries(st.text(max_size=6), st.text(max_size=3), max_size=6),
+    asked=st.one_of(st.none(), st.lists(st.text(max_size=6), max_size=6), st.integers()),
+    undone=st.one_of(st.none(), st.dictionaries(st.text(max_size=6), st.text(max_size=3))),
+    back=st.booleans(),
+)
+def test_an_odd_quick_quiz_in_the_session_never_fails(
+    quick: QuickTaker, answers, asked, undone, back: bool
+) -> None:
+    html = quick.open()
+    with quick.client.session_transaction() as session:
+        session["quick_quiz"] = {
+            **session["quick_quiz"],
+            "answers": answers,
+            "asked": asked,
+            "undone": undone,
+        }
+    response = quick.client.get("/quiz/quick")
+    assert response.status_code == 200
+    sent = quick.send(html, {"back" if back else "forward": "x"})
+    assert sent.status_code in (200, 302)

@@ -6,6 +6,8 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from flask import Response, abort, current_app, render_template, request, stream_with_context
+from flask_babel import get_translations
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from quiz.admin import bp
@@ -22,9 +24,10 @@ from quiz.bank import Bank
 from quiz.checks import RoleReach, role_reach
 from quiz.db import db
 from quiz.export import results_csv
+from quiz.formatting import format_number
 from quiz.models import QuizVersion
-from quiz.quality import RANDOM_RESPONDENTS, quality_report
-from quiz.versions import latest_version_id, published_bank
+from quiz.quality import RANDOM_RESPONDENTS, Wording, quality_report
+from quiz.versions import latest_version_id, shown_bank
 
 PROMPT_SHOWN = 60
 T = TypeVar("T")
@@ -56,7 +59,7 @@ def analytics() -> tuple[str, int]:
         return render_template("admin/analytics.html", form=form, report=None), 400
     fold_new_results(limit=current_app.config["ANALYTICS_FOLD_LIMIT"])
     version_id = result_filter.version_id or latest_version_id()
-    bank = published_bank(version_id) if version_id is not None else None
+    bank = shown_bank(version_id) if version_id is not None else None
     return render_template(
         "admin/analytics.html",
         form=form,
@@ -86,7 +89,7 @@ def quality(number: int) -> str:
     version = db.session.scalar(select(QuizVersion).where(QuizVersion.number == number))
     if version is None:
         abort(404)
-    bank = published_bank(version.id)
+    bank = shown_bank(version.id)
     responses = careful_responses(version.id, current_app.config["QUALITY_SAMPLE_SIZE"])
     totals = result_totals()
     report = quality_report(
@@ -94,6 +97,7 @@ def quality(number: int) -> str:
         responses,
         question_labels=question_labels(bank),
         role_names={r.key: r.name for r in bank.roles},
+        wording=Wording(get_translations(), format_number),
     )
     return render_template(
         "admin/quality.html",
@@ -115,7 +119,7 @@ def question_labels(bank: Bank) -> dict[str, str]:
         prompt = question.prompt
         if len(prompt) > PROMPT_SHOWN:
             prompt = prompt[: PROMPT_SHOWN - 1].rstrip() + "…"
-        labels[question.key] = f"Question {number} (“{prompt}”)"
+        labels[question.key] = _("Question %(number)s (“%(prompt)s”)", number=number, prompt=prompt)
     return labels
 
 

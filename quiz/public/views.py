@@ -78,6 +78,8 @@ def take_quick_quiz() -> str | Response:
     if SESSION_KEYS["quick"] not in session:
         progress.save(progress.answers)  # the clock starts when the first question shows
     bank = shown_bank(progress.version_id)
+    # the adaptive core refuses answers the version does not have; a stale session may hold some
+    progress.answers = taking.answers_in(bank, progress.answers)
     return taking.quick_question_page(
         bank,
         progress,
