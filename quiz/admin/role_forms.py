@@ -142,7 +142,7 @@ class RoleForm(FlaskForm):
     tasks = _list(_l("Tasks"))
     goals = _list(_l("Goals"))
     typical_day = _text(_l("A typical day"))
-    learn_first = _list(_l("What to learn first"))
+    learn_first = _list(_l("Learn first"))
     first_project = _text(
         _l("A first project to try"), hint=_l("Something concrete to build or find out.")
     )
