@@ -333,7 +333,7 @@ def test_an_admin_filters_the_analytics_and_downloads_what_they_see(
     saved = tmp_path / "results.csv"
     download.value.save_as(saved)
     lines = saved.read_text(encoding="utf-8").splitlines()
-    assert lines[0].startswith("result_id,created_at,quiz_version,top_role,")
+    assert lines[0].startswith("result_id,created_at,quiz_version,mode,top_role,")
     assert len(lines) == 1 + careful
 
     page.get_by_role("link", name="How well version 1 measures: its quality report").click()
