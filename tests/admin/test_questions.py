@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import re
 from html import unescape
-from html.parser import HTMLParser
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from helpers import create_admin, csrf_token, form_token, sign_in
+from helpers import create_admin, csrf_token, form_fields, form_token, sign_in
 from markupsafe import escape
 from sqlalchemy import select, update
 
@@ -29,54 +28,6 @@ SECOND_ADMIN = "second@example.com"
 
 
 # --- reading pages -----------------------------------------------------------------------
-
-
-class _FormReader(HTMLParser):
-    """Collect what a browser would send for the form posting to ``action`` (no button)."""
-
-    def __init__(self, action: str):
-        super().__init__()
-        self.action = action
-        self.inside = False
-        self.found = False
-        self.fields: dict[str, str] = {}
-        self.textarea: str | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        attributes = {k: v or "" for k, v in attrs}
-        if tag == "form":
-            self.inside = attributes.get("action") == self.action and not self.found
-            self.found = self.found or self.inside
-        elif self.inside and tag == "input":
-            kind = attributes.get("type", "text")
-            if kind in ("radio", "checkbox") and "checked" not in attributes:
-                return
-            if kind not in ("submit", "button"):
-                self.fields[attributes["name"]] = attributes.get("value", "")
-        elif self.inside and tag == "textarea":
-            self.textarea = attributes["name"]
-            self.fields[self.textarea] = ""
-
-    def handle_data(self, data: str) -> None:
-        if self.textarea:
-            self.fields[self.textarea] += data
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "textarea" and self.textarea:
-            # a newline right after <textarea> is not part of its value (CR LF counts as one)
-            value = self.fields[self.textarea].replace("\r\n", "\n")
-            self.fields[self.textarea] = value.removeprefix("\n")
-            self.textarea = None
-        elif tag == "form":
-            self.inside = False
-
-
-def form_fields(html: str, action: str) -> dict[str, str]:
-    """Return the fields the form posting to ``action`` sends, as the page filled them."""
-    reader = _FormReader(action)
-    reader.feed(html)
-    assert reader.found, f"no form posts to {action}"
-    return reader.fields
 
 
 def cell(html: str, label: str) -> str:
