@@ -14,7 +14,9 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, has_request_context, redirect, request
-from flask_babel import Babel, get_locale
+from flask_babel import Babel, get_locale, gettext
+from flask_babel.speaklater import LazyString
+from markupsafe import Markup, escape
 from werkzeug.wrappers import Response
 
 from quiz import PACKAGE_DIR
@@ -28,6 +30,26 @@ LANGUAGE_COOKIE_MAX_AGE = 365 * 24 * 3600
 
 babel = Babel()
 bp = Blueprint("language", __name__)
+
+
+class LazyText(LazyString):
+    """A text made at import time (a form label, a message), translated when it is shown.
+
+    Flask-Babel's own lazy strings hand their text to Jinja as markup, unescaped, so an
+    apostrophe in a label, or whatever a translation puts in, would reach the page as it
+    is. These are escaped like every other text.
+    """
+
+    def __html__(self) -> Markup:
+        return escape(str(self))
+
+
+def lazy_gettext(string: str, **variables: object) -> LazyText:
+    """Return ``string``, to be translated into the language of the request that shows it.
+
+    Imported as ``_l``, the name `pybabel extract` is told to look for.
+    """
+    return LazyText(gettext, string, **variables)
 
 
 def select_language() -> str:

@@ -14,11 +14,11 @@ from functools import cached_property
 from typing import Any
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from quiz.bank import Bank, BankDimension, BankRole
 from quiz.db import db
+from quiz.i18n import lazy_gettext as _l
 from quiz.models import QuizVersion, Result
 from quiz.quality import AskedQuestion, careless_reasons
 from quiz.scoring import CLOSE_CALL_POINTS, Changes, fewest_changes, rank_roles
@@ -223,9 +223,8 @@ def result_page(bank: Bank, result: Result) -> ResultPage:
         ProfileRow(
             dimension=d,
             you=outcome["profile"].get(d.key),
-            # str(): a lazy string would reach the page as markup, unescaped
             emphasis={
-                r.key: (r.profile.get(d.key, 0), str(EMPHASIS_WORDS[r.profile.get(d.key, 0)]))
+                r.key: (r.profile.get(d.key, 0), EMPHASIS_WORDS[r.profile.get(d.key, 0)])
                 for r in bank.roles
             },
         )

@@ -14,11 +14,11 @@ from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
 from flask import abort, current_app, flash, redirect, render_template, url_for
-from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
 from quiz import adaptive
 from quiz.bank import Bank, BankQuestion
+from quiz.i18n import lazy_gettext as _l
 from quiz.models import Result, utcnow
 from quiz.public.forms import QuickQuestionForm, quiz_page_form
 from quiz.scoring import rank_roles

@@ -9,8 +9,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from flask_babel import gettext
 from helpers import take_quiz
+from markupsafe import escape
 
-from quiz.i18n import LANGUAGE_COOKIE, LANGUAGES
+from quiz.i18n import LANGUAGE_COOKIE, LANGUAGES, lazy_gettext
 
 GERMAN = {"Accept-Language": "de-DE,de;q=0.9,en;q=0.5"}
 ENGLISH = {"Accept-Language": "en-GB,en;q=0.9"}
@@ -133,3 +134,13 @@ def test_outside_a_request_texts_are_english(app: Flask) -> None:
         assert gettext("Skip to content") == "Skip to content"
     with app.test_request_context(headers=GERMAN):
         assert gettext("Skip to content") == "Zum Inhalt springen"
+
+
+def test_texts_defined_at_import_are_escaped_like_any_other_text(app: Flask) -> None:
+    with app.test_request_context(headers=GERMAN):
+        label = lazy_gettext("Enter the question's text.")
+        assert str(escape(label)) == "Geben Sie den Text der Frage ein."
+        assert str(escape(lazy_gettext("<b>%(x)s</b>", x=1))) == "&lt;b&gt;1&lt;/b&gt;"
+    with app.test_request_context():
+        assert str(escape(label)) == "Enter the question&#39;s text."
+        assert label == "Enter the question's text."

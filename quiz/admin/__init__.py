@@ -6,8 +6,8 @@ from flask import Blueprint, current_app, request
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from quiz.admin.lazy_text import lazy_gettext as _l
 from quiz.extensions import login_manager
+from quiz.i18n import lazy_gettext as _l
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 

@@ -15,9 +15,9 @@ from wtforms import EmailField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, Length
 
 from quiz.admin import bp
-from quiz.admin.lazy_text import lazy_gettext as _l
 from quiz.db import db
 from quiz.extensions import limiter, login_manager
+from quiz.i18n import lazy_gettext as _l
 from quiz.models import Admin
 
 # Checked when the email is unknown, so a wrong email costs as long as a wrong password.

@@ -19,7 +19,6 @@ from wtforms.fields import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length, ValidationError
 from wtforms.widgets import TextInput
 
-from quiz.admin.lazy_text import lazy_gettext as _l
 from quiz.bank import (
     CHOICE_WEIGHT_RANGE,
     KEY_PATTERN,
@@ -28,6 +27,7 @@ from quiz.bank import (
     TEXT_LIMIT,
 )
 from quiz.db import db
+from quiz.i18n import lazy_gettext as _l
 from quiz.models import Dimension, Question
 
 KIND_LABELS = {

@@ -26,7 +26,6 @@ from werkzeug.wrappers import Response
 
 from quiz import audit
 from quiz.admin import bp
-from quiz.admin.lazy_text import lazy_gettext as _l
 from quiz.admin.ordering import moved
 from quiz.admin.question_forms import (
     KIND_LABELS,
@@ -41,6 +40,7 @@ from quiz.admin.question_forms import (
 )
 from quiz.bank import CHOICE_OPTIONS, LIKERT_SCALE, Bank
 from quiz.db import db
+from quiz.i18n import lazy_gettext as _l
 from quiz.models import Dimension, Option, OptionWeight, Question, QuestionWeight
 from quiz.versions import (
     LIKERT_LABELS,

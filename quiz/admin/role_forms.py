@@ -19,9 +19,9 @@ from wtforms import (
 from wtforms.fields import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length, ValidationError
 
-from quiz.admin.lazy_text import lazy_gettext as _l
 from quiz.bank import DIMENSION_KINDS, KEY_PATTERN, LIST_LIMIT, PROFILE_RANGE, TEXT_LIMIT
 from quiz.db import db
+from quiz.i18n import lazy_gettext as _l
 from quiz.models import Dimension, Role
 
 # The name columns are shorter than other texts; a longer name must fail here, not in the database.

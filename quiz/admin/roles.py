@@ -18,7 +18,6 @@ from werkzeug.wrappers import Response
 
 from quiz import audit
 from quiz.admin import bp
-from quiz.admin.lazy_text import lazy_gettext as _l
 from quiz.admin.ordering import moved
 from quiz.admin.role_forms import (
     ButtonForm,
@@ -29,6 +28,7 @@ from quiz.admin.role_forms import (
     role_form,
 )
 from quiz.db import db
+from quiz.i18n import lazy_gettext as _l
 from quiz.models import (
     Dimension,
     Option,

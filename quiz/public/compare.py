@@ -14,13 +14,13 @@ from urllib.parse import urlsplit
 
 from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext
-from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 from wtforms import Form, HiddenField, StringField
 from wtforms.validators import DataRequired, ValidationError
 
 from quiz.comparison import LABELS, Side, compare
 from quiz.i18n import current_language
+from quiz.i18n import lazy_gettext as _l
 from quiz.locale_format import N_
 from quiz.models import Result
 from quiz.public.views import RESULT_MAX_AGE, _shown_result, bp

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SubmitField
 from wtforms.fields import SelectChoice
 from wtforms.validators import AnyOf, InputRequired
 
 from quiz.bank import BankQuestion
+from quiz.i18n import lazy_gettext as _l
 
 MISSING_ANSWER = _l("Please choose an answer to this question.")
 UNKNOWN_ANSWER = _l("That answer is not one of the choices. Please choose one of them.")
