@@ -76,12 +76,37 @@ LIKERT_SCALE = (
 )
 
 
-class BankError(ValueError):
-    """A bank document is invalid; ``problems`` lists each place and reason."""
+def N_(reason: str) -> str:
+    """Mark a reason for the translation catalog; it is worded in the reader's language
+    where it is shown (quiz/checks.py), and stays English here, free of any framework."""
+    return reason
 
-    def __init__(self, problems: list[str]):
-        super().__init__("; ".join(problems))
-        self.problems = problems
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a document: where (a path into it; empty for the whole file)
+    and why, as an English reason with named places for its values."""
+
+    where: str
+    reason: str
+    values: Mapping[str, Any] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        why = self.reason % self.values if self.values else self.reason
+        return f"{self.where}: {why}" if self.where else why
+
+
+class BankError(ValueError):
+    """A bank document is invalid; ``problems`` lists each place and reason, in English.
+
+    ``details`` holds the same problems as :class:`Problem` objects, for saying them in
+    another language.
+    """
+
+    def __init__(self, details: list[Problem]):
+        self.details = details
+        self.problems = [str(problem) for problem in details]
+        super().__init__("; ".join(self.problems))
 
 
 @dataclass(frozen=True)
@@ -390,11 +415,23 @@ def parse_bank_text(text: str) -> Bank:
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:
-        raise BankError([f"line {error.lineno}, column {error.colno}: {error.msg}"]) from None
+        raise BankError(
+            [
+                Problem(
+                    "",
+                    N_("line %(line)s, column %(column)s: %(what)s"),
+                    {"line": error.lineno, "column": error.colno, "what": error.msg},
+                )
+            ]
+        ) from None
     except (ValueError, RecursionError):
         # a number too long to read, or nesting too deep: no bank looks like that
         raise BankError(
-            ["the file is not a bank document: it is nested or sized beyond reason"]
+            [
+                Problem(
+                    "", N_("the file is not a bank document: it is nested or sized beyond reason")
+                )
+            ]
         ) from None
     return parse_bank(document)
 
@@ -407,9 +444,9 @@ def parse_bank(document: Any) -> Bank:
     """
     check = _Checker()
     if not isinstance(document, dict):
-        raise BankError(["the document must be a JSON object"])
+        raise BankError([Problem("", N_("the document must be a JSON object"))])
     if type(document.get("format")) is not int or document["format"] != FORMAT_VERSION:
-        check.problem("format", f"must be {FORMAT_VERSION}")
+        check.problem("format", N_("must be %(value)s"), value=FORMAT_VERSION)
 
     dimensions = [
         BankDimension(
@@ -445,7 +482,7 @@ def parse_bank(document: Any) -> Bank:
             )
         )
         if isinstance(r.get("profile"), dict) and not any(r["profile"].values()):
-            check.problem(f"{where}.profile", "needs at least one dimension above 0")
+            check.problem(f"{where}.profile", N_("needs at least one dimension above 0"))
     check.unique([r.key for r in roles], "roles")
 
     questions = []
@@ -455,7 +492,7 @@ def parse_bank(document: Any) -> Bank:
         if kind == "likert":
             weights = check.weights(q, "weights", where, dimension_keys, LIKERT_WEIGHT_RANGE)
             if isinstance(q.get("weights"), dict) and not any(q["weights"].values()):
-                check.problem(f"{where}.weights", "needs at least one weight that is not 0")
+                check.problem(f"{where}.weights", N_("needs at least one weight that is not 0"))
             options = likert_options(weights)
         elif kind == "choice":
             weights = {}
@@ -494,10 +531,10 @@ class _Checker:
     """Collect problems while reading a document, so one pass reports them all."""
 
     def __init__(self) -> None:
-        self.problems: list[str] = []
+        self.problems: list[Problem] = []
 
-    def problem(self, where: str, why: str) -> None:
-        self.problems.append(f"{where}: {why}")
+    def problem(self, where: str, reason: str, **values: Any) -> None:
+        self.problems.append(Problem(where, reason, values))
 
     def items(
         self, parent: Any, name: str, where: str, count: tuple[int, int] = (1, 200)
@@ -505,16 +542,18 @@ class _Checker:
         path = f"{where}.{name}" if where else name
         value = parent.get(name) if isinstance(parent, dict) else None
         if not isinstance(value, list):
-            self.problem(path, "must be a list")
+            self.problem(path, N_("must be a list"))
             return []
         if not count[0] <= len(value) <= count[1]:
-            self.problem(path, f"must have from {count[0]} to {count[1]} entries")
+            self.problem(
+                path, N_("must have from %(low)s to %(high)s entries"), low=count[0], high=count[1]
+            )
         good = []
         for i, item in enumerate(value):
             if isinstance(item, dict):
                 good.append((i, item))
             else:
-                self.problem(f"{path}[{i}]", "must be an object")
+                self.problem(f"{path}[{i}]", N_("must be an object"))
         return good
 
     def key(self, parent: dict[str, Any], where: str) -> str:
@@ -522,8 +561,10 @@ class _Checker:
         if not isinstance(value, str) or not KEY_PATTERN.fullmatch(value):
             self.problem(
                 f"{where}.key",
-                "must be 1 to 40 lowercase letters, digits or hyphens, "
-                "starting with a letter or digit",
+                N_(
+                    "must be 1 to 40 lowercase letters, digits or hyphens, "
+                    "starting with a letter or digit"
+                ),
             )
             return ""
         return value
@@ -538,13 +579,13 @@ class _Checker:
     ) -> str:
         value = parent.get(name, None if required else "")
         if not isinstance(value, str) or (required and not value.strip()):
-            self.problem(f"{where}.{name}", "must be a non-empty text")
+            self.problem(f"{where}.{name}", N_("must be a non-empty text"))
             return ""
         value = value.strip()
         if "\x00" in value:
-            self.problem(f"{where}.{name}", "must not contain NUL characters")
+            self.problem(f"{where}.{name}", N_("must not contain NUL characters"))
         if len(value) > limit:
-            self.problem(f"{where}.{name}", f"must be at most {limit} characters")
+            self.problem(f"{where}.{name}", N_("must be at most %(most)s characters"), most=limit)
         return value
 
     def texts(self, parent: dict[str, Any], name: str, where: str) -> tuple[str, ...]:
@@ -554,13 +595,21 @@ class _Checker:
             or not 1 <= len(value) <= LIST_LIMIT
             or not all(isinstance(v, str) and v.strip() for v in value)
         ):
-            self.problem(f"{where}.{name}", f"must be a list of 1 to {LIST_LIMIT} non-empty texts")
+            self.problem(
+                f"{where}.{name}",
+                N_("must be a list of 1 to %(most)s non-empty texts"),
+                most=LIST_LIMIT,
+            )
             return ()
         for j, v in enumerate(value):
             if "\x00" in v:
-                self.problem(f"{where}.{name}[{j}]", "must not contain NUL characters")
+                self.problem(f"{where}.{name}[{j}]", N_("must not contain NUL characters"))
             if len(v.strip()) > TEXT_LIMIT:
-                self.problem(f"{where}.{name}[{j}]", f"must be at most {TEXT_LIMIT} characters")
+                self.problem(
+                    f"{where}.{name}[{j}]",
+                    N_("must be at most %(most)s characters"),
+                    most=TEXT_LIMIT,
+                )
         return tuple(v.strip() for v in value)
 
     def translations(
@@ -574,26 +623,29 @@ class _Checker:
         value = parent.get("translations", {})
         path = f"{where}.translations"
         if not isinstance(value, dict):
-            self.problem(path, "must be an object of language codes to translated texts")
+            self.problem(path, N_("must be an object of language codes to translated texts"))
             return {}
         fields = TRANSLATABLE[kind]
         found = {}
         for code, texts in value.items():
             here = f"{path}.{code}"
             if not isinstance(code, str) or not LANGUAGE_CODE.fullmatch(code):
-                self.problem(here, "must be a language code of two lowercase letters, such as de")
+                self.problem(
+                    here, N_("must be a language code of two lowercase letters, such as de")
+                )
                 continue
             if code == SOURCE_LANGUAGE:
-                self.problem(here, "must not be en: the bank's own texts are English")
+                self.problem(here, N_("must not be en: the bank's own texts are English"))
                 continue
             if not isinstance(texts, dict):
-                self.problem(here, "must be an object of field names to translated texts")
+                self.problem(here, N_("must be an object of field names to translated texts"))
                 continue
             for name in texts:
                 if name not in fields:
                     self.problem(
                         f"{here}.{name}",
-                        f"cannot be translated; translatable here: {', '.join(fields)}",
+                        N_("cannot be translated; translatable here: %(fields)s"),
+                        fields=", ".join(fields),
                     )
             read = {
                 name: self.texts(texts, name, here)
@@ -613,7 +665,9 @@ class _Checker:
     ) -> str:
         value = parent.get(name)
         if value not in allowed:
-            self.problem(f"{where}.{name}", f"must be one of {', '.join(allowed)}")
+            self.problem(
+                f"{where}.{name}", N_("must be one of %(allowed)s"), allowed=", ".join(allowed)
+            )
             return ""
         return str(value)
 
@@ -627,19 +681,26 @@ class _Checker:
     ) -> dict[str, int]:
         value = parent.get(name)
         if not isinstance(value, dict):
-            self.problem(f"{where}.{name}", "must be an object of dimension keys to whole numbers")
+            self.problem(
+                f"{where}.{name}", N_("must be an object of dimension keys to whole numbers")
+            )
             return {}
         weights = {}
         for dimension, weight in value.items():
             path = f"{where}.{name}.{dimension}"
             if dimension not in dimensions:
-                self.problem(path, "is not a dimension of this bank")
+                self.problem(path, N_("is not a dimension of this bank"))
             elif (
                 isinstance(weight, bool)
                 or not isinstance(weight, int)
                 or not bounds[0] <= weight <= bounds[1]
             ):
-                self.problem(path, f"must be a whole number from {bounds[0]} to {bounds[1]}")
+                self.problem(
+                    path,
+                    N_("must be a whole number from %(low)s to %(high)s"),
+                    low=bounds[0],
+                    high=bounds[1],
+                )
             elif weight:
                 weights[dimension] = weight
         return weights
@@ -648,5 +709,5 @@ class _Checker:
         seen = set()
         for key in keys:
             if key and key in seen:
-                self.problem(where, f"key {key!r} is used more than once")
+                self.problem(where, N_("key %(key)s is used more than once"), key=repr(key))
             seen.add(key)

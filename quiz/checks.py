@@ -22,7 +22,7 @@ from typing import Any
 from flask import has_request_context
 from flask_babel import gettext, ngettext
 
-from quiz.bank import Bank, BankError, parse_bank
+from quiz.bank import Bank, BankError, Problem, parse_bank
 from quiz.scoring import EffectTable, answers_favouring, rank_roles
 
 PROMPT_SHOWN = 60
@@ -77,95 +77,14 @@ def _quoted(name: str) -> str:
     return _("“%(name)s”", name=name)
 
 
-# What parse_bank says is wrong, in words to translate; a reason not listed stays as it is.
-_REASONS: list[tuple[re.Pattern[str], Any]] = [
-    (re.compile(pattern), say)
-    for pattern, say in [
-        (r"must be a list", lambda: _("must be a list")),
-        (
-            r"must have from (\d+) to (\d+) entries",
-            lambda low, high: _("must have from %(low)s to %(high)s entries", low=low, high=high),
-        ),
-        (r"must be an object", lambda: _("must be an object")),
-        (
-            r"must be 1 to 40 lowercase letters, digits or hyphens, "
-            r"starting with a letter or digit",
-            lambda: _(
-                "must be 1 to 40 lowercase letters, digits or hyphens, "
-                "starting with a letter or digit"
-            ),
-        ),
-        (r"must be a non-empty text", lambda: _("must be a non-empty text")),
-        (r"must not contain NUL characters", lambda: _("must not contain NUL characters")),
-        (
-            r"must be at most (\d+) characters",
-            lambda most: _("must be at most %(most)s characters", most=most),
-        ),
-        (
-            r"must be a list of 1 to (\d+) non-empty texts",
-            lambda most: _("must be a list of 1 to %(most)s non-empty texts", most=most),
-        ),
-        (
-            r"must be an object of language codes to translated texts",
-            lambda: _("must be an object of language codes to translated texts"),
-        ),
-        (
-            r"must be a language code of two lowercase letters, such as de",
-            lambda: _("must be a language code of two lowercase letters, such as de"),
-        ),
-        (
-            r"must not be en: the bank's own texts are English",
-            lambda: _("must not be en: the bank's own texts are English"),
-        ),
-        (
-            r"must be an object of field names to translated texts",
-            lambda: _("must be an object of field names to translated texts"),
-        ),
-        (r"must be one of (.+)", lambda allowed: _("must be one of %(allowed)s", allowed=allowed)),
-        (
-            r"must be an object of dimension keys to whole numbers",
-            lambda: _("must be an object of dimension keys to whole numbers"),
-        ),
-        (r"is not a dimension of this bank", lambda: _("is not a dimension of this bank")),
-        (
-            r"must be a whole number from (-?\d+) to (-?\d+)",
-            lambda low, high: _(
-                "must be a whole number from %(low)s to %(high)s", low=low, high=high
-            ),
-        ),
-        (
-            r"key '(.+)' is used more than once",
-            lambda key: _("key '%(key)s' is used more than once", key=key),
-        ),
-        (
-            r"needs at least one dimension above 0",
-            lambda: _("needs at least one dimension above 0"),
-        ),
-        (
-            r"needs at least one weight that is not 0",
-            lambda: _("needs at least one weight that is not 0"),
-        ),
-        (r"must be (\d+)", lambda value: _("must be %(value)s", value=value)),
-        (r"the document must be a JSON object", lambda: _("the document must be a JSON object")),
-    ]
-]
+def plain_reason(problem: Problem) -> str:
+    """Say why one of :func:`quiz.bank.parse_bank`'s problems is one, in the reader's words."""
+    return _(problem.reason, **problem.values)
 
 
-def plain_reason(reason: str) -> str:
-    """Translate one of :func:`quiz.bank.parse_bank`'s reasons; an unknown one stays as it is."""
-    for pattern, say in _REASONS:
-        match = pattern.fullmatch(reason)
-        if match:
-            return str(say(*match.groups()))
-    return reason
-
-
-def file_problem(problem: str) -> str:
-    """Translate the reason of a ``path: reason`` problem, keeping its path into the file."""
-    path, separator, reason = problem.partition(": ")
-    if not reason:
-        return plain_reason(problem)
-    return f"{path}{separator}{plain_reason(reason)}"
+def file_problem(problem: Problem) -> str:
+    """Say a problem with its path into the file, the reason in the reader's words."""
+    return f"{problem.where}: {plain_reason(problem)}" if problem.where else plain_reason(problem)
 
 
 def publish_problems(document: Any) -> list[str]:
@@ -178,27 +97,29 @@ def publish_problems(document: Any) -> list[str]:
     try:
         bank = parse_bank(document)
     except BankError as error:
-        return [plain_problem(document, problem) for problem in error.problems]
+        return [plain_problem(document, problem) for problem in error.details]
     return unused_dimensions(bank) + unreachable_roles(bank)
 
 
-def plain_problem(document: Any, problem: str) -> str:
+def plain_problem(document: Any, problem: Problem) -> str:
     """Restate a ``path: reason`` problem naming the role, question or dimension it is about.
 
     ``roles[1].typical_day: must be a non-empty text`` becomes ``Role “Machine
     Learning Engineer” (ml-engineer), typical day: must be a non-empty text.``
     A problem whose path is not one of the document's is returned unchanged.
     """
-    path, _colon, reason = problem.partition(": ")
-    parts = [_PATH_PART.fullmatch(part) for part in path.split(".")]
-    if not reason or not all(parts):
-        return plain_reason(problem)
+    reason = plain_reason(problem)
+    parts = [_PATH_PART.fullmatch(part) for part in problem.where.split(".")]
+    if not problem.where or not all(parts):
+        return reason
     steps = [(m.group(1), None if m.group(2) is None else int(m.group(2))) for m in parts if m]
     section, index = steps[0]
     item = _entry(document, section, index)
     if item is None or index is None:
-        return f"{_section_word(section)}: {plain_reason(reason)}."
-    if [name for name, _position in steps[1:]] == ["options"] and reason.startswith("must have"):
+        return f"{_section_word(section)}: {reason}."
+    if [name for name, _position in steps[1:]] == ["options"] and problem.reason.startswith(
+        "must have"
+    ):
         options = item.get("options")
         return _n(
             "%(question)s has %(num)s option; a choice question needs from 2 to 6.",
@@ -230,7 +151,7 @@ def plain_problem(document: Any, problem: str) -> str:
             if position is not None:
                 word = _("%(field)s, entry %(number)s", field=word, number=position + 1)
             words.append(word)
-    return f"{', '.join(words)}: {plain_reason(reason)}."
+    return f"{', '.join(words)}: {reason}."
 
 
 def _entry(parent: Any, name: str, index: int | None) -> dict[str, Any] | None:

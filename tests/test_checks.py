@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from quiz import scoring
-from quiz.bank import DEFAULT_BANK_PATH, parse_bank
+from quiz.bank import DEFAULT_BANK_PATH, N_, Problem, parse_bank
 from quiz.checks import plain_problem, publish_problems, reaching_answers
 
 DOCUMENT = json.loads(DEFAULT_BANK_PATH.read_text(encoding="utf-8"))
@@ -184,12 +184,18 @@ def test_structural_problems_are_reported_alone_until_the_bank_parses():
     ("problem", "plain"),
     [
         (
-            "questions: key 'q07' is used more than once",
+            Problem("questions", N_("key %(key)s is used more than once"), {"key": "'q07'"}),
             "Questions: key 'q07' is used more than once.",
         ),
-        ("format: must be 1", "format: must be 1."),
-        ("the document must be a JSON object", "the document must be a JSON object"),
-        ("roles[9].name: must be a non-empty text", "Roles: must be a non-empty text."),
+        (Problem("format", N_("must be %(value)s"), {"value": 1}), "format: must be 1."),
+        (
+            Problem("", N_("the document must be a JSON object")),
+            "the document must be a JSON object",
+        ),
+        (
+            Problem("roles[9].name", N_("must be a non-empty text")),
+            "Roles: must be a non-empty text.",
+        ),
     ],
 )
 def test_problems_without_a_named_entry_keep_their_place_in_words(problem, plain):

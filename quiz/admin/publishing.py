@@ -136,7 +136,7 @@ def bank_file() -> str | Response | tuple[str, int]:
                 form.bank_text, source=f"uploaded file {form.bank_file.data.filename}"
             )
         except BankError as error:
-            problems = [file_problem(problem) for problem in error.problems]
+            problems = [file_problem(problem) for problem in error.details]
         else:
             db.session.commit()
             flash(
