@@ -165,7 +165,6 @@ def quick_question_page(
         "public/quick_quiz.html",
         form=form,
         number=len(progress.answers) + 1,
-        settled=round(standing.chance * 100),
         finished=question is None,
         question_count=len(bank.questions),
         quiz_endpoint=endpoint,
