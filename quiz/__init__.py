@@ -39,10 +39,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     init_db(app)
 
+    from flask_babel import gettext
+
     from quiz import admin, assets, cli, errors, formatting, i18n, locale_format, public
     from quiz.db import db
     from quiz.extensions import csrf, limiter, login_manager, migrate
     from quiz.security import HttpsAwareSessionInterface, protect
+    from quiz.translatable import N_
 
     app.session_interface = HttpsAwareSessionInterface()
     protect(app)
@@ -52,7 +55,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "admin.sign_in"
-    login_manager.login_message = "Please sign in to open the admin area."
+    login_manager.login_message = N_("Please sign in to open the admin area.")
+    login_manager.localize_callback = gettext
     from quiz.security import BoundedIntegerConverter
 
     app.url_map.converters["int"] = BoundedIntegerConverter

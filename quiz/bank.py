@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from quiz import scoring
+from quiz.translatable import N_
 
 FORMAT_VERSION = 1
 DEFAULT_BANK_PATH = Path(__file__).parent / "data" / "default_bank.json"
@@ -74,12 +75,6 @@ LIKERT_SCALE = (
     ("4", "Agree", 1),
     ("5", "Strongly agree", 2),
 )
-
-
-def N_(reason: str) -> str:
-    """Mark a reason for the translation catalog; it is worded in the reader's language
-    where it is shown (quiz/checks.py), and stays English here, free of any framework."""
-    return reason
 
 
 @dataclass(frozen=True)

@@ -27,13 +27,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
+from quiz.translatable import N_
+
 if TYPE_CHECKING:  # only for annotations: quiz.results itself needs Flask
     from quiz.results import ProfileRow, ResultPage, ShownFit
-
-
-def N_(message: str) -> str:
-    """Mark ``message`` for translation and return it unchanged: it is translated where shown."""
-    return message
 
 
 # Neutral names: the page is public, and whoever opens it may be either person.

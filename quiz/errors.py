@@ -17,7 +17,7 @@ from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from quiz.db import db
-from quiz.locale_format import N_
+from quiz.translatable import N_
 
 # In English, as the log and the tests read them; each page says them in the visitor's language.
 MESSAGES = {

@@ -23,11 +23,6 @@ def register(app: Flask) -> None:
     app.add_template_filter(local_date, "local_date")
 
 
-def N_(message: str) -> str:
-    """Mark ``message`` for translation and return it unchanged: it is translated where shown."""
-    return message
-
-
 def local_date(moment: date | datetime) -> str:
     """Say a day as the page's language writes it: "26 November 2026", "26. November 2026"."""
     return format_date(moment, DATE_PATTERNS.get(current_language(), "long"))

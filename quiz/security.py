@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Flask, abort, current_app, g, has_request_context, request
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
+from flask_babel import gettext
 from werkzeug.routing import IntegerConverter, Map
 from werkzeug.wrappers import Response
 
@@ -49,10 +50,12 @@ def refuse_nul_characters() -> None:
         # werkzeug reads a multipart part without a name as the key None, which later
         # checks (Flask-WTF's CSRF among them) are not written to expect
         if any(not isinstance(name, str) for name, _ in items):
-            abort(400, description="A field of the form you sent had no name.")
+            abort(400, description=gettext("A field of the form you sent had no name."))
         values += [value for _, value in items]
     if any("\x00" in value for value in values):
-        abort(400, description="The request contained a character that isn't allowed (NUL).")
+        abort(
+            400, description=gettext("The request contained a character that isn't allowed (NUL).")
+        )
 
 
 FORM_MIMETYPES = ("application/x-www-form-urlencoded", "multipart/form-data")

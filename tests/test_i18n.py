@@ -144,3 +144,9 @@ def test_texts_defined_at_import_are_escaped_like_any_other_text(app: Flask) -> 
     with app.test_request_context():
         assert str(escape(label)) == "Enter the question&#39;s text."
         assert label == "Enter the question's text."
+
+
+def test_a_refused_request_says_why_in_the_readers_language(client: FlaskClient) -> None:
+    response = client.get("/quiz/1?x=%00", headers=GERMAN)
+    assert response.status_code == 400
+    assert "Die Anfrage enthielt ein unzulässiges Zeichen (NUL)." in response.get_data(as_text=True)

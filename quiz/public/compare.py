@@ -21,10 +21,10 @@ from wtforms.validators import DataRequired, ValidationError
 from quiz.comparison import LABELS, Side, compare
 from quiz.i18n import current_language
 from quiz.i18n import lazy_gettext as _l
-from quiz.locale_format import N_
 from quiz.models import Result
 from quiz.public.views import RESULT_MAX_AGE, _shown_result, bp
 from quiz.results import SHARE_TOKEN_SHAPE, find_result, quiz_version_number, result_page
+from quiz.translatable import N_
 from quiz.versions import shown_bank
 
 # far longer than any share link, short enough that nothing odd hides in it

@@ -434,3 +434,10 @@ def test_the_german_admin_texts_add_no_markup_and_keep_english_dashes_out() -> N
             assert not set(german) & set('<>&"'), german
             assert "—" not in german, f"German dashes are en dashes: {german!r}"
     assert checked == len(messages)
+
+
+def test_the_sign_in_reminder_is_in_german(client: FlaskClient) -> None:
+    response = client.get("/admin/", headers=GERMAN, follow_redirects=True)
+    assert "Bitte melden Sie sich an, um den Admin-Bereich zu öffnen." in text_of(
+        response.get_data(as_text=True)
+    )
