@@ -305,3 +305,19 @@ def test_an_odd_quick_quiz_in_the_session_never_fails(
     assert response.status_code == 200
     sent = quick.send(html, {"back" if back else "forward": "x"})
     assert sent.status_code in (200, 302)
+
+
+def test_a_comparison_says_which_side_took_the_quick_quiz(
+    app: Flask, client: FlaskClient, quick: QuickTaker
+) -> None:
+    quick_url = quick.finish()
+    full_url = take_quiz(app.test_client()).result_url
+    quick_token, full_token = quick_url.rsplit("/", 1)[1], full_url.rsplit("/", 1)[1]
+
+    response = client.get(f"/compare/{quick_token}/{full_token}", follow_redirects=True)
+    html = response.get_data(as_text=True)
+
+    answered = len(stored(app, quick_url).answers)
+    assert response.status_code == 200
+    assert html.count("Quick quiz: ") == 1
+    assert f"Quick quiz: {answered} of " in html
