@@ -19,28 +19,14 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from flask import has_request_context
-from flask_babel import gettext, ngettext
+from flask_babel import gettext as _
+from flask_babel import ngettext as _n
 
 from quiz.bank import Bank, BankError, Problem, parse_bank
 from quiz.scoring import EffectTable, answers_favouring, rank_roles
 
 PROMPT_SHOWN = 60
 _PATH_PART = re.compile(r"([^.\[\]]+)(?:\[(\d+)\])?")
-
-
-def _(message: str, **values: Any) -> str:
-    """Translate ``message`` for the admin's page; English outside a request."""
-    if has_request_context():
-        return gettext(message, **values)
-    return message % values if values else message
-
-
-def _n(singular: str, plural: str, num: int, **values: Any) -> str:
-    """Translate a message that depends on a count; English outside a request."""
-    if has_request_context():
-        return ngettext(singular, plural, num, **values)
-    return (singular if num == 1 else plural) % {"num": num, **values}
 
 
 def _section_word(section: str) -> str:

@@ -131,12 +131,8 @@ def quick_question_page(
     """
     table = bank.effect_table
     confidence = current_app.config["QUICK_MODE_CONFIDENCE"]
-    standing = adaptive.progress(table, progress.answers, confidence=confidence)
-    key = (
-        None
-        if standing.stop
-        else adaptive.next_question(table, progress.answers, confidence=confidence)
-    )
+    # None once the quiz should stop: the top role is settled
+    key = adaptive.next_question(table, progress.answers, confidence=confidence)
     question = bank.question_by_key[key] if key is not None else None
     form = quiz_page_form(
         [question] if question is not None else [],

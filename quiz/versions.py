@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from flask import current_app, has_request_context
+from flask import current_app
 from flask_babel import force_locale, lazy_gettext
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import selectinload
@@ -298,7 +298,7 @@ def shown_bank(version_id: int, language: str | None = None) -> Bank:
     from the interface's catalog. Outside a request (the command line) the default is
     English. Cached per version and language, as versions never change.
     """
-    language = language or visitors_language()
+    language = language or current_language()
     cache: dict[tuple[int, str], Bank] = current_app.extensions.setdefault("shown_banks", {})
     bank = cache.get((version_id, language))
     if bank is None:
@@ -310,15 +310,10 @@ def shown_bank(version_id: int, language: str | None = None) -> Bank:
 
 def shown_in_language(bank: Bank, language: str | None = None) -> Bank:
     """Return ``bank`` as a taker reading ``language`` (by default the request's) sees it."""
-    language = language or visitors_language()
+    language = language or current_language()
     if language == SOURCE_LANGUAGE:
         return bank
     return bank.in_language(language, likert_labels=likert_labels(language))
-
-
-def visitors_language() -> str:
-    """Return the language of the request being served, or English outside a request."""
-    return current_language() if has_request_context() else SOURCE_LANGUAGE
 
 
 def likert_labels(language: str) -> dict[str, str]:
