@@ -7,10 +7,14 @@ import re
 import time
 from html.parser import HTMLParser
 
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
 from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.security import generate_password_hash
 
+from quiz import PACKAGE_DIR
 from quiz.db import db
 from quiz.models import Admin
 
@@ -215,3 +219,37 @@ def form_fields(html: str, action: str) -> dict[str, str]:
     reader.feed(html)
     assert reader.found, f"no form posts to {action}"
     return reader.fields
+
+
+# The keywords `pybabel extract` is run with (docs/translating.md).
+CATALOG_KEYWORDS = {
+    "_": None,
+    "gettext": None,
+    "ngettext": (1, 2),
+    "_l": None,
+    "lazy_gettext": None,
+    "lazy_ngettext": (1, 2),
+    "N_": None,  # marks a constant for the catalog; it is translated where it is shown
+}
+
+
+def extracted_messages(methods: list[tuple[str, str]]) -> dict[str | tuple[str, str], str]:
+    """Return every translatable message in the files ``methods`` name, with where it is.
+
+    ``methods`` pairs a glob below the repository with its extractor, as babel.cfg does.
+    """
+    found: dict[str | tuple[str, str], str] = {}
+    for filename, lineno, message, _comments, _context in extract_from_dir(
+        str(PACKAGE_DIR.parent), methods, keywords=CATALOG_KEYWORDS
+    ):
+        if filename.startswith("quiz/migrations"):
+            continue
+        found.setdefault(message, f"{filename}:{lineno}")
+    return found
+
+
+def translation_catalog(language: str) -> Catalog:
+    """Read the written (.po) catalog of ``language``."""
+    path = PACKAGE_DIR / "translations" / language / "LC_MESSAGES" / "messages.po"
+    with path.open("rb") as handle:
+        return read_po(handle, locale=language)

@@ -11,12 +11,10 @@ from __future__ import annotations
 import html as htmllib
 import io
 import re
-from pathlib import Path
 
 from babel.messages.extract import extract_from_file
-from babel.messages.pofile import read_po
 from flask.testing import FlaskClient
-from helpers import csrf_token, take_quiz
+from helpers import csrf_token, take_quiz, translation_catalog
 from PIL import Image
 from test_share_card import shown_page
 
@@ -279,7 +277,6 @@ def test_messages_kept_in_english_constants_have_german_too():
         )
     }
     assert len(marked) > 20
-    with Path(PACKAGE_DIR / "translations" / "de" / "LC_MESSAGES" / "messages.po").open("rb") as f:
-        german = read_po(f, locale="de")
+    german = translation_catalog("de")
     untranslated = [m for m in marked if not (german.get(m) and german.get(m).string)]
     assert not untranslated

@@ -11,50 +11,22 @@ from pathlib import Path
 
 import pytest
 from babel.messages.catalog import Catalog
-from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import read_mo
-from babel.messages.pofile import read_po
+from helpers import extracted_messages, translation_catalog
 
 from quiz import PACKAGE_DIR
 from quiz.i18n import DEFAULT_LANGUAGE, LANGUAGES
 
 ROOT = PACKAGE_DIR.parent
 TRANSLATIONS = PACKAGE_DIR / "translations"
-KEYWORDS = {
-    "_": None,
-    "gettext": None,
-    "ngettext": (1, 2),
-    "_l": None,
-    "lazy_gettext": None,
-    "lazy_ngettext": (1, 2),
-    "N_": None,  # marks a constant for the catalog; it is translated where it is shown
-}
 METHODS = [("quiz/**.py", "python"), ("templates/**.html", "jinja2")]
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]|%%")
 TRANSLATED = [code for code in LANGUAGES if code != DEFAULT_LANGUAGE]
 
 
-def extracted_messages() -> dict[str | tuple[str, str], str]:
-    """Return every translatable message in the code and templates, with where it is."""
-    found: dict[str | tuple[str, str], str] = {}
-    for filename, lineno, message, _comments, _context in extract_from_dir(
-        str(ROOT), METHODS, keywords=KEYWORDS
-    ):
-        if filename.startswith("quiz/migrations"):
-            continue
-        found.setdefault(message, f"{filename}:{lineno}")
-    return found
-
-
-def catalog(language: str) -> Catalog:
-    path = TRANSLATIONS / language / "LC_MESSAGES" / "messages.po"
-    with path.open("rb") as handle:
-        return read_po(handle, locale=language)
-
-
 @pytest.fixture(scope="module")
 def messages() -> dict[str | tuple[str, str], str]:
-    return extracted_messages()
+    return extracted_messages(METHODS)
 
 
 def test_the_babel_config_reads_the_same_files_as_this_test() -> None:
@@ -72,7 +44,7 @@ def test_there_are_interface_strings_to_translate(messages) -> None:
 
 @pytest.mark.parametrize("language", TRANSLATED)
 def test_every_interface_string_has_a_translation(messages, language: str) -> None:
-    translations = catalog(language)
+    translations = translation_catalog(language)
     missing = []
     for message, where in messages.items():
         entry = translations.get(message)
@@ -87,7 +59,7 @@ def test_every_interface_string_has_a_translation(messages, language: str) -> No
 @pytest.mark.parametrize("language", TRANSLATED)
 def test_translations_keep_exactly_the_placeholders_of_their_english(language: str) -> None:
     wrong = []
-    for entry in catalog(language):
+    for entry in translation_catalog(language):
         if not entry.id or not entry.string:
             continue
         ids = [entry.id] if isinstance(entry.id, str) else list(entry.id)
@@ -110,7 +82,7 @@ def test_the_compiled_catalog_is_the_written_one(language: str) -> None:
 
         return {same(e.id): same(e.string) for e in catalog if e.id and any(same(e.string))}
 
-    written = plain(catalog(language))
+    written = plain(translation_catalog(language))
     with (TRANSLATIONS / language / "LC_MESSAGES" / "messages.mo").open("rb") as handle:
         compiled = plain(read_mo(handle))
     # (compiling fills a plural left untranslated with its English: the test above catches it)

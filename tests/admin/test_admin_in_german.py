@@ -12,14 +12,18 @@ import io
 import json
 import re
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
-from babel.messages.extract import extract_from_dir
-from babel.messages.pofile import read_po
 from flask import Flask
 from flask.testing import FlaskClient
-from helpers import ADMIN_EMAIL, create_admin, csrf_token, form_token
+from helpers import (
+    ADMIN_EMAIL,
+    create_admin,
+    csrf_token,
+    extracted_messages,
+    form_token,
+    translation_catalog,
+)
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
@@ -41,7 +45,6 @@ ADMIN_SOURCES = [
     ("quiz/formatting.py", "python"),
     ("templates/admin/**.html", "jinja2"),
 ]
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None}
 
 
 def text_of(html: str) -> str:
@@ -411,17 +414,14 @@ def admin_messages() -> set[str]:
     """Return every msgid of the admin area (a plural by its singular)."""
     return {
         message if isinstance(message, str) else message[0]
-        for _file, _line, message, _comments, _context in extract_from_dir(
-            str(ROOT), ADMIN_SOURCES, keywords=KEYWORDS
-        )
+        for message in extracted_messages(ADMIN_SOURCES)
     }
 
 
 def test_the_german_admin_texts_add_no_markup_and_keep_english_dashes_out() -> None:
     messages = admin_messages()
     assert len(messages) > 350, "the extraction found the admin area's strings"
-    with Path(PACKAGE_DIR / "translations/de/LC_MESSAGES/messages.po").open("rb") as handle:
-        catalog = read_po(handle, locale="de")
+    catalog = translation_catalog("de")
     checked = 0
     for entry in catalog:
         key = entry.id if isinstance(entry.id, str) else entry.id[0] if entry.id else None
