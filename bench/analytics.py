@@ -36,11 +36,11 @@ from sqlalchemy import func, select, text
 from werkzeug.security import generate_password_hash
 
 from quiz import create_app
-from quiz.analytics import ResultFilter, fold_new_results
 from quiz.db import db
-from quiz.demo import insert_demo_results
-from quiz.export import write_results_csv
 from quiz.models import Admin, QuizVersion, Result
+from quiz.store.analytics import ResultFilter, fold_new_results
+from quiz.store.demo import insert_demo_results
+from quiz.store.export import write_results_csv
 
 EMAIL = "bench@example.com"
 PASSWORD = "bench password, not secret"

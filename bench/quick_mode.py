@@ -48,8 +48,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from quiz import adaptive  # noqa: E402
-from quiz.bank import load_bank_file  # noqa: E402
-from quiz.scoring import EffectTable, random_answers, rank_roles  # noqa: E402
+from quiz.core.bank import load_bank_file  # noqa: E402
+from quiz.core.scoring import EffectTable, random_answers, rank_roles  # noqa: E402
 
 GROUPS = ("uniform", "leaning")
 LEAN_STRENGTH = 2.5

@@ -44,8 +44,8 @@ from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
-from quiz import scoring
-from quiz.scoring import Dimension, Instrument, Option, Question, Role
+from quiz.core import scoring
+from quiz.core.scoring import Dimension, Instrument, Option, Question, Role
 
 DIMENSIONS = 12
 CHOICE_OPTIONS = "abcd"

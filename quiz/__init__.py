@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from flask import Flask
 
-PACKAGE_DIR = Path(__file__).resolve().parent
+from quiz.settings import PACKAGE_DIR
 
 
 def _asset_dir(name: str) -> str:
@@ -41,11 +40,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     from flask_babel import gettext
 
-    from quiz import admin, assets, cli, errors, formatting, i18n, locale_format, public
+    from quiz import admin, cli, public
+    from quiz.core.messages import N_
     from quiz.db import db
-    from quiz.extensions import csrf, limiter, login_manager, migrate
-    from quiz.security import HttpsAwareSessionInterface, protect
-    from quiz.translatable import N_
+    from quiz.web import assets, errors, filters, i18n
+    from quiz.web.extensions import csrf, limiter, login_manager, migrate
+    from quiz.web.security import HttpsAwareSessionInterface, protect
 
     app.session_interface = HttpsAwareSessionInterface()
     protect(app)
@@ -57,7 +57,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     login_manager.login_view = "admin.sign_in"
     login_manager.login_message = N_("Please sign in to open the admin area.")
     login_manager.localize_callback = gettext
-    from quiz.security import BoundedIntegerConverter
+    from quiz.web.security import BoundedIntegerConverter
 
     app.url_map.converters["int"] = BoundedIntegerConverter
     app.register_blueprint(public.bp)
@@ -65,12 +65,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     i18n.register(app)
     errors.register(app)
     assets.register(app)
-    formatting.register(app)
-    locale_format.register(app)
+    filters.register(app)
     cli.register(app)
 
     if app.config["SEED_ON_START"]:
-        from quiz.seeding import ensure_seeded
+        from quiz.store.seeding import ensure_seeded
 
         with app.app_context():
             ensure_seeded()

@@ -17,22 +17,17 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import func, select
 
-from quiz import analytics, audit
-from quiz.analytics import ResultFilter
-from quiz.bank import BankError
-from quiz.checks import publish_problems
+from quiz.core.bank import BankError
 from quiz.db import db
-from quiz.demo import insert_demo_results
-from quiz.export import write_results_csv
 from quiz.models import Admin, QuizVersion, Result
-from quiz.seeding import ensure_seeded
-from quiz.versions import (
-    PublishRefused,
-    draft_bank,
-    export_text,
-    import_text,
-    publish_draft,
-)
+from quiz.store import analytics, audit
+from quiz.store.analytics import ResultFilter
+from quiz.store.checks import publish_problems
+from quiz.store.demo import insert_demo_results
+from quiz.store.drafts import draft_bank
+from quiz.store.export import write_results_csv
+from quiz.store.publishing import PublishRefused, export_text, import_text, publish_draft
+from quiz.store.seeding import ensure_seeded
 
 MIN_PASSWORD_LENGTH = 12
 

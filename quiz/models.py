@@ -213,7 +213,7 @@ class DailyCount(db.Model):
     * ``answer``: answers, by question (``subject``) and option (``value``);
     * ``reached``: quiz pages shown for the first time in a visit, by page (``value``).
 
-    The first three are folded in from stored results (see :mod:`quiz.analytics`);
+    The first three are folded in from stored results (see :mod:`quiz.store.analytics`);
     ``reached`` is counted as pages are shown.
     """
 

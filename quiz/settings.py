@@ -9,7 +9,10 @@ from typing import Any
 
 from flask import Config, Flask
 
-from quiz.adaptive import DEFAULT_CONFIDENCE
+from quiz.core.adaptive import DEFAULT_CONFIDENCE
+
+# The installed package's folder: its migrations, translations and fonts live here.
+PACKAGE_DIR = Path(__file__).resolve().parent
 
 # Every setting a deployment changes can come from an environment variable of the same name.
 ENVIRONMENT_KEYS = (

@@ -14,10 +14,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from quiz import adaptive
-from quiz.adaptive import MODES, next_question, progress, quick_outcome, should_stop
-from quiz.bank import load_bank_file
-from quiz.scoring import (
+from quiz.core import adaptive
+from quiz.core.adaptive import MODES, next_question, progress, quick_outcome, should_stop
+from quiz.core.bank import load_bank_file
+from quiz.core.scoring import (
     Dimension,
     EffectTable,
     Instrument,
@@ -122,7 +122,7 @@ def test_adaptive_imports_only_the_standard_library_and_the_scoring_core() -> No
     outside = [
         name
         for name in imported
-        if name != "quiz.scoring" and name.split(".")[0] not in sys.stdlib_module_names
+        if name != "quiz.core.scoring" and name.split(".")[0] not in sys.stdlib_module_names
     ]
     assert outside == []
 

@@ -13,7 +13,10 @@ from flask.testing import FlaskClient
 from helpers import QuizTaker, delete_result, page_options, take_quiz, varied
 from sqlalchemy import func, select, update
 
-from quiz.analytics import (
+from quiz.core.quality import SAME_ANSWER, TOO_FAST
+from quiz.db import db
+from quiz.models import DailyCount, Result
+from quiz.store.analytics import (
     ANSWER,
     FINISHED,
     REACHED,
@@ -26,9 +29,6 @@ from quiz.analytics import (
     uncounted_results,
     utc_day,
 )
-from quiz.db import db
-from quiz.models import DailyCount, Result
-from quiz.quality import SAME_ANSWER, TOO_FAST
 
 WIDE = ResultFilter(None, datetime(2000, 1, 1).date(), datetime.now(UTC).date())
 

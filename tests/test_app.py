@@ -19,8 +19,8 @@ from sqlalchemy import func, inspect, select
 from quiz import create_app
 from quiz.db import db
 from quiz.models import QuizVersion
-from quiz.seeding import ensure_seeded
 from quiz.settings import ensure_local_secret_key
+from quiz.store.seeding import ensure_seeded
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 WHEEL_MUST_HOLD = (

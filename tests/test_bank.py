@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from quiz import scoring
-from quiz.bank import (
+from quiz.core import scoring
+from quiz.core.bank import (
     DEFAULT_BANK_PATH,
     TRANSLATABLE,
     Bank,

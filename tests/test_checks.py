@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from quiz import scoring
-from quiz.bank import DEFAULT_BANK_PATH, Problem, parse_bank
-from quiz.checks import plain_problem, publish_problems, reaching_answers
-from quiz.translatable import N_
+from quiz.core import scoring
+from quiz.core.bank import DEFAULT_BANK_PATH, Problem, parse_bank
+from quiz.core.messages import N_
+from quiz.store.checks import plain_problem, publish_problems, reaching_answers
 
 DOCUMENT = json.loads(DEFAULT_BANK_PATH.read_text(encoding="utf-8"))
 LIKERT = next(i for i, q in enumerate(DOCUMENT["questions"]) if q["kind"] == "likert")

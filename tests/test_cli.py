@@ -14,10 +14,11 @@ from flask import Flask
 from flask.testing import FlaskCliRunner
 from sqlalchemy import select
 
-from quiz.bank import DEFAULT_BANK_PATH, parse_bank
+from quiz.core.bank import DEFAULT_BANK_PATH, parse_bank
 from quiz.db import db
 from quiz.models import Admin, AuditEntry, Question, QuizVersion, Role
-from quiz.versions import draft_bank, export_text, latest_version_id, published_bank
+from quiz.store.drafts import draft_bank
+from quiz.store.publishing import export_text, latest_version_id, published_bank
 
 DOCUMENT = json.loads(DEFAULT_BANK_PATH.read_text(encoding="utf-8"))
 DEFAULT_TEXT = DEFAULT_BANK_PATH.read_text(encoding="utf-8")

@@ -18,9 +18,9 @@ from helpers import QuizTaker, delete_result
 from sqlalchemy import func, select
 from test_security import inline_code
 
-from quiz import scoring
-from quiz.bank import DEFAULT_BANK_PATH, Bank, BankDimension, BankRole, parse_bank
-from quiz.comparison import LABELS, Side, compare
+from quiz.core import scoring
+from quiz.core.bank import DEFAULT_BANK_PATH, Bank, BankDimension, BankRole, parse_bank
+from quiz.core.comparison import LABELS, Side, compare
 from quiz.db import db
 from quiz.models import Result
 from quiz.public.compare import (
@@ -30,8 +30,9 @@ from quiz.public.compare import (
     SAME_LINK,
     SAME_RESULT,
 )
-from quiz.results import ProfileRow, ResultPage, ShownFit
-from quiz.versions import latest_version_id, publish_draft, published_bank, replace_draft
+from quiz.store.drafts import replace_draft
+from quiz.store.publishing import latest_version_id, publish_draft, published_bank
+from quiz.store.results import ProfileRow, ResultPage, ShownFit
 
 DEFAULT_DOCUMENT = json.loads(DEFAULT_BANK_PATH.read_text(encoding="utf-8"))
 NAMES = {r["key"]: r["name"] for r in DEFAULT_DOCUMENT["roles"]}

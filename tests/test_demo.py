@@ -12,15 +12,15 @@ from flask import Flask
 from flask.testing import FlaskCliRunner
 from sqlalchemy import func, select
 
-from quiz.analytics import FINISHED, REACHED, uncounted_results
+from quiz.core.quality import SAME_ANSWER, TOO_FAST, careless_reasons, scale_reliability
+from quiz.core.scoring import rank_roles
 from quiz.db import db
-from quiz.demo import NEWEST_AGE, insert_demo_results
 from quiz.models import DailyCount, Result
-from quiz.quality import SAME_ANSWER, TOO_FAST, careless_reasons, scale_reliability
-from quiz.results import PUSHES_SHOWN, SHARE_TOKEN_SHAPE, as_utc, asked_questions
-from quiz.scoring import rank_roles
-from quiz.taking import question_pages
-from quiz.versions import latest_version_id, published_bank
+from quiz.store.analytics import FINISHED, REACHED, uncounted_results
+from quiz.store.demo import NEWEST_AGE, insert_demo_results
+from quiz.store.publishing import latest_version_id, published_bank
+from quiz.store.results import PUSHES_SHOWN, SHARE_TOKEN_SHAPE, as_utc, asked_questions
+from quiz.web.taking import question_pages
 
 
 @pytest.fixture

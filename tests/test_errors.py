@@ -21,8 +21,8 @@ from werkzeug.test import TestResponse
 
 from quiz import create_app
 from quiz.db import db
-from quiz.errors import MESSAGES
-from quiz.security import REQUEST_ID_SHAPE
+from quiz.web.errors import MESSAGES
+from quiz.web.security import REQUEST_ID_SHAPE
 
 CRASH_DETAIL = "crash detail: token=5f3c9 in /srv/career-fit/quiz/views.py"
 OUTAGE_DETAIL = "connection to server at db.internal (10.0.0.5), port 5432 failed"

@@ -23,14 +23,15 @@ from flask.testing import FlaskCliRunner
 from helpers import delete_result, take_quiz, varied
 from sqlalchemy import func, select, update
 
-from quiz.analytics import FINISHED, ResultFilter, uncounted_results
-from quiz.bank import DEFAULT_BANK_PATH, parse_bank
+from quiz.core.bank import DEFAULT_BANK_PATH, parse_bank
 from quiz.db import db
-from quiz.demo import insert_demo_results
-from quiz.export import safe_cell, write_results_csv
 from quiz.models import DailyCount, QuizVersion, Result
-from quiz.results import as_utc
-from quiz.versions import publish_draft, replace_draft
+from quiz.store.analytics import FINISHED, ResultFilter, uncounted_results
+from quiz.store.demo import insert_demo_results
+from quiz.store.drafts import replace_draft
+from quiz.store.export import safe_cell, write_results_csv
+from quiz.store.publishing import publish_draft
+from quiz.store.results import as_utc
 
 DOCUMENT = json.loads(DEFAULT_BANK_PATH.read_text(encoding="utf-8"))
 ROLES = [r["key"] for r in DOCUMENT["roles"]]

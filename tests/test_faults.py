@@ -44,6 +44,7 @@ from tcp_proxy import CutPoint, TcpProxy
 
 from quiz import create_app
 from quiz.db import db
+from quiz.store.caches import forget_caches
 
 SECRET_KEY = secrets.token_hex(32)
 SESSION_COOKIE = "session"
@@ -227,7 +228,7 @@ def site(
                 database,
                 FlaskClientVisitor(app.test_client()),
                 lambda: caplog.text,
-                app.extensions.setdefault("published_banks", {}).clear,
+                lambda: forget_caches(app),
             )
         finally:
             with app.app_context():

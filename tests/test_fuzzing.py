@@ -48,12 +48,13 @@ from werkzeug.security import generate_password_hash
 from werkzeug.test import TestResponse
 
 from quiz import create_app
-from quiz.bank import Bank, load_bank_file
+from quiz.core.bank import Bank, load_bank_file
 from quiz.db import db
 from quiz.models import Admin, Dimension, Option, Question, Result, Role
-from quiz.results import create_result, erase_result
-from quiz.taking import question_pages
-from quiz.versions import draft_bank, export_text, latest_version_id, published_bank, replace_draft
+from quiz.store.drafts import draft_bank, replace_draft
+from quiz.store.publishing import export_text, latest_version_id, published_bank
+from quiz.store.results import create_result, erase_result
+from quiz.web.taking import question_pages
 
 ADMIN_EMAIL = "fuzz-admin@example.com"
 ADMIN_PASSWORD = "a long fuzzing password"

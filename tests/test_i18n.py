@@ -11,7 +11,7 @@ from flask_babel import gettext
 from helpers import take_quiz
 from markupsafe import escape
 
-from quiz.i18n import LANGUAGE_COOKIE, LANGUAGES, lazy_gettext
+from quiz.web.i18n import LANGUAGE_COOKIE, LANGUAGES, lazy_gettext
 
 GERMAN = {"Accept-Language": "de-DE,de;q=0.9,en;q=0.5"}
 ENGLISH = {"Accept-Language": "en-GB,en;q=0.9"}

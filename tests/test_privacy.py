@@ -21,9 +21,9 @@ from sqlalchemy import MetaData, select
 from werkzeug.security import generate_password_hash
 
 from quiz.db import db
-from quiz.errors import MESSAGES
-from quiz.extensions import hashed_remote_address, limiter
 from quiz.models import Admin, Result
+from quiz.web.errors import MESSAGES
+from quiz.web.extensions import hashed_remote_address, limiter
 
 ADDRESS = "203.0.113.77"
 ADMIN_EMAIL = "privacy.admin@example.com"

@@ -21,13 +21,15 @@ from flask.testing import FlaskClient
 from helpers import QuizTaker, csrf_token, page_options, varied
 from sqlalchemy import func, select
 
-from quiz import create_app, scoring
-from quiz.bank import DEFAULT_BANK_PATH, Bank, parse_bank
+from quiz import create_app
+from quiz.core import scoring
+from quiz.core.bank import DEFAULT_BANK_PATH, Bank, parse_bank
+from quiz.core.scoring import fewest_changes, rank_roles
 from quiz.db import db
 from quiz.models import QuizVersion, Result
-from quiz.public.forms import MISSING_ANSWER, UNKNOWN_ANSWER
-from quiz.scoring import fewest_changes, rank_roles
-from quiz.versions import latest_version_id, publish_draft, published_bank, replace_draft
+from quiz.store.drafts import replace_draft
+from quiz.store.publishing import latest_version_id, publish_draft, published_bank
+from quiz.web.taking_forms import MISSING_ANSWER, UNKNOWN_ANSWER
 
 DEFAULT_DOCUMENT = json.loads(DEFAULT_BANK_PATH.read_text(encoding="utf-8"))
 ROLE_NAMES = [r["name"] for r in DEFAULT_DOCUMENT["roles"]]

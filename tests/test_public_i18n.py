@@ -19,7 +19,7 @@ from PIL import Image
 from test_share_card import shown_page
 
 from quiz import PACKAGE_DIR
-from quiz.share_card import render_share_card
+from quiz.web.share_card import render_share_card
 
 GERMAN = {"Accept-Language": "de-DE,de;q=0.9"}
 ENGLISH = {"Accept-Language": "en-GB,en;q=0.9"}
@@ -263,7 +263,7 @@ def test_the_share_card_is_worded_in_the_viewers_language(client):
 # ---------------------------------------------------------------- the catalog
 
 
-KEPT_IN_ENGLISH = ["quiz/errors.py", "quiz/comparison.py", "quiz/public/compare.py"]
+KEPT_IN_ENGLISH = ["quiz/web/errors.py", "quiz/core/comparison.py", "quiz/public/compare.py"]
 
 
 def test_messages_kept_in_english_constants_have_german_too():

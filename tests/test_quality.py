@@ -13,9 +13,9 @@ from helpers import imports_beyond
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from quiz import quality
-from quiz.bank import load_bank_file
-from quiz.quality import (
+from quiz.core import quality
+from quiz.core.bank import load_bank_file
+from quiz.core.quality import (
     SAME_ANSWER,
     TOO_FAST,
     AskedQuestion,
@@ -31,7 +31,7 @@ from quiz.quality import (
     scale_reliability,
     strongest_pair,
 )
-from quiz.scoring import (
+from quiz.core.scoring import (
     Dimension,
     EffectTable,
     Instrument,
@@ -49,11 +49,11 @@ BANK = load_bank_file()
 # --- purity -------------------------------------------------------------------------------
 
 FORBIDDEN_ROOTS = {"flask", "sqlalchemy", "flask_sqlalchemy", "werkzeug"}
-ALLOWED_QUIZ_MODULES = {"quiz.scoring"}
+ALLOWED_QUIZ_MODULES = {"quiz.core.scoring"}
 
 
 def forbidden_imports(source: str) -> list[str]:
-    """Return what ``source`` imports beyond the standard library and quiz.scoring's kind."""
+    """Return what ``source`` imports beyond the standard library and quiz.core.scoring's kind."""
     return imports_beyond(source, FORBIDDEN_ROOTS, frozenset(ALLOWED_QUIZ_MODULES))
 
 
@@ -73,9 +73,9 @@ def test_quality_imports_only_the_standard_library_and_the_scoring_core() -> Non
         "from quiz import models",
         "import quiz.db",
         "from quiz.db import db",
-        "from quiz.checks import reaching_answers",
+        "from quiz.store.checks import reaching_answers",
         "from . import scoring",
-        "def later():\n    from quiz.bank import Bank\n",
+        "def later():\n    from quiz.core.bank import Bank\n",
     ],
 )
 def test_import_guard_catches_every_forbidden_form(source: str) -> None:
@@ -83,7 +83,7 @@ def test_import_guard_catches_every_forbidden_form(source: str) -> None:
 
 
 def test_import_guard_allows_the_scoring_core() -> None:
-    assert forbidden_imports("from quiz.scoring import EffectTable\nimport math\n") == []
+    assert forbidden_imports("from quiz.core.scoring import EffectTable\nimport math\n") == []
 
 
 # --- careless answers ---------------------------------------------------------------------

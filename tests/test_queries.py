@@ -12,9 +12,10 @@ from flask import Flask
 from helpers import QuizTaker, csrf_token, page_options
 from sqlalchemy import event
 
-from quiz.bank import DEFAULT_BANK_PATH, parse_bank
+from quiz.core.bank import DEFAULT_BANK_PATH, parse_bank
 from quiz.db import db
-from quiz.versions import publish_draft, replace_draft
+from quiz.store.drafts import replace_draft
+from quiz.store.publishing import publish_draft
 
 MOST_QUERIES = 3
 

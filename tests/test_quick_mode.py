@@ -19,13 +19,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from quiz import adaptive, create_app
-from quiz.analytics import careful_responses
+from quiz import create_app
+from quiz.core import adaptive
+from quiz.core.scoring import rank_roles
 from quiz.db import db
 from quiz.models import Result
-from quiz.public.forms import MISSING_ANSWER, UNKNOWN_ANSWER
-from quiz.scoring import rank_roles
-from quiz.versions import latest_version_id, published_bank
+from quiz.store.analytics import careful_responses
+from quiz.store.publishing import latest_version_id, published_bank
+from quiz.web.taking_forms import MISSING_ANSWER, UNKNOWN_ANSWER
 
 QUESTION_FIELD = re.compile(r'name="question" type="hidden" value="([^"]*)"')
 

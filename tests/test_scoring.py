@@ -13,8 +13,8 @@ from helpers import imports_beyond
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from quiz import scoring
-from quiz.scoring import (
+from quiz.core import scoring
+from quiz.core.scoring import (
     Dimension,
     EffectTable,
     Instrument,

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from quiz.bank import load_bank_file
-from quiz.scoring import (
+from quiz.core.bank import load_bank_file
+from quiz.core.scoring import (
     Change,
     Changes,
     Dimension,

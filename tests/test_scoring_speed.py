@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 
-from quiz.scoring import EffectTable, Outcome, rank_roles
+from quiz.core.scoring import EffectTable, Outcome, rank_roles
 
 BENCH_SCRIPT = Path(__file__).resolve().parents[1] / "bench" / "scoring.py"
 

@@ -25,10 +25,10 @@ from werkzeug.security import generate_password_hash
 from werkzeug.test import TestResponse, encode_multipart
 
 from quiz import create_app
-from quiz.bank import LIST_LIMIT, TEXT_LIMIT
+from quiz.core.bank import LIST_LIMIT, TEXT_LIMIT
 from quiz.db import db
 from quiz.models import Admin, Dimension, Option, Question, Result, Role
-from quiz.versions import draft_bank
+from quiz.store.drafts import draft_bank
 
 ADMIN_EMAIL = "security.admin@example.com"
 ADMIN_PASSWORD = "a long admin password"

@@ -19,11 +19,12 @@ from flask import Flask
 from helpers import create_admin, csrf_token, delete_result, page_options, sign_in
 from PIL import Image
 
-from quiz.bank import DEFAULT_BANK_PATH, load_bank_file, parse_bank
+from quiz.core.bank import DEFAULT_BANK_PATH, load_bank_file, parse_bank
 from quiz.db import db
-from quiz.results import ResultPage, ShownFit
-from quiz.share_card import MARGIN, MAX_ROWS, render_share_card
-from quiz.versions import publish_draft, replace_draft
+from quiz.store.drafts import replace_draft
+from quiz.store.publishing import publish_draft
+from quiz.store.results import ResultPage, ShownFit
+from quiz.web.share_card import MARGIN, MAX_ROWS, render_share_card
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 SITE_CSS = Path(__file__).parent.parent / "static" / "css" / "site.css"

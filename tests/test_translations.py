@@ -15,7 +15,7 @@ from babel.messages.mofile import read_mo
 from helpers import extracted_messages, translation_catalog
 
 from quiz import PACKAGE_DIR
-from quiz.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from quiz.web.i18n import DEFAULT_LANGUAGE, LANGUAGES
 
 ROOT = PACKAGE_DIR.parent
 TRANSLATIONS = PACKAGE_DIR / "translations"

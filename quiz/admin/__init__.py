@@ -6,8 +6,8 @@ from flask import Blueprint, current_app, request
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from quiz.extensions import login_manager
-from quiz.i18n import lazy_gettext as _l
+from quiz.web.extensions import login_manager
+from quiz.web.i18n import lazy_gettext as _l
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -44,4 +44,4 @@ def require_admin() -> Response | None:
 
 
 # importing the view modules registers their views on bp
-from quiz.admin import auth, insight, overview, publishing, questions, roles  # noqa: E402,F401
+from quiz.admin import analytics, auth, overview, publishing, questions, roles  # noqa: E402,F401

@@ -11,8 +11,8 @@ from wtforms import Form, SelectField
 from wtforms.fields import DateField, SelectChoice
 from wtforms.validators import Optional, ValidationError
 
-from quiz.analytics import ResultFilter, today
-from quiz.i18n import lazy_gettext as _l
+from quiz.store.analytics import ResultFilter, today
+from quiz.web.i18n import lazy_gettext as _l
 
 DEFAULT_DAYS = 30
 # one bar per day: a longer range would make the chart unreadable

@@ -16,9 +16,9 @@ from wtforms.validators import DataRequired, Length
 
 from quiz.admin import bp
 from quiz.db import db
-from quiz.extensions import limiter, login_manager
-from quiz.i18n import lazy_gettext as _l
 from quiz.models import Admin
+from quiz.web.extensions import limiter, login_manager
+from quiz.web.i18n import lazy_gettext as _l
 
 # Checked when the email is unknown, so a wrong email costs as long as a wrong password.
 _DUMMY_HASH = generate_password_hash("not a real password")

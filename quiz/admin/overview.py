@@ -11,12 +11,13 @@ from sqlalchemy import select
 
 from quiz.admin import bp
 from quiz.admin.publishing_forms import PublishForm, RestartPreviewForm
-from quiz.analytics import results_per_version
-from quiz.bank import BankError, parse_bank
-from quiz.checks import publish_problems
+from quiz.core.bank import BankError, parse_bank
 from quiz.db import db
 from quiz.models import AuditEntry, QuizVersion
-from quiz.versions import draft_bank, translation_status
+from quiz.store.analytics import results_per_version
+from quiz.store.checks import publish_problems
+from quiz.store.drafts import draft_bank
+from quiz.web.banks import translation_status
 
 AUDIT_ENTRIES_PER_PAGE = 50
 

@@ -10,7 +10,6 @@ from flask_babel import ngettext
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
-from quiz import taking
 from quiz.admin import bp
 from quiz.admin.overview import render_dashboard
 from quiz.admin.publishing_forms import (
@@ -19,18 +18,14 @@ from quiz.admin.publishing_forms import (
     PublishForm,
     RestartPreviewForm,
 )
-from quiz.bank import Bank, BankError, parse_bank
-from quiz.checks import file_problem, publish_problems
+from quiz.core.bank import Bank, BankError, parse_bank
 from quiz.db import db
-from quiz.results import result_page
-from quiz.versions import (
-    PublishRefused,
-    draft_bank,
-    export_text,
-    import_text,
-    publish_draft,
-    shown_in_language,
-)
+from quiz.store.checks import file_problem, publish_problems
+from quiz.store.drafts import draft_bank
+from quiz.store.publishing import PublishRefused, export_text, import_text, publish_draft
+from quiz.store.results import result_page
+from quiz.web import taking
+from quiz.web.banks import shown_in_language
 
 # The preview's answers, kept apart from a real quiz the same browser may be taking.
 PREVIEW_SESSION_KEY = "draft_preview"

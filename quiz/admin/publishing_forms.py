@@ -7,7 +7,7 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired, FileSize
 from wtforms import SubmitField
 from wtforms.validators import ValidationError
 
-from quiz.i18n import lazy_gettext as _l
+from quiz.web.i18n import lazy_gettext as _l
 
 # A bank file is a few dozen kilobytes; a megabyte leaves room for large banks.
 BANK_FILE_LIMIT = 1024 * 1024

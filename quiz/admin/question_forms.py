@@ -19,7 +19,7 @@ from wtforms.fields import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length, ValidationError
 from wtforms.widgets import TextInput
 
-from quiz.bank import (
+from quiz.core.bank import (
     CHOICE_WEIGHT_RANGE,
     KEY_PATTERN,
     LIKERT_SCALE,
@@ -27,8 +27,8 @@ from quiz.bank import (
     TEXT_LIMIT,
 )
 from quiz.db import db
-from quiz.i18n import lazy_gettext as _l
 from quiz.models import Dimension, Question
+from quiz.web.i18n import lazy_gettext as _l
 
 KIND_LABELS = {
     "likert": _l("Agreement statement"),

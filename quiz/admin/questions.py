@@ -24,7 +24,6 @@ from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 
-from quiz import audit
 from quiz.admin import bp
 from quiz.admin.ordering import moved
 from quiz.admin.question_forms import (
@@ -38,17 +37,18 @@ from quiz.admin.question_forms import (
     RevisionForm,
     edit_question_form,
 )
-from quiz.bank import CHOICE_OPTIONS, LIKERT_SCALE, Bank
+from quiz.core.bank import CHOICE_OPTIONS, LIKERT_SCALE, Bank
 from quiz.db import db
-from quiz.i18n import lazy_gettext as _l
 from quiz.models import Dimension, Option, OptionWeight, Question, QuestionWeight
-from quiz.versions import (
-    LIKERT_LABELS,
+from quiz.store import audit
+from quiz.store.drafts import (
     QUESTION_WITH_WEIGHTS,
     bank_question,
     draft_bank,
     forget_stale_translations,
 )
+from quiz.web.banks import LIKERT_LABELS
+from quiz.web.i18n import lazy_gettext as _l
 
 CONFLICT = _l(
     "Someone else saved this question while you were editing. "

@@ -19,10 +19,10 @@ from wtforms import (
 from wtforms.fields import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length, ValidationError
 
-from quiz.bank import DIMENSION_KINDS, KEY_PATTERN, LIST_LIMIT, PROFILE_RANGE, TEXT_LIMIT
+from quiz.core.bank import DIMENSION_KINDS, KEY_PATTERN, LIST_LIMIT, PROFILE_RANGE, TEXT_LIMIT
 from quiz.db import db
-from quiz.i18n import lazy_gettext as _l
 from quiz.models import Dimension, Role
+from quiz.web.i18n import lazy_gettext as _l
 
 # The name columns are shorter than other texts; a longer name must fail here, not in the database.
 NAME_LIMIT = 120

@@ -16,7 +16,6 @@ from sqlalchemy import Subquery, delete, func, select, union, update
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 
-from quiz import audit
 from quiz.admin import bp
 from quiz.admin.ordering import moved
 from quiz.admin.role_forms import (
@@ -28,7 +27,6 @@ from quiz.admin.role_forms import (
     role_form,
 )
 from quiz.db import db
-from quiz.i18n import lazy_gettext as _l
 from quiz.models import (
     Dimension,
     Option,
@@ -38,7 +36,9 @@ from quiz.models import (
     Role,
     RoleEmphasis,
 )
-from quiz.versions import ROLE_LISTS, ROLE_TEXTS, forget_stale_translations
+from quiz.store import audit
+from quiz.store.drafts import ROLE_LISTS, ROLE_TEXTS, forget_stale_translations
+from quiz.web.i18n import lazy_gettext as _l
 
 STALE_ROLE = _l(
     "Someone else saved this role while you were editing. "

@@ -18,14 +18,14 @@ from werkzeug.wrappers import Response
 from wtforms import Form, HiddenField, StringField
 from wtforms.validators import DataRequired, ValidationError
 
-from quiz.comparison import LABELS, Side, compare
-from quiz.i18n import current_language
-from quiz.i18n import lazy_gettext as _l
+from quiz.core.comparison import LABELS, Side, compare
+from quiz.core.messages import N_
 from quiz.models import Result
 from quiz.public.views import RESULT_MAX_AGE, _shown_result, bp
-from quiz.results import SHARE_TOKEN_SHAPE, find_result, quiz_version_number, result_page
-from quiz.translatable import N_
-from quiz.versions import shown_bank
+from quiz.store.results import SHARE_TOKEN_SHAPE, find_result, quiz_version_number, result_page
+from quiz.web.banks import shown_bank
+from quiz.web.i18n import current_language
+from quiz.web.i18n import lazy_gettext as _l
 
 # far longer than any share link, short enough that nothing odd hides in it
 LINK_LIMIT = 500

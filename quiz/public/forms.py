@@ -1,72 +1,12 @@
-"""Forms for taking the quiz: one form class built per page of questions."""
+"""Forms of the public pages that are not quiz pages."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, RadioField, SubmitField
-from wtforms.fields import SelectChoice
-from wtforms.validators import AnyOf, InputRequired
+from wtforms import SubmitField
 
-from quiz.bank import BankQuestion
-from quiz.i18n import lazy_gettext as _l
-
-MISSING_ANSWER = _l("Please choose an answer to this question.")
-UNKNOWN_ANSWER = _l("That answer is not one of the choices. Please choose one of them.")
+from quiz.web.i18n import lazy_gettext as _l
 
 
 class DeleteResultForm(FlaskForm):
     submit = SubmitField(_l("Delete my result"))
-
-
-class QuizPageForm(FlaskForm):
-    back = SubmitField(_l("Back"))
-    forward = SubmitField(_l("Next"))
-
-    def question_fields(self) -> list[RadioField]:
-        return [field for field in self if field.name.startswith("q-")]
-
-    def valid_answers(self) -> dict[str, str]:
-        """Return the answers on this page that passed validation, by question key."""
-        return {f.name[2:]: f.data for f in self.question_fields() if f.data and not f.errors}
-
-
-class QuickQuestionForm(QuizPageForm):
-    """One question of the quick quiz; ``question`` says which, so a stale second send is seen."""
-
-    question = HiddenField()
-
-
-def field_name(question_key: str) -> str:
-    return f"q-{question_key}"
-
-
-def quiz_page_form(
-    questions: Iterable[BankQuestion],
-    answers: Mapping[str, str],
-    form_class: type[QuizPageForm] = QuizPageForm,
-) -> QuizPageForm:
-    """Build the form for one page, pre-filled with the answers given so far."""
-
-    class PageForm(form_class):  # type: ignore[valid-type,misc]  # a class chosen at run time
-        pass
-
-    for question in questions:
-        keys = [o.key for o in question.options]
-        setattr(
-            PageForm,
-            field_name(question.key),
-            RadioField(
-                question.prompt,
-                choices=[SelectChoice(o.key, o.label) for o in question.options],
-                validate_choice=False,
-                validators=[
-                    InputRequired(message=MISSING_ANSWER),
-                    AnyOf(keys, message=UNKNOWN_ANSWER),
-                ],
-                default=answers.get(question.key),
-                description=question.kind,
-            ),
-        )
-    return PageForm()

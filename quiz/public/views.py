@@ -19,15 +19,13 @@ from flask import (
 from sqlalchemy import text
 from werkzeug.wrappers import Response
 
-from quiz import taking
-from quiz.analytics import count_reached_page, forget_result
-from quiz.bank import Bank
+from quiz.core.bank import Bank
 from quiz.db import db
-from quiz.extensions import limiter
-from quiz.i18n import current_language
 from quiz.models import Result
 from quiz.public.forms import DeleteResultForm
-from quiz.results import (
+from quiz.store.analytics import count_reached_page, forget_result
+from quiz.store.publishing import latest_version_id, published_bank
+from quiz.store.results import (
     create_result,
     delete_key_matches,
     erase_result,
@@ -36,8 +34,11 @@ from quiz.results import (
     result_json,
     result_page,
 )
-from quiz.share_card import render_share_card
-from quiz.versions import latest_version_id, published_bank, shown_bank
+from quiz.web import taking
+from quiz.web.banks import shown_bank
+from quiz.web.extensions import limiter
+from quiz.web.i18n import current_language
+from quiz.web.share_card import render_share_card
 
 bp = Blueprint("public", __name__)
 

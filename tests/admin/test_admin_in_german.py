@@ -29,11 +29,11 @@ from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
 from quiz import PACKAGE_DIR
-from quiz.bank import DEFAULT_BANK_PATH
-from quiz.checks import publish_problems
+from quiz.core.bank import DEFAULT_BANK_PATH
 from quiz.db import db
 from quiz.models import Dimension, Question, Role
-from quiz.versions import draft_bank
+from quiz.store.checks import publish_problems
+from quiz.store.drafts import draft_bank
 
 GERMAN = {"Accept-Language": "de-DE,de;q=0.9,en;q=0.5"}
 DOCUMENT = json.loads(DEFAULT_BANK_PATH.read_text(encoding="utf-8"))
@@ -41,8 +41,8 @@ ROOT = PACKAGE_DIR.parent
 # where the admin area's strings live, as `pybabel extract` reads them (babel.cfg)
 ADMIN_SOURCES = [
     ("quiz/admin/**.py", "python"),
-    ("quiz/checks.py", "python"),
-    ("quiz/formatting.py", "python"),
+    ("quiz/store/checks.py", "python"),
+    ("quiz/web/filters.py", "python"),
     ("templates/admin/**.html", "jinja2"),
 ]
 

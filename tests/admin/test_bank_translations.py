@@ -19,19 +19,18 @@ from flask.testing import FlaskClient
 from helpers import form_fields
 from sqlalchemy import select
 
-from quiz.bank import DEFAULT_BANK_PATH, LIKERT_SCALE, parse_bank
+from quiz.core.bank import DEFAULT_BANK_PATH, LIKERT_SCALE, parse_bank
 from quiz.db import db
 from quiz.models import Dimension, Option, Question, QuizVersion, Role
-from quiz.versions import (
-    LIKERT_LABELS,
-    draft_bank,
+from quiz.store.drafts import draft_bank
+from quiz.store.publishing import (
     export_text,
     import_text,
     latest_version_id,
     publish_draft,
     published_bank,
-    shown_bank,
 )
+from quiz.web.banks import LIKERT_LABELS, shown_bank
 
 DOCUMENT = json.loads(DEFAULT_BANK_PATH.read_text(encoding="utf-8"))
 GERMAN_LIKERT = ["Stimme gar nicht zu", "Stimme nicht zu", "Teils, teils", "Stimme zu"]

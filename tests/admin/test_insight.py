@@ -15,11 +15,12 @@ from flask.testing import FlaskClient
 from helpers import take_quiz, varied
 from sqlalchemy import event, select, update
 
-from quiz.bank import DEFAULT_BANK_PATH, parse_bank
+from quiz.core.bank import DEFAULT_BANK_PATH, parse_bank
 from quiz.db import db
-from quiz.demo import insert_demo_results
 from quiz.models import Result
-from quiz.versions import publish_draft, published_bank, replace_draft
+from quiz.store.demo import insert_demo_results
+from quiz.store.drafts import replace_draft
+from quiz.store.publishing import publish_draft, published_bank
 
 DOCUMENT = json.loads(DEFAULT_BANK_PATH.read_text(encoding="utf-8"))
 

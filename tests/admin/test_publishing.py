@@ -24,20 +24,15 @@ from sqlalchemy import event, func, select
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
-from quiz import audit, scoring
 from quiz.admin.overview import AUDIT_ENTRIES_PER_PAGE, published_versions
 from quiz.admin.publishing import PREVIEW_SESSION_KEY
-from quiz.bank import DEFAULT_BANK_PATH, BankError, parse_bank
+from quiz.core import scoring
+from quiz.core.bank import DEFAULT_BANK_PATH, BankError, parse_bank
 from quiz.db import db
 from quiz.models import AuditEntry, Question, QuizVersion, Result, Role
-from quiz.versions import (
-    draft_bank,
-    export_text,
-    latest_version_id,
-    publish_draft,
-    published_bank,
-    replace_draft,
-)
+from quiz.store import audit
+from quiz.store.drafts import draft_bank, replace_draft
+from quiz.store.publishing import export_text, latest_version_id, publish_draft, published_bank
 
 DOCUMENT = json.loads(DEFAULT_BANK_PATH.read_text(encoding="utf-8"))
 SCHEMA = json.loads((DEFAULT_BANK_PATH.parent / "bank.schema.json").read_text(encoding="utf-8"))

@@ -17,10 +17,10 @@ from helpers import create_admin, csrf_token, form_fields, form_token, sign_in
 from markupsafe import escape
 from sqlalchemy import select, update
 
-from quiz import audit
 from quiz.db import db
 from quiz.models import AuditEntry, Option, OptionWeight, Question
-from quiz.versions import draft_bank
+from quiz.store import audit
+from quiz.store.drafts import draft_bank
 
 CONFLICT = "Someone else saved this question while you were editing."
 NOT_SAVED = "Your changes were not saved — reload to see their version."

@@ -17,8 +17,7 @@ from flask.testing import FlaskClient
 from helpers import ADMIN_EMAIL, csrf_token, form_token
 from sqlalchemy import select, update
 
-from quiz import audit
-from quiz.bank import LIST_LIMIT, TEXT_LIMIT, parse_bank
+from quiz.core.bank import LIST_LIMIT, TEXT_LIMIT, parse_bank
 from quiz.db import db
 from quiz.models import (
     Admin,
@@ -30,7 +29,8 @@ from quiz.models import (
     Role,
     RoleEmphasis,
 )
-from quiz.versions import draft_bank, replace_draft
+from quiz.store import audit
+from quiz.store.drafts import draft_bank, replace_draft
 
 SECOND_EMAIL = "second.admin@example.com"
 SECOND_PASSWORD = "another long admin password"

@@ -18,11 +18,17 @@ from sqlalchemy import func, select
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.security import generate_password_hash
 
-from quiz.bank import CHOICE_WEIGHT_RANGE, LIKERT_SCALE, LIKERT_WEIGHT_RANGE, Bank, BankQuestion
+from quiz.core.bank import (
+    CHOICE_WEIGHT_RANGE,
+    LIKERT_SCALE,
+    LIKERT_WEIGHT_RANGE,
+    Bank,
+    BankQuestion,
+)
 from quiz.db import db
-from quiz.demo import insert_demo_results
 from quiz.models import Admin, Result
-from quiz.versions import draft_bank
+from quiz.store.demo import insert_demo_results
+from quiz.store.drafts import draft_bank
 
 pytestmark = pytest.mark.browser
 

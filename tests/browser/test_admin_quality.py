@@ -22,8 +22,8 @@ from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
 from quiz.db import db
-from quiz.demo import insert_demo_results
 from quiz.models import Admin, Question, Role
+from quiz.store.demo import insert_demo_results
 
 pytestmark = pytest.mark.browser
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from quiz.public.forms import MISSING_ANSWER
+from quiz.web.taking_forms import MISSING_ANSWER
 
 pytestmark = pytest.mark.browser
 

@@ -8,6 +8,11 @@ from flask import Flask
 from flask_babel import format_date, format_decimal, format_percent
 from flask_babel import gettext as _
 
+from quiz.web.i18n import current_language
+
+# English as this site has always written it; other languages use their own long form
+DATE_PATTERNS = {"en": "d MMMM y"}
+
 
 def register(app: Flask) -> None:
     app.add_template_filter(format_utc, "utc")
@@ -15,6 +20,7 @@ def register(app: Flask) -> None:
     app.add_template_filter(format_day, "day")
     app.add_template_filter(format_number, "number")
     app.add_template_filter(format_share, "share")
+    app.add_template_filter(local_date, "local_date")
 
 
 def format_utc(moment: datetime) -> str:
@@ -53,3 +59,8 @@ def format_number(value: float, places: int | None = None) -> str:
 def format_share(fraction: float) -> str:
     """Say a fraction as a percentage to one decimal place: 12.5% in English, 12,5 % in German."""
     return format_percent(fraction, format="#,##0.0%")
+
+
+def local_date(moment: date | datetime) -> str:
+    """Say a day as the page's language writes it: "26 November 2026", "26. November 2026"."""
+    return format_date(moment, DATE_PATTERNS.get(current_language(), "long"))

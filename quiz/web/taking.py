@@ -9,30 +9,25 @@ are kept and what finishing does is the caller's business.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
 from flask import abort, current_app, flash, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
-from quiz import adaptive
-from quiz.bank import Bank, BankQuestion
-from quiz.i18n import lazy_gettext as _l
+from quiz.core import adaptive
+from quiz.core.bank import Bank, BankQuestion
+from quiz.core.scoring import rank_roles
 from quiz.models import Result, utcnow
-from quiz.public.forms import QuickQuestionForm, quiz_page_form
-from quiz.scoring import rank_roles
+from quiz.web.i18n import lazy_gettext as _l
+from quiz.web.taking_forms import QuickQuestionForm, quiz_page_form
 
 UNANSWERED_MESSAGE = _l("A few questions still need an answer before we can show your result.")
 
 
 def question_pages(bank: Bank) -> list[tuple[BankQuestion, ...]]:
     """Split the bank's questions into pages of at most QUESTIONS_PER_PAGE."""
-    size = current_app.config["QUESTIONS_PER_PAGE"]
-    count = max(1, math.ceil(len(bank.questions) / size))
-    # spread questions evenly, so the last page is never a lone question
-    per_page = math.ceil(len(bank.questions) / count)
-    return [bank.questions[i : i + per_page] for i in range(0, len(bank.questions), per_page)]
+    return bank.pages(current_app.config["QUESTIONS_PER_PAGE"])
 
 
 def first_page_with_a_gap(
@@ -123,7 +118,7 @@ def quick_question_page(
     **context: Any,
 ) -> str | Response:
     """Quick mode: ask the most informative question next, one at a time, and finish as soon
-    as the top role is settled (see :mod:`quiz.adaptive`).
+    as the top role is settled (see :mod:`quiz.core.adaptive`).
 
     Back takes the last answer away and asks that question again with its answer still
     chosen: the next question depends only on the answers given, so taking one away

@@ -1,52 +1,36 @@
-"""Move the bank between its three forms: a document, the editable draft, published versions.
+"""The editable draft: its rows in the database, and the draft as a bank.
 
-Published versions are immutable, so their parsed :class:`~quiz.bank.Bank` is
-cached per process by version id and never needs invalidating; so is each
-version's bank in each language (:func:`shown_bank`).
-
-Translations travel with the texts: import puts them in the draft's rows, export
-and publishing take them out again. When an admin changes an English text, its
-translations are dropped (:func:`forget_stale_translations`): a translation of the
-old wording would be wrong, and the English is the better fallback.
+Translations travel with the texts: import puts them in the draft's rows, export and
+publishing take them out again. When an admin changes an English text, its translations
+are dropped (:func:`forget_stale_translations`): a translation of the old wording would be
+wrong, and the English is the better fallback.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
-from flask import current_app
-from flask_babel import force_locale, lazy_gettext
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import selectinload
 
-from quiz import audit
-from quiz.bank import (
-    SOURCE_LANGUAGE,
+from quiz.core.bank import (
     TEXT_LISTS,
     Bank,
     BankDimension,
     BankOption,
     BankQuestion,
     BankRole,
-    TranslatableText,
     Translations,
     likert_options,
-    parse_bank,
-    parse_bank_text,
 )
-from quiz.checks import publish_problems
 from quiz.db import db
-from quiz.i18n import LANGUAGES, current_language
 from quiz.models import (
     Dimension,
     Option,
     OptionWeight,
     Question,
     QuestionWeight,
-    QuizVersion,
     Role,
     RoleEmphasis,
 )
@@ -54,16 +38,6 @@ from quiz.models import (
 # A role's texts, copied field for field between the draft rows and the bank.
 ROLE_TEXTS = ("name", "summary", "focus", "typical_day", "first_project")
 ROLE_LISTS = ("skills", "tasks", "goals", "learn_first")
-
-# The agreement scale's labels, marked for the catalog: the bank keeps them in English
-# (quiz.bank.LIKERT_SCALE) and leaves translating them to the interface.
-LIKERT_LABELS = {
-    "1": lazy_gettext("Strongly disagree"),
-    "2": lazy_gettext("Disagree"),
-    "3": lazy_gettext("Neither agree nor disagree"),
-    "4": lazy_gettext("Agree"),
-    "5": lazy_gettext("Strongly agree"),
-}
 
 
 def stored_translations(translations: Translations) -> dict[str, dict[str, Any]]:
@@ -229,118 +203,3 @@ def bank_question(question: Question) -> BankQuestion:
         weights,
         bank_translations(question.translations),
     )
-
-
-class PublishRefused(Exception):
-    """The draft fails the publish checks; ``problems`` says why."""
-
-    def __init__(self, problems: list[str]):
-        super().__init__("; ".join(problems))
-        self.problems = problems
-
-
-def publish_draft(actor: str | None = None) -> QuizVersion:
-    """Check the draft and freeze it as the next published version (the caller commits).
-
-    Raises :class:`PublishRefused` with every reason when a check fails.
-    """
-    document = draft_bank().to_document()
-    problems = publish_problems(document)
-    if problems:
-        raise PublishRefused(problems)
-    number = (db.session.scalar(select(func.max(QuizVersion.number))) or 0) + 1
-    version = QuizVersion(number=number, bank=parse_bank(document).to_document())
-    db.session.add(version)
-    db.session.flush()
-    audit.record("publish", f"quiz version {number}", actor=actor)
-    return version
-
-
-def export_text(bank: Bank) -> str:
-    """Return ``bank`` as the JSON text of an export file."""
-    return json.dumps(bank.to_document(), indent=2, ensure_ascii=False) + "\n"
-
-
-def import_text(text: str, actor: str | None = None, source: str = "upload") -> Bank:
-    """Replace the draft with the bank in ``text`` (the caller commits).
-
-    Raises :class:`~quiz.bank.BankError` naming every problem; then nothing changes.
-    """
-    bank = parse_bank_text(text)
-    replace_draft(bank)
-    # a file name is the sender's text: keep it printable before it reaches the log
-    printable = "".join(c for c in source if c.isprintable())
-    audit.record("import", f"question bank from {printable}"[:200], actor=actor)
-    return bank
-
-
-def latest_version_id() -> int | None:
-    """Return the id of the newest published version, or None before the first publish."""
-    return db.session.scalar(select(QuizVersion.id).order_by(QuizVersion.number.desc()).limit(1))
-
-
-def published_bank(version_id: int) -> Bank:
-    """Return the parsed bank of a published version, cached per app: versions never change."""
-    cache: dict[int, Bank] = current_app.extensions.setdefault("published_banks", {})
-    bank = cache.get(version_id)
-    if bank is None:
-        version = db.session.get(QuizVersion, version_id)
-        if version is None:
-            raise LookupError(f"no published quiz version {version_id}")
-        bank = cache[version_id] = parse_bank(version.bank)
-    return bank
-
-
-def shown_bank(version_id: int, language: str | None = None) -> Bank:
-    """Return a published version's bank in ``language``, by default the request's.
-
-    Texts the version has no translation of stay English; the agreement labels come
-    from the interface's catalog. Outside a request (the command line) the default is
-    English. Cached per version and language, as versions never change.
-    """
-    language = language or current_language()
-    cache: dict[tuple[int, str], Bank] = current_app.extensions.setdefault("shown_banks", {})
-    bank = cache.get((version_id, language))
-    if bank is None:
-        bank = cache[(version_id, language)] = shown_in_language(
-            published_bank(version_id), language
-        )
-    return bank
-
-
-def shown_in_language(bank: Bank, language: str | None = None) -> Bank:
-    """Return ``bank`` as a taker reading ``language`` (by default the request's) sees it."""
-    language = language or current_language()
-    if language == SOURCE_LANGUAGE:
-        return bank
-    return bank.in_language(language, likert_labels=likert_labels(language))
-
-
-def likert_labels(language: str) -> dict[str, str]:
-    """Return the agreement scale's labels in ``language``, from the interface's catalog."""
-    with force_locale(language):
-        return {key: str(label) for key, label in LIKERT_LABELS.items()}
-
-
-@dataclass(frozen=True)
-class TranslationStatus:
-    """How much of a bank is translated into one language, and what is still missing."""
-
-    language: str
-    language_name: str
-    total: int
-    gaps: list[TranslatableText]
-
-    @property
-    def translated(self) -> int:
-        return self.total - len(self.gaps)
-
-
-def translation_status(bank: Bank) -> list[TranslationStatus]:
-    """Return the translation status of ``bank`` in every language the app offers but English."""
-    total = len(bank.translatable_texts())
-    return [
-        TranslationStatus(code, name, total, bank.translation_gaps(code))
-        for code, name in LANGUAGES.items()
-        if code != SOURCE_LANGUAGE
-    ]

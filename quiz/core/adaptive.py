@@ -1,9 +1,9 @@
 """Quick mode: ask the most informative question next, and stop once the top role is settled.
 
-Plain data in, plain data out, like :mod:`quiz.scoring`: this module imports only the
+Plain data in, plain data out, like :mod:`quiz.core.scoring`: this module imports only the
 standard library and the scoring core.
 
-The quiz is scored as always (see :mod:`quiz.scoring`); quick mode only decides which
+The quiz is scored as always (see :mod:`quiz.core.scoring`); quick mode only decides which
 question to ask next and when to stop asking.
 
 What the full quiz would give
@@ -74,7 +74,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Final, Literal
 
-from quiz.scoring import EffectTable, Outcome, rank_roles
+from quiz.core.scoring import EffectTable, Outcome, rank_roles
 
 MODES: Final = ("full", "quick")
 
@@ -347,7 +347,7 @@ def next_question(
 def quick_outcome(table: EffectTable, answers: Mapping[str, str]) -> Outcome:
     """Rank the roles on the answers given; the fits are over the questions answered only.
 
-    This is :func:`quiz.scoring.rank_roles` unchanged: each fit places the raw score between
+    This is :func:`quiz.core.scoring.rank_roles` unchanged: each fit places the raw score between
     the lowest and highest possible *for the questions answered*, so it is not the fit the
     full quiz would show. When the quiz stopped as "decided", the top role is the full quiz's.
     """

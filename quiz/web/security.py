@@ -12,7 +12,7 @@ from flask_babel import gettext
 from werkzeug.routing import IntegerConverter, Map
 from werkzeug.wrappers import Response
 
-from quiz.extensions import talisman
+from quiz.web.extensions import talisman
 
 
 class HttpsAwareSessionInterface(SecureCookieSessionInterface):

@@ -1,7 +1,7 @@
 """Compare two results: pair their roles and skills by key and say in words where they differ.
 
 Each side is a result page read with its own quiz version's bank (see
-:func:`quiz.results.result_page`), so two results from different versions still compare.
+:func:`quiz.store.results.result_page`), so two results from different versions still compare.
 Roles, and skills and goals, are paired by key; a key only one version has is shown on its
 own side and left out of the reading.
 
@@ -27,10 +27,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
-from quiz.translatable import N_
+from quiz.core.messages import N_
 
-if TYPE_CHECKING:  # only for annotations: quiz.results itself needs Flask
-    from quiz.results import ProfileRow, ResultPage, ShownFit
+if TYPE_CHECKING:  # only for annotations: quiz.store.results itself needs Flask
+    from quiz.store.results import ProfileRow, ResultPage, ShownFit
 
 
 # Neutral names: the page is public, and whoever opens it may be either person.

@@ -16,8 +16,8 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from quiz.core.messages import N_
 from quiz.db import db
-from quiz.translatable import N_
 
 # In English, as the log and the tests read them; each page says them in the visitor's language.
 MESSAGES = {
@@ -95,7 +95,7 @@ def _database_unavailable(error: DBAPIError) -> tuple[str, int]:
 def _render(code: int, detail: str | None = None) -> tuple[str, int]:
     """Answer with the error's page (or JSON) in the visitor's language.
 
-    ``detail`` may be an English message marked with N_ (see quiz/locale_format.py): it is
+    ``detail`` may be an English message marked with N_ (see quiz/core/messages.py): it is
     translated here like the standard messages; any other text is shown as it is.
     """
     if code in MESSAGES:

@@ -13,7 +13,7 @@ find, but not deterministic.
 About CARELESS_SHARE of them are careless: half are straight-liners (the first
 option everywhere), half are speeders (uniformly random answers at a few seconds
 a question). Everyone else takes about five minutes (log-normal). Whether a
-result is flagged is decided by :func:`quiz.quality.careless_reasons`, exactly as
+result is flagged is decided by :func:`quiz.core.quality.careless_reasons`, exactly as
 for a real result, never by the kind of respondent.
 
 Scoring costs some 300 µs a result, so at most POOL_SIZE respondents are made up
@@ -50,15 +50,14 @@ from sqlalchemy import JSON, bindparam, insert, text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
-from quiz import analytics
-from quiz.bank import Bank
+from quiz.core.bank import Bank
+from quiz.core.quality import careless_reasons
+from quiz.core.scoring import rank_roles
 from quiz.db import db
 from quiz.models import Result
-from quiz.quality import careless_reasons
-from quiz.results import PUSHES_SHOWN, asked_questions, new_share_token
-from quiz.scoring import rank_roles
-from quiz.taking import question_pages
-from quiz.versions import latest_version_id, published_bank
+from quiz.store import analytics
+from quiz.store.publishing import latest_version_id, published_bank
+from quiz.store.results import PUSHES_SHOWN, asked_questions, new_share_token
 
 # how sharply a respondent prefers the options that favour their role
 BETA = 2.5
@@ -135,7 +134,7 @@ def insert_demo_results(
 
     finished: Counter[date] = Counter()
     abandoned: Counter[tuple[date, int]] = Counter()
-    pages = len(question_pages(bank))
+    pages = len(bank.pages(current_app.config["QUESTIONS_PER_PAGE"]))
     inserted = 0
     batch: list[dict[str, Any]] = []
     for number, created_at in enumerate(spread_times(count, days, rng)):
@@ -216,7 +215,7 @@ def make_respondents(bank: Bank, count: int, rng: random.Random) -> Iterator[Res
             leaning = rng.choice(leanings)
             answers = {q.key: rng.choices(q.options, cum_weights=leaning[q.key])[0] for q in asked}
             seconds = log_normal_seconds(MEDIAN_SECONDS, rng)
-        # scored and flagged as quiz.results.create_result does
+        # scored and flagged as quiz.store.results.create_result does
         outcome = rank_roles(table, answers)
         reasons = careless_reasons(asked, answers, seconds, per_question)
         yield Respondent(

@@ -1,8 +1,8 @@
 """How well one published quiz version measures: the assessment-quality report.
 
-Plain data in, plain data out, like :mod:`quiz.scoring`: this module imports
+Plain data in, plain data out, like :mod:`quiz.core.scoring`: this module imports
 nothing from Flask, SQLAlchemy or the models. The caller loads the version's
-:class:`~quiz.scoring.EffectTable` and its stored, careful responses (each a dict
+:class:`~quiz.core.scoring.EffectTable` and its stored, careful responses (each a dict
 question key -> option key) and gets back numbers and plain-language warnings, worded
 through the translations it is given (English by default; see :class:`Wording`).
 
@@ -45,7 +45,7 @@ from fractions import Fraction
 from itertools import combinations
 from typing import Protocol, cast
 
-from quiz.scoring import EffectTable
+from quiz.core.scoring import EffectTable
 
 # --- careless answers ---------------------------------------------------------------------
 
@@ -373,12 +373,12 @@ def random_balance(
 ) -> list[RoleShare]:
     """Return each role's share of first places under uniformly random answers.
 
-    The same shares as :func:`quiz.scoring.top_role_shares` (the same random answers,
+    The same shares as :func:`quiz.core.scoring.top_role_shares` (the same random answers,
     drawn from the same seed, ranked by the same rule), worked out some ten times
     faster: with every question answered, each role's lowest and highest raw score
     are fixed, so only the raw scores need adding up, and the fits compare exactly as
     whole numbers over a common denominator. Ties go to the lower display position,
-    then the key, as in :func:`quiz.scoring.rank_roles`.
+    then the key, as in :func:`quiz.core.scoring.rank_roles`.
     """
     if respondents < 1:
         raise ValueError("respondents must be at least 1")

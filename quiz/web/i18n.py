@@ -2,7 +2,7 @@
 
 The interface's strings are translated with Flask-Babel from the catalogs in
 quiz/translations (docs/translating.md says how to update them). The question bank
-carries its own translations per published version (see :meth:`quiz.bank.Bank.in_language`).
+carries its own translations per published version (see :meth:`quiz.core.bank.Bank.in_language`).
 
 A visitor's language is, in order: the one they picked with the switcher (a cookie),
 else the best match for their browser's Accept-Language, else English. It belongs to
@@ -19,7 +19,7 @@ from flask_babel.speaklater import LazyString
 from markupsafe import Markup, escape
 from werkzeug.wrappers import Response
 
-from quiz import PACKAGE_DIR
+from quiz.settings import PACKAGE_DIR
 
 # The languages the interface is complete in, each named in itself for the switcher.
 LANGUAGES = {"en": "English", "de": "Deutsch"}

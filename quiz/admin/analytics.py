@@ -12,7 +12,11 @@ from sqlalchemy import select
 
 from quiz.admin import bp
 from quiz.admin.analytics_forms import AnalyticsFilterForm
-from quiz.analytics import (
+from quiz.core.bank import Bank
+from quiz.core.quality import RANDOM_RESPONDENTS, Wording, quality_report
+from quiz.db import db
+from quiz.models import QuizVersion
+from quiz.store.analytics import (
     ResultFilter,
     careful_responses,
     fold_new_results,
@@ -20,14 +24,11 @@ from quiz.analytics import (
     result_totals,
     uncounted_results,
 )
-from quiz.bank import Bank
-from quiz.checks import RoleReach, role_reach
-from quiz.db import db
-from quiz.export import results_csv
-from quiz.formatting import format_number
-from quiz.models import QuizVersion
-from quiz.quality import RANDOM_RESPONDENTS, Wording, quality_report
-from quiz.versions import latest_version_id, shown_bank
+from quiz.store.checks import RoleReach, role_reach
+from quiz.store.export import results_csv
+from quiz.store.publishing import latest_version_id
+from quiz.web.banks import shown_bank
+from quiz.web.filters import format_number
 
 PROMPT_SHOWN = 60
 T = TypeVar("T")

@@ -15,6 +15,7 @@ numbers and order never change with the language, so neither does scoring.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -22,11 +23,12 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from quiz import scoring
-from quiz.translatable import N_
+from quiz.core import scoring
+from quiz.core.messages import N_
 
 FORMAT_VERSION = 1
-DEFAULT_BANK_PATH = Path(__file__).parent / "data" / "default_bank.json"
+# the bank ships in the package (quiz/data), beside the code that reads it
+DEFAULT_BANK_PATH = Path(__file__).parent.parent / "data" / "default_bank.json"
 
 KEY_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{0,39}")
 DIMENSION_KINDS = ("skill", "goal")
@@ -190,6 +192,16 @@ class Bank:
     @cached_property
     def question_by_key(self) -> dict[str, BankQuestion]:
         return {q.key: q for q in self.questions}
+
+    def pages(self, per_page: int) -> list[tuple[BankQuestion, ...]]:
+        """Split the questions into pages of at most ``per_page``, spread evenly.
+
+        Spread evenly, so the last page is never a lone question: 35 questions at 6 a
+        page make 6 pages of 6, 6, 6, 6, 6 and 5.
+        """
+        count = max(1, math.ceil(len(self.questions) / per_page))
+        size = math.ceil(len(self.questions) / count)
+        return [self.questions[i : i + size] for i in range(0, len(self.questions), size)]
 
     def option_label(self, question: str, option: str) -> str:
         """Return the text of ``option`` in ``question``."""

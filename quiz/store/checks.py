@@ -1,6 +1,6 @@
 """Checks a bank must pass before it is published, in words an admin can act on.
 
-Everything :func:`quiz.bank.parse_bank` refuses is a reason not to publish
+Everything :func:`quiz.core.bank.parse_bank` refuses is a reason not to publish
 (a role with a missing text, a weight out of range, a choice question with fewer
 than two options, ...). Those problems come with a path into the document
 (``roles[1].typical_day``), which is exact for a file but means little on the
@@ -22,8 +22,8 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import ngettext as _n
 
-from quiz.bank import Bank, BankError, Problem, parse_bank
-from quiz.scoring import EffectTable, answers_favouring, rank_roles
+from quiz.core.bank import Bank, BankError, Problem, parse_bank
+from quiz.core.scoring import EffectTable, answers_favouring, rank_roles
 
 PROMPT_SHOWN = 60
 _PATH_PART = re.compile(r"([^.\[\]]+)(?:\[(\d+)\])?")
@@ -64,7 +64,7 @@ def _quoted(name: str) -> str:
 
 
 def plain_reason(problem: Problem) -> str:
-    """Say why one of :func:`quiz.bank.parse_bank`'s problems is one, in the reader's words."""
+    """Say why one of :func:`quiz.core.bank.parse_bank`'s problems is one, in the reader's words."""
     return _(problem.reason, **problem.values)
 
 

@@ -16,12 +16,12 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import select
 
-from quiz.bank import Bank, BankDimension, BankRole
+from quiz.core.bank import Bank, BankDimension, BankRole
+from quiz.core.quality import AskedQuestion, careless_reasons
+from quiz.core.scoring import CLOSE_CALL_POINTS, Changes, fewest_changes, rank_roles
 from quiz.db import db
-from quiz.i18n import lazy_gettext as _l
 from quiz.models import QuizVersion, Result
-from quiz.quality import AskedQuestion, careless_reasons
-from quiz.scoring import CLOSE_CALL_POINTS, Changes, fewest_changes, rank_roles
+from quiz.web.i18n import lazy_gettext as _l
 
 # 32 random bytes: 256 bits, far beyond guessing, and 43 URL-safe characters.
 SHARE_TOKEN_BYTES = 32
@@ -48,11 +48,11 @@ def create_result(
 
     Only the pushes the result page shows are stored with the outcome, not every
     answer's push on every role. Answers that look careless (see
-    :func:`quiz.quality.careless_reasons`) are flagged.
+    :func:`quiz.core.quality.careless_reasons`) are flagged.
 
     Returns the result and its private delete key. Only the key's hash is stored, so
     the key must reach the taker now or never.
-    Raises :class:`quiz.scoring.InvalidAnswer` for an answer the bank does not have.
+    Raises :class:`quiz.core.scoring.InvalidAnswer` for an answer the bank does not have.
     """
     outcome = rank_roles(bank.effect_table, answers)
     delete_key = secrets.token_urlsafe(SHARE_TOKEN_BYTES)

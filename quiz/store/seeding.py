@@ -10,10 +10,11 @@ from alembic.script import ScriptDirectory
 from flask import current_app
 from sqlalchemy import select
 
-from quiz.bank import Bank, load_bank_file
+from quiz.core.bank import Bank, load_bank_file
 from quiz.db import db
 from quiz.models import QuizVersion
-from quiz.versions import publish_draft, replace_draft
+from quiz.store.drafts import replace_draft
+from quiz.store.publishing import publish_draft
 
 
 def ensure_seeded(bank: Bank | None = None) -> bool:

@@ -1,0 +1,6 @@
+"""The store: the only code that writes the database.
+
+Drafts and their editing rules, publishing and the published versions, results, the
+analytics counts, the export, the audit log, seeding and demo data. It imports from core,
+the models and the database handle, never from web, public or admin.
+"""
