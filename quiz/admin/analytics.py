@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TypeVar
-
 from flask import Response, abort, current_app, render_template, request, stream_with_context
 from flask_babel import get_translations
 from flask_babel import gettext as _
@@ -24,14 +21,14 @@ from quiz.store.analytics import (
     result_totals,
     uncounted_results,
 )
+from quiz.store.caches import app_cache
 from quiz.store.checks import RoleReach, role_reach
 from quiz.store.export import results_csv
-from quiz.store.publishing import latest_version_id
+from quiz.store.publishing import VERSIONS_KEPT, latest_version_id
 from quiz.web.banks import shown_bank
 from quiz.web.filters import format_number
 
 PROMPT_SHOWN = 60
-T = TypeVar("T")
 
 
 def _version_ids() -> dict[int, int]:
@@ -124,13 +121,6 @@ def question_labels(bank: Bank) -> dict[str, str]:
     return labels
 
 
-def _per_version(name: str, version_id: int, work: Callable[[], T]) -> T:
-    """Work something out from a published version's weights once per app: they never change."""
-    cache: dict[int, T] = current_app.extensions.setdefault(f"version_{name}", {})
-    if version_id not in cache:
-        cache[version_id] = work()
-    return cache[version_id]
-
-
 def _reach(version_id: int, bank: Bank) -> list[RoleReach]:
-    return _per_version("reach", version_id, lambda: role_reach(bank))
+    """Find answers that put each role on top, once per version: its weights never change."""
+    return app_cache("role reach", VERSIONS_KEPT).get(version_id, lambda: role_reach(bank))

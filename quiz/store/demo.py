@@ -13,7 +13,7 @@ find, but not deterministic.
 About CARELESS_SHARE of them are careless: half are straight-liners (the first
 option everywhere), half are speeders (uniformly random answers at a few seconds
 a question). Everyone else takes about five minutes (log-normal). Whether a
-result is flagged is decided by :func:`quiz.core.quality.careless_reasons`, exactly as
+result is flagged is decided by :func:`quiz.core.careless.careless_reasons`, exactly as
 for a real result, never by the kind of respondent.
 
 Scoring costs some 300 µs a result, so at most POOL_SIZE respondents are made up
@@ -51,7 +51,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
 from quiz.core.bank import Bank
-from quiz.core.quality import careless_reasons
+from quiz.core.careless import careless_reasons
 from quiz.core.scoring import rank_roles
 from quiz.db import db
 from quiz.models import Result

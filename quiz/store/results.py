@@ -17,7 +17,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from quiz.core.bank import Bank, BankDimension, BankRole
-from quiz.core.quality import AskedQuestion, careless_reasons
+from quiz.core.careless import AskedQuestion, careless_reasons
 from quiz.core.scoring import CLOSE_CALL_POINTS, Changes, fewest_changes, rank_roles
 from quiz.db import db
 from quiz.models import QuizVersion, Result
@@ -48,7 +48,7 @@ def create_result(
 
     Only the pushes the result page shows are stored with the outcome, not every
     answer's push on every role. Answers that look careless (see
-    :func:`quiz.core.quality.careless_reasons`) are flagged.
+    :func:`quiz.core.careless.careless_reasons`) are flagged.
 
     Returns the result and its private delete key. Only the key's hash is stored, so
     the key must reach the taker now or never.

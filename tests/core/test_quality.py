@@ -15,12 +15,9 @@ from hypothesis import strategies as st
 
 from quiz.core import quality
 from quiz.core.bank import load_bank_file
+from quiz.core.careless import SAME_ANSWER, TOO_FAST, AskedQuestion, careless_reasons
 from quiz.core.quality import (
-    SAME_ANSWER,
-    TOO_FAST,
-    AskedQuestion,
     QualityReport,
-    careless_reasons,
     cronbach_alpha,
     item_rest_correlations,
     pearson,

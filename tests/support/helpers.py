@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import ast
+import dataclasses
 import re
 import time
+from datetime import UTC, datetime
 from html.parser import HTMLParser
 
 from babel.messages.catalog import Catalog
@@ -15,8 +17,10 @@ from flask.testing import FlaskClient
 from werkzeug.security import generate_password_hash
 
 from quiz import PACKAGE_DIR
+from quiz.core.bank import load_bank_file
 from quiz.db import db
 from quiz.models import Admin
+from quiz.store.results import ResultPage, ShownFit
 
 CSRF_PATTERN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 DELETE_LINK_PATTERN = re.compile(r'id="delete-link" type="text" readonly value="([^"]+)"')
@@ -253,3 +257,58 @@ def translation_catalog(language: str) -> Catalog:
     path = PACKAGE_DIR / "translations" / language / "LC_MESSAGES" / "messages.po"
     with path.open("rb") as handle:
         return read_po(handle, locale=language)
+
+
+class InlineCode(HTMLParser):
+    """Collect what a CSP without 'unsafe-inline' would block: inline scripts, styles, handlers."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+        self._inline_script = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            script_url = (value or "").strip().lower().startswith("javascript:")
+            if name == "style" or name.startswith("on") or script_url:
+                self.found.append(f"<{tag} {name}={value!r}>")
+        if tag == "style":
+            self.found.append("<style> element")
+        if tag == "script":
+            self._inline_script = "src" not in dict(attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script":
+            self._inline_script = False
+
+    def handle_data(self, data: str) -> None:
+        if self._inline_script and data.strip():
+            self.found.append(f"inline <script>: {data.strip()[:80]!r}")
+
+
+def inline_code(html: str) -> list[str]:
+    parser = InlineCode()
+    parser.feed(html)
+    parser.close()
+    return parser.found
+
+
+def shown_page(names_and_fits: list[tuple[str, int]]) -> ResultPage:
+    """Return a result page of the default bank's roles, renamed, with these fits in order."""
+    role = load_bank_file().roles[0]
+    return ResultPage(
+        fits=[
+            ShownFit(
+                role=dataclasses.replace(role, key=f"role-{rank}", name=name),
+                rank=rank,
+                fit=fit,
+                toward=[],
+                away=[],
+            )
+            for rank, (name, fit) in enumerate(names_and_fits, start=1)
+        ],
+        profile=[],
+        close_call=False,
+        close_call_points=5,
+        created_at=datetime.now(UTC),
+    )

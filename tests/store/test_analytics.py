@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 from helpers import QuizTaker, delete_result, page_options, take_quiz, varied
 from sqlalchemy import func, select, update
 
-from quiz.core.quality import SAME_ANSWER, TOO_FAST
+from quiz.core.careless import SAME_ANSWER, TOO_FAST
 from quiz.db import db
 from quiz.models import DailyCount, Result
 from quiz.store.analytics import (

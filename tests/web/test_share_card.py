@@ -6,28 +6,25 @@ PostgreSQL; the pictures are opened with Pillow and measured pixel by pixel.
 
 from __future__ import annotations
 
-import dataclasses
 import html as htmllib
 import io
 import json
 import re
-from datetime import UTC, datetime
 from itertools import groupby
 from pathlib import Path
 
 from flask import Flask
-from helpers import create_admin, csrf_token, delete_result, page_options, sign_in
+from helpers import create_admin, csrf_token, delete_result, page_options, shown_page, sign_in
 from PIL import Image
 
-from quiz.core.bank import DEFAULT_BANK_PATH, load_bank_file, parse_bank
+from quiz.core.bank import DEFAULT_BANK_PATH, parse_bank
 from quiz.db import db
 from quiz.store.drafts import replace_draft
 from quiz.store.publishing import publish_draft
-from quiz.store.results import ResultPage, ShownFit
 from quiz.web.share_card import MARGIN, MAX_ROWS, render_share_card
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-SITE_CSS = Path(__file__).parent.parent / "static" / "css" / "site.css"
+SITE_CSS = Path(__file__).parents[2] / "static" / "css" / "site.css"
 BAR_COLOURS = [
     tuple(bytes.fromhex(hex_colour))
     for _, hex_colour in sorted(re.findall(r"--bar-(\d): #([0-9a-f]{6});", SITE_CSS.read_text()))
@@ -201,27 +198,6 @@ def test_a_120_character_role_name_is_shortened_inside_the_card(app: Flask, clie
     assert image.size == (1200, 630)
     assert not ink_in_the_right_margin(image)
     assert len(bars(image)) == len(ranking)
-
-
-def shown_page(names_and_fits: list[tuple[str, int]]) -> ResultPage:
-    """Return a result page of the default bank's roles, renamed, with these fits in order."""
-    role = load_bank_file().roles[0]
-    return ResultPage(
-        fits=[
-            ShownFit(
-                role=dataclasses.replace(role, key=f"role-{rank}", name=name),
-                rank=rank,
-                fit=fit,
-                toward=[],
-                away=[],
-            )
-            for rank, (name, fit) in enumerate(names_and_fits, start=1)
-        ],
-        profile=[],
-        close_call=False,
-        close_call_points=5,
-        created_at=datetime.now(UTC),
-    )
 
 
 def test_more_roles_than_rows_show_the_best_and_stay_inside_the_card():

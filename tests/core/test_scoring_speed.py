@@ -25,7 +25,7 @@ import pytest
 
 from quiz.core.scoring import EffectTable, Outcome, rank_roles
 
-BENCH_SCRIPT = Path(__file__).resolve().parents[1] / "bench" / "scoring.py"
+BENCH_SCRIPT = Path(__file__).resolve().parents[2] / "bench" / "scoring.py"
 
 
 def load_bench() -> ModuleType:

@@ -113,7 +113,7 @@ def test_exported_document_parses_back_to_the_same_bank(bank):
 
 
 def test_example_in_the_format_guide_is_a_valid_bank():
-    guide = (Path(__file__).parents[1] / "docs" / "bank-format.md").read_text(encoding="utf-8")
+    guide = (Path(__file__).parents[2] / "docs" / "bank-format.md").read_text(encoding="utf-8")
     example = guide.split("## Example", 1)[1].split("```json", 1)[1].split("```", 1)[0]
     bank = parse_bank(json.loads(example))
     assert bank.to_document() == json.loads(example)
@@ -562,7 +562,7 @@ def test_translation_gaps_name_each_untranslated_text_in_document_order():
 
 
 def test_translations_example_in_the_format_guide_is_a_valid_bank():
-    guide = (Path(__file__).parents[1] / "docs" / "bank-format.md").read_text(encoding="utf-8")
+    guide = (Path(__file__).parents[2] / "docs" / "bank-format.md").read_text(encoding="utf-8")
     section = guide.split("## Translations", 1)[1]
     example = section.split("```json", 1)[1].split("```", 1)[0]
     bank = parse_bank(json.loads(example))

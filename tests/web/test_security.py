@@ -18,7 +18,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from helpers import DELETE_LINK_PATTERN, TEST_CONFIG, csrf_token, page_options
+from helpers import DELETE_LINK_PATTERN, TEST_CONFIG, csrf_token, inline_code, page_options
 from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 from werkzeug.security import generate_password_hash
@@ -48,40 +48,6 @@ UNSAFE_SOURCES = {"'unsafe-inline'", "'unsafe-eval'", "'unsafe-hashes'", "*", "d
 
 
 # ---- reading pages the way a browser does
-
-
-class InlineCode(HTMLParser):
-    """Collect what a CSP without 'unsafe-inline' would block: inline scripts, styles, handlers."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.found: list[str] = []
-        self._inline_script = False
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        for name, value in attrs:
-            script_url = (value or "").strip().lower().startswith("javascript:")
-            if name == "style" or name.startswith("on") or script_url:
-                self.found.append(f"<{tag} {name}={value!r}>")
-        if tag == "style":
-            self.found.append("<style> element")
-        if tag == "script":
-            self._inline_script = "src" not in dict(attrs)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "script":
-            self._inline_script = False
-
-    def handle_data(self, data: str) -> None:
-        if self._inline_script and data.strip():
-            self.found.append(f"inline <script>: {data.strip()[:80]!r}")
-
-
-def inline_code(html: str) -> list[str]:
-    parser = InlineCode()
-    parser.feed(html)
-    parser.close()
-    return parser.found
 
 
 @dataclass

@@ -14,9 +14,8 @@ import re
 
 from babel.messages.extract import extract_from_file
 from flask.testing import FlaskClient
-from helpers import csrf_token, take_quiz, translation_catalog
+from helpers import csrf_token, shown_page, take_quiz, translation_catalog
 from PIL import Image
-from test_share_card import shown_page
 
 from quiz import PACKAGE_DIR
 from quiz.web.share_card import render_share_card

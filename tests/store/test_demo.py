@@ -12,7 +12,8 @@ from flask import Flask
 from flask.testing import FlaskCliRunner
 from sqlalchemy import func, select
 
-from quiz.core.quality import SAME_ANSWER, TOO_FAST, careless_reasons, scale_reliability
+from quiz.core.careless import SAME_ANSWER, TOO_FAST, careless_reasons
+from quiz.core.quality import scale_reliability
 from quiz.core.scoring import rank_roles
 from quiz.db import db
 from quiz.models import DailyCount, Result

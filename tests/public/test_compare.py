@@ -14,9 +14,8 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from helpers import QuizTaker, delete_result
+from helpers import QuizTaker, delete_result, inline_code
 from sqlalchemy import func, select
-from test_security import inline_code
 
 from quiz.core import scoring
 from quiz.core.bank import DEFAULT_BANK_PATH, Bank, BankDimension, BankRole, parse_bank
