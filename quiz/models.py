@@ -169,7 +169,7 @@ class Result(db.Model):
     # Flagged results are kept and shown, but left out of the quality statistics.
     careless: Mapped[str | None] = mapped_column(String(40))
     # How the quiz was taken: "full" (every question) or "quick" (adaptive, stopped
-    # once the top role was settled; see quiz/adaptive.py).
+    # once the top role was settled; see quiz/core/adaptive.py).
     mode: Mapped[str] = mapped_column(String(10), default="full", server_default="full")
     quiz_version: Mapped[QuizVersion] = relationship()
 

@@ -46,7 +46,7 @@ def configure(app: Flask, overrides: dict[str, Any] | None) -> None:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         MAX_CONTENT_LENGTH=64 * 1024,
-        # static URLs carry a content hash (quiz/assets.py), so a year is safe
+        # static URLs carry a content hash (quiz/web/assets.py), so a year is safe
         SEND_FILE_MAX_AGE_DEFAULT=365 * 24 * 3600,
         WTF_CSRF_TIME_LIMIT=None,
         QUESTIONS_PER_PAGE=6,
@@ -65,7 +65,7 @@ def configure(app: Flask, overrides: dict[str, Any] | None) -> None:
         # the form that holds most fields (the weights matrix) has a few hundred
         MAX_FORM_PARTS=500,
         LOG_LEVEL="INFO",
-        SESSION_COOKIE_SECURE=False,  # still Secure on every HTTPS request: quiz/security.py
+        SESSION_COOKIE_SECURE=False,  # still Secure on every HTTPS request: quiz/web/security.py
         # how many proxies in front set X-Forwarded-*; 0 trusts none
         TRUST_PROXY_HOPS=0,
         # faster than this, on average, nobody reads the questions: the result is flagged

@@ -449,93 +449,93 @@ def parse_bank(document: Any) -> Bank:
     Raises :class:`BankError` listing every problem found, each with its path
     in the document (``questions[3].options[1].weights.statistics``).
     """
-    check = _Checker()
+    reader = _DocumentReader()
     if not isinstance(document, dict):
         raise BankError([Problem("", N_("the document must be a JSON object"))])
     if type(document.get("format")) is not int or document["format"] != FORMAT_VERSION:
-        check.problem("format", N_("must be %(value)s"), value=FORMAT_VERSION)
+        reader.problem("format", N_("must be %(value)s"), value=FORMAT_VERSION)
 
     dimensions = [
         BankDimension(
-            key=check.key(d, f"dimensions[{i}]"),
-            name=check.text(d, "name", f"dimensions[{i}]", limit=NAME_LIMIT),
-            kind=check.choice(d, "kind", DIMENSION_KINDS, f"dimensions[{i}]"),
-            description=check.text(d, "description", f"dimensions[{i}]", required=False),
-            translations=check.translations(d, f"dimensions[{i}]", "dimension"),
+            key=reader.key(d, f"dimensions[{i}]"),
+            name=reader.text(d, "name", f"dimensions[{i}]", limit=NAME_LIMIT),
+            kind=reader.choice(d, "kind", DIMENSION_KINDS, f"dimensions[{i}]"),
+            description=reader.text(d, "description", f"dimensions[{i}]", required=False),
+            translations=reader.translations(d, f"dimensions[{i}]", "dimension"),
         )
-        for i, d in check.items(document, "dimensions", "")
+        for i, d in reader.items(document, "dimensions", "")
     ]
-    check.unique([d.key for d in dimensions], "dimensions")
+    reader.unique([d.key for d in dimensions], "dimensions")
     dimension_keys = {d.key for d in dimensions}
 
     roles = []
-    for i, r in check.items(document, "roles", ""):
+    for i, r in reader.items(document, "roles", ""):
         where = f"roles[{i}]"
         roles.append(
             BankRole(
-                key=check.key(r, where),
-                name=check.text(r, "name", where, limit=NAME_LIMIT),
-                summary=check.text(r, "summary", where),
-                focus=check.text(r, "focus", where),
-                skills=check.texts(r, "skills", where),
-                tasks=check.texts(r, "tasks", where),
-                goals=check.texts(r, "goals", where),
-                typical_day=check.text(r, "typical_day", where),
-                learn_first=check.texts(r, "learn_first", where),
-                first_project=check.text(r, "first_project", where),
+                key=reader.key(r, where),
+                name=reader.text(r, "name", where, limit=NAME_LIMIT),
+                summary=reader.text(r, "summary", where),
+                focus=reader.text(r, "focus", where),
+                skills=reader.texts(r, "skills", where),
+                tasks=reader.texts(r, "tasks", where),
+                goals=reader.texts(r, "goals", where),
+                typical_day=reader.text(r, "typical_day", where),
+                learn_first=reader.texts(r, "learn_first", where),
+                first_project=reader.text(r, "first_project", where),
                 position=i,
-                profile=check.weights(r, "profile", where, dimension_keys, PROFILE_RANGE),
-                translations=check.translations(r, where, "role"),
+                profile=reader.weights(r, "profile", where, dimension_keys, PROFILE_RANGE),
+                translations=reader.translations(r, where, "role"),
             )
         )
         if isinstance(r.get("profile"), dict) and not any(r["profile"].values()):
-            check.problem(f"{where}.profile", N_("needs at least one dimension above 0"))
-    check.unique([r.key for r in roles], "roles")
+            reader.problem(f"{where}.profile", N_("needs at least one dimension above 0"))
+    reader.unique([r.key for r in roles], "roles")
 
     questions = []
-    for i, q in check.items(document, "questions", ""):
+    for i, q in reader.items(document, "questions", ""):
         where = f"questions[{i}]"
-        kind = check.choice(q, "kind", QUESTION_KINDS, where)
+        kind = reader.choice(q, "kind", QUESTION_KINDS, where)
         if kind == "likert":
-            weights = check.weights(q, "weights", where, dimension_keys, LIKERT_WEIGHT_RANGE)
+            weights = reader.weights(q, "weights", where, dimension_keys, LIKERT_WEIGHT_RANGE)
             if isinstance(q.get("weights"), dict) and not any(q["weights"].values()):
-                check.problem(f"{where}.weights", N_("needs at least one weight that is not 0"))
+                reader.problem(f"{where}.weights", N_("needs at least one weight that is not 0"))
             options = likert_options(weights)
         elif kind == "choice":
             weights = {}
             options = tuple(
                 BankOption(
-                    key=check.key(o, f"{where}.options[{j}]"),
-                    label=check.text(o, "label", f"{where}.options[{j}]"),
-                    weights=check.weights(
+                    key=reader.key(o, f"{where}.options[{j}]"),
+                    label=reader.text(o, "label", f"{where}.options[{j}]"),
+                    weights=reader.weights(
                         o, "weights", f"{where}.options[{j}]", dimension_keys, CHOICE_WEIGHT_RANGE
                     ),
-                    translations=check.translations(o, f"{where}.options[{j}]", "option"),
+                    translations=reader.translations(o, f"{where}.options[{j}]", "option"),
                 )
-                for j, o in check.items(q, "options", where, CHOICE_OPTIONS)
+                for j, o in reader.items(q, "options", where, CHOICE_OPTIONS)
             )
-            check.unique([o.key for o in options], f"{where}.options")
+            reader.unique([o.key for o in options], f"{where}.options")
         else:
             weights, options = {}, ()
         questions.append(
             BankQuestion(
-                key=check.key(q, where),
+                key=reader.key(q, where),
                 kind=kind,
-                prompt=check.text(q, "prompt", where),
+                prompt=reader.text(q, "prompt", where),
                 options=options,
                 weights=weights,
-                translations=check.translations(q, where, "question"),
+                translations=reader.translations(q, where, "question"),
             )
         )
-    check.unique([q.key for q in questions], "questions")
+    reader.unique([q.key for q in questions], "questions")
 
-    if check.problems:
-        raise BankError(check.problems)
+    if reader.problems:
+        raise BankError(reader.problems)
     return Bank(dimensions=tuple(dimensions), roles=tuple(roles), questions=tuple(questions))
 
 
-class _Checker:
-    """Collect problems while reading a document, so one pass reports them all."""
+class _DocumentReader:
+    """Read a bank document's parts, collecting problems so one pass reports them all."""
 
     def __init__(self) -> None:
         self.problems: list[Problem] = []

@@ -18,7 +18,8 @@ from sqlalchemy import select
 
 from quiz.core.bank import Bank, BankDimension, BankRole
 from quiz.core.careless import AskedQuestion, careless_reasons
-from quiz.core.scoring import CLOSE_CALL_POINTS, Changes, fewest_changes, rank_roles
+from quiz.core.changes import Changes, fewest_changes
+from quiz.core.scoring import CLOSE_CALL_POINTS, rank_roles
 from quiz.db import db
 from quiz.models import QuizVersion, Result
 from quiz.web.i18n import lazy_gettext as _l

@@ -24,7 +24,8 @@ from sqlalchemy import func, select
 from quiz import create_app
 from quiz.core import scoring
 from quiz.core.bank import DEFAULT_BANK_PATH, Bank, parse_bank
-from quiz.core.scoring import fewest_changes, rank_roles
+from quiz.core.changes import fewest_changes
+from quiz.core.scoring import rank_roles
 from quiz.db import db
 from quiz.models import QuizVersion, Result
 from quiz.store.drafts import replace_draft

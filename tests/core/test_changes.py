@@ -12,9 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from quiz.core.bank import load_bank_file
+from quiz.core.changes import Change, Changes, fewest_changes
 from quiz.core.scoring import (
-    Change,
-    Changes,
     Dimension,
     EffectTable,
     Instrument,
@@ -22,7 +21,6 @@ from quiz.core.scoring import (
     Option,
     Question,
     Role,
-    fewest_changes,
     random_answers,
     rank_roles,
 )
