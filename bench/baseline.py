@@ -25,3 +25,9 @@ ROWS = [
 @app.get("/")
 def page() -> str:
     return render_template_string(PAGE, title="Baseline", rows=ROWS)
+
+
+@app.get("/healthz")
+def healthz() -> str:
+    """Answered like Career Fit's, so one launcher starts both (bench/gunicorn_server.py)."""
+    return "ok"

@@ -42,10 +42,7 @@ import http.cookiejar
 import os
 import re
 import secrets
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -59,8 +56,11 @@ from pathlib import Path
 
 import psycopg
 
-ROOT = Path(__file__).resolve().parents[1]
-GUNICORN = Path(sys.executable).parent / "gunicorn"
+if __package__ in (None, ""):
+    # run as a script (python bench/load.py): the repo root makes ``bench`` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench.gunicorn_server import GunicornDidNotStart, Server, start_gunicorn  # noqa: E402
+
 POSTGRES_ADMIN_URL = os.environ.get(
     "BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
 )
@@ -68,12 +68,7 @@ TOKEN_PATTERN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 OPTION_PATTERN = re.compile(r'<input[^>]*name="(q-[^"]+)"[^>]*value="([^"]+)"')
 PAGE_NUMBER = re.compile(r"Page (\d+) of (\d+)")
 RESULT_LINK = re.compile(r"^(?:http://[^/]+)?/r/([A-Za-z0-9_-]{43})$")
-# Read by the app or by gunicorn.conf.py: only this script's own choices reach the server.
-SERVER_SETTINGS = ("DATABASE_URL", "SECRET_KEY", "LOG_LEVEL", "SESSION_COOKIE_SECURE")
-SERVER_SETTING_PREFIXES = ("GUNICORN_", "RATELIMIT_", "ADMIN_SIGN_IN_", "QUIZ_", "TRUST_PROXY")
 REQUEST_TIMEOUT_SECONDS = 30
-START_TIMEOUT_SECONDS = 60
-STOP_TIMEOUT_SECONDS = 30
 # after --timeout, the run gets this long to wind down before it is cut short
 GRACE_SECONDS = 60
 
@@ -101,16 +96,6 @@ class Reply:
     detail: str  # the start of an unexpected response, or the client's error
 
 
-@dataclass(frozen=True)
-class Server:
-    """A running gunicorn: where it answers, its master's pid, and its size."""
-
-    base_url: str
-    pid: int
-    workers: int
-    threads: int
-
-
 class Cleanup:
     """Undo what the run set up, once, from the main thread or from the watchdog."""
 
@@ -133,12 +118,6 @@ class Cleanup:
                     print(f"cleanup: {error}", file=sys.stderr)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def create_database(cleanup: Cleanup) -> str:
     """Create a database for this run (dropped by ``cleanup``); return its SQLAlchemy URL."""
     name = f"career_fit_load_{secrets.token_hex(4)}"
@@ -158,80 +137,29 @@ def create_database(cleanup: Cleanup) -> str:
     return f"postgresql+psycopg://{server}/{name}"
 
 
-def start_gunicorn(
+def start_server(
     database_url: str, args: argparse.Namespace, log_path: Path, cleanup: Cleanup
 ) -> Server:
-    """Start Career Fit under gunicorn.conf.py on a free port; return it once all workers are up."""
-    port = free_port()
+    """Start Career Fit under gunicorn.conf.py on a free port; return it once all workers are up.
+
+    Only this script's own choices reach the server (bench/gunicorn_server.py).
+    """
     env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in SERVER_SETTINGS and not key.startswith(SERVER_SETTING_PREFIXES)
-    }
-    env.update(
-        DATABASE_URL=database_url,
-        SECRET_KEY=secrets.token_hex(32),
-        QUIZ_SUBMISSION_LIMIT="100000000 per minute",
-        RATELIMIT_STORAGE_URI=args.ratelimit_storage,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": secrets.token_hex(32),
+        "QUIZ_SUBMISSION_LIMIT": "100000000 per minute",
+        "RATELIMIT_STORAGE_URI": args.ratelimit_storage,
         # counters of their own, should the store be shared with other work
-        RATELIMIT_KEY_PREFIX=f"career-fit-load-{secrets.token_hex(4)}",
-        LOG_LEVEL="WARNING",
-        GUNICORN_BIND=f"127.0.0.1:{port}",
-        GUNICORN_ACCESS_LOG="",
-        PYTHONUNBUFFERED="1",
-    )
-    if args.workers:
-        env["GUNICORN_WORKERS"] = str(args.workers)
-    log = log_path.open("w", encoding="utf-8")
-    process = subprocess.Popen(
-        [str(GUNICORN), "-c", str(ROOT / "gunicorn.conf.py"), "quiz:create_app()"],
-        cwd=ROOT,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        # its own process group, so stopping it can never reach this script
-        start_new_session=True,
-    )
-
-    def stop() -> None:
-        try:
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-                try:
-                    process.wait(timeout=STOP_TIMEOUT_SECONDS)
-                except subprocess.TimeoutExpired:
-                    os.killpg(process.pid, signal.SIGKILL)
-                    process.wait(timeout=STOP_TIMEOUT_SECONDS)
-        finally:
-            log.close()
-
-    cleanup.add(stop)
-    base_url = f"http://127.0.0.1:{port}"
-    workers, threads = configured_size(env)
-    deadline = time.monotonic() + START_TIMEOUT_SECONDS
-    # every worker up, not only the first: the load must meet the whole server
-    while get_status(base_url, "/healthz") != 200 or worker_count(process.pid) < workers:
-        if process.poll() is not None or time.monotonic() > deadline:
-            tail = log_path.read_text(errors="replace")[-3000:]
-            raise CannotRun(f"gunicorn did not start {workers} workers answering /healthz:\n{tail}")
-        time.sleep(0.2)
-    return Server(base_url, process.pid, workers, threads)
-
-
-def configured_size(env: dict[str, str]) -> tuple[int, int]:
-    """Return the workers and threads gunicorn.conf.py gives gunicorn in ``env``."""
-    read = "import runpy; c = runpy.run_path('gunicorn.conf.py'); print(c['workers'], c['threads'])"
-    output = subprocess.run(
-        [sys.executable, "-c", read], cwd=ROOT, env=env, capture_output=True, text=True, check=True
-    ).stdout
-    workers, threads = output.split()
-    return int(workers), int(threads)
-
-
-def worker_count(master_pid: int) -> int:
-    children = Path(f"/proc/{master_pid}/task/{master_pid}/children")
-    return len(children.read_text().split()) if children.exists() else 0
+        "RATELIMIT_KEY_PREFIX": f"career-fit-load-{secrets.token_hex(4)}",
+        "LOG_LEVEL": "WARNING",
+    }
+    try:
+        server = start_gunicorn(env, log_path, workers=args.workers)
+    except GunicornDidNotStart as error:
+        raise CannotRun(str(error)) from error
+    # the watchdog may stop it from its own thread: Server.stop waits for a stop under way
+    cleanup.add(server.stop)
+    return server
 
 
 def prepare_submission(base_url: str) -> Submission:
@@ -290,10 +218,6 @@ def request(
         connection.close()
 
 
-def get_status(base_url: str, path: str) -> int:
-    return request(base_url, "GET", path).status
-
-
 def submit(base_url: str, submission: Submission) -> Reply:
     return request(
         base_url,
@@ -347,7 +271,7 @@ def load_test(args: argparse.Namespace, deadline: float, cleanup: Cleanup, workd
     """Run the whole load test; print the figures; return the exit status."""
     database_url = create_database(cleanup)
     log_path = workdir / "gunicorn.log"
-    server = start_gunicorn(database_url, args, log_path, cleanup)
+    server = start_server(database_url, args, log_path, cleanup)
     base_url = server.base_url
     print(
         f"Career Fit load test: {args.submissions} submissions, {args.concurrency} at a time, "

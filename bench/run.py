@@ -18,20 +18,21 @@ import os
 import re
 import secrets
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-PYTHON_BIN = Path(sys.executable).parent
+if __package__ in (None, ""):
+    # run as a script (python bench/run.py): the repo root makes ``bench`` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench.gunicorn_server import Server, free_port, gunicorn_server  # noqa: E402
+
 POSTGRES_ADMIN_URL = os.environ.get(
     "BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
 )
@@ -50,58 +51,25 @@ class WrkFigures:
     requests: int
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @contextmanager
-def gunicorn(app_spec: str, env: dict[str, str], workdir: Path):
-    """Start gunicorn with the repo's config on a free loopback port; yield its base URL."""
+def gunicorn(app_spec: str, env: dict[str, str], workdir: Path) -> Iterator[Server]:
+    """Start gunicorn with the repo's config on a free loopback port, every worker up; yield it."""
+    settings = {
+        "LOG_LEVEL": "warning",
+        # wrk sends every submission from one address on purpose
+        "QUIZ_SUBMISSION_LIMIT": "100000000 per minute",
+        **env,
+    }
     port = free_port()
-    log = open(workdir / f"gunicorn-{port}.log", "w")  # noqa: SIM115 (closed below)
-    process = subprocess.Popen(
-        [str(PYTHON_BIN / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"), app_spec],
-        cwd=ROOT,
-        env={
-            **os.environ,
-            **env,
-            "GUNICORN_BIND": f"127.0.0.1:{port}",
-            "GUNICORN_ACCESS_LOG": "",
-            "LOG_LEVEL": "warning",
-            # wrk sends every submission from one address on purpose
-            "QUIZ_SUBMISSION_LIMIT": "100000000 per minute",
-        },
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(base + "/", timeout=2).read()
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"gunicorn did not start: see {log.name}") from None
-                time.sleep(0.2)
-        yield base, process.pid
-    finally:
-        process.send_signal(signal.SIGTERM)
-        process.wait(timeout=30)
-        log.close()
+    log_path = workdir / f"gunicorn-{port}.log"
+    with gunicorn_server(settings, log_path, app_spec=app_spec, port=port) as server:
+        yield server
 
 
-def workers_rss_mb(master_pid: int) -> float:
+def workers_rss_mb(server: Server) -> float:
     """Sum the resident memory of a gunicorn master and its workers, in MB."""
-    pids = [master_pid]
-    children = Path(f"/proc/{master_pid}/task/{master_pid}/children")
-    if children.exists():
-        pids += [int(p) for p in children.read_text().split()]
     total_kb = 0
-    for pid in pids:
+    for pid in [server.pid, *server.worker_pids()]:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
             if line.startswith("VmRSS:"):
                 total_kb += int(line.split()[1])
@@ -211,9 +179,11 @@ def bench_database(kind: str, args: argparse.Namespace, workdir: Path) -> list[t
     rows = []
     with database(kind, workdir) as url:
         env = {"DATABASE_URL": url, "SECRET_KEY": secrets.token_hex(32)}
-        with gunicorn("quiz:create_app()", env, workdir) as (app_base, app_pid):
+        with gunicorn("quiz:create_app()", env, workdir) as app:
+            app_base = app.base_url
             script, result_path = prepare_submission(app_base, workdir)
-            with gunicorn("bench.baseline:app", {}, workdir) as (base_base, base_pid):
+            with gunicorn("bench.baseline:app", {}, workdir) as baseline_server:
+                base_base = baseline_server.base_url
                 scenarios = [
                     ("landing page", app_base + "/", None),
                     ("quiz page", app_base + "/quiz/2", None),
@@ -226,7 +196,7 @@ def bench_database(kind: str, args: argparse.Namespace, workdir: Path) -> list[t
                     baseline = run_wrk(base_base + "/", args.duration, args.connections)
                     figures = run_wrk(url_, args.duration, args.connections, lua)
                     rows.append((kind, name, figures, baseline))
-                rss = (workers_rss_mb(app_pid), workers_rss_mb(base_pid))
+                rss = (workers_rss_mb(app), workers_rss_mb(baseline_server))
         rows.append((kind, "memory (RSS of master + workers, MB)", rss, None))
     return rows
 

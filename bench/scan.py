@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Scan Career Fit with scanners no one here wrote: wapiti and sqlmap, on 127.0.0.1 only.
 
-    .venv/bin/python security/scan.py
+    .venv/bin/python bench/scan.py
 
 Needs Debian's ``wapiti`` and ``sqlmap`` (``apt-get install -y wapiti sqlmap``) and the
 project's virtualenv (gunicorn, flask). What it does, all of it on the loopback interface:
@@ -17,7 +17,7 @@ project's virtualenv (gunicorn, flask). What it does, all of it on the loopback 
    area; runs sqlmap on the quiz form, the result JSON path, a delete link and the sign-in
    form; two scans at a time. Every run is bounded: wapiti by its crawl and per-module attack
    times, everything by a hard subprocess timeout;
-5. writes every report into security/reports/ (git-ignored) and prints a summary.
+5. writes every report into bench/reports/ (git-ignored) and prints a summary.
 
 Exit status: 0 when no wapiti finding is of medium severity or higher, sqlmap finds no
 injectable parameter, the app answered no 5xx and logged no traceback, and every run reached
@@ -39,12 +39,10 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
 import urllib.parse
 import urllib.request
 from collections import Counter
@@ -53,10 +51,15 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+if __package__ in (None, ""):
+    # run as a script (python bench/scan.py): the repo root makes ``bench`` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench.gunicorn_server import Server, server_environment, start_gunicorn  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[1]
-REPORTS = ROOT / "security" / "reports"
+REPORTS = ROOT / "bench" / "reports"
+GUNICORN_LOG = REPORTS / "gunicorn.log"
 VENV_BIN = Path(sys.executable).parent
-HOST = "127.0.0.1"
 
 WAPITI_MODULES = (
     "blindsql,cookieflags,csp,csrf,exec,file,http_headers,permanentxss,redirect,sql,xss,"
@@ -66,16 +69,6 @@ SEVERITY = {4: "critical", 3: "high", 2: "medium", 1: "low", 0: "info"}
 FAILING_LEVEL = 2  # medium
 
 ADMIN_EMAIL = "scan-admin@example.com"
-# Settings the app or gunicorn.conf.py read: never inherited from the shell running the scan.
-SERVER_SETTINGS_PREFIXES = ("GUNICORN_", "RATELIMIT_", "ADMIN_SIGN_IN_", "QUIZ_")
-SERVER_SETTINGS = (
-    "DATABASE_URL",
-    "SECRET_KEY",
-    "LOG_LEVEL",
-    "SESSION_COOKIE_SECURE",
-    "TRUST_PROXY_HOPS",
-    "FORWARDED_ALLOW_IPS",
-)
 UNTHROTTLED = "1000000 per minute"
 
 # wapiti 3.0.4 (Debian 12) has two bugs this scan would trip over; WAPITI_SHIM runs wapiti's
@@ -128,20 +121,9 @@ def csrf_token(html: str) -> str:
     return match.group(1)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return int(sock.getsockname()[1])
-
-
-def app_environment(workdir: Path, port: int) -> dict[str, str]:
-    inherited = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in SERVER_SETTINGS and not key.startswith(SERVER_SETTINGS_PREFIXES)
-    }
+def app_settings(workdir: Path) -> dict[str, str]:
+    """The app's settings for the scan; settings from the shell running it never reach it."""
     return {
-        **inherited,
         "HOME": str(workdir / "home"),
         "DATABASE_URL": f"sqlite:///{workdir / 'scan.sqlite3'}",
         "SECRET_KEY": secrets.token_hex(32),
@@ -149,15 +131,11 @@ def app_environment(workdir: Path, port: int) -> dict[str, str]:
         "QUIZ_SUBMISSION_LIMIT": UNTHROTTLED,
         "ADMIN_SIGN_IN_LIMIT_PER_ADDRESS": UNTHROTTLED,
         "ADMIN_SIGN_IN_LIMIT_PER_ACCOUNT": UNTHROTTLED,
-        "GUNICORN_BIND": f"{HOST}:{port}",
-        "GUNICORN_WORKERS": "2",
-        "GUNICORN_THREADS": "4",
         "GUNICORN_ACCESS_LOG": str(REPORTS / "gunicorn-access.log"),
-        "PYTHONUNBUFFERED": "1",
     }
 
 
-def create_admin(env: dict[str, str], password: str) -> None:
+def create_admin(settings: dict[str, str], password: str) -> None:
     subprocess.run(
         [
             str(VENV_BIN / "flask"),
@@ -169,41 +147,13 @@ def create_admin(env: dict[str, str], password: str) -> None:
             "--password-stdin",
         ],
         cwd=ROOT,
-        env=env,
+        env=server_environment(settings),
         input=password + "\n",
         text=True,
         check=True,
         capture_output=True,
         timeout=120,
     )
-
-
-def start_gunicorn(env: dict[str, str], base: str) -> subprocess.Popen[bytes]:
-    log = (REPORTS / "gunicorn.log").open("w", encoding="utf-8")
-    process = subprocess.Popen(
-        [str(VENV_BIN / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"), "quiz:create_app()"],
-        cwd=ROOT,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    log.close()
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(base + "/healthz", timeout=5) as response:
-                if response.status == 200:
-                    return process
-        except urllib.error.HTTPError as error:
-            error.close()
-        except OSError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            stop(process, grace=30)
-            raise RuntimeError("gunicorn did not start; see security/reports/gunicorn.log")
-        time.sleep(0.2)
 
 
 def stop(process: subprocess.Popen[bytes], grace: float = 10) -> None:
@@ -570,7 +520,7 @@ def run_guarded(name: str, scan: Callable[[], Run]) -> Run:
 
 def server_errors() -> tuple[int, Counter[str]]:
     """Count tracebacks in gunicorn's log and responses by status class in its access log."""
-    tracebacks = (REPORTS / "gunicorn.log").read_text(errors="replace").count("Traceback")
+    tracebacks = GUNICORN_LOG.read_text(errors="replace").count("Traceback")
     statuses: Counter[str] = Counter()
     access = REPORTS / "gunicorn-access.log"
     if access.exists():
@@ -717,14 +667,13 @@ def main() -> int:
     REPORTS.mkdir(parents=True)
     workdir = Path(tempfile.mkdtemp(prefix="career-fit-scan-"))
     (workdir / "home").mkdir()
-    port = free_port()
-    base = f"http://{HOST}:{port}"
-    env = app_environment(workdir, port)
+    settings = app_settings(workdir)
     password = secrets.token_urlsafe(24)
-    server = None
+    server: Server | None = None
     try:
-        create_admin(env, password)
-        server = start_gunicorn(env, base)
+        create_admin(settings, password)
+        server = start_gunicorn(settings, GUNICORN_LOG, workers=2, threads=4)
+        base = server.base_url
         kept, shared, deletable = take_quiz(base), take_quiz(base), take_quiz(base)
         answers = first_page_answers(base)
         pages = admin_pages(base, password)
@@ -824,7 +773,7 @@ def main() -> int:
         return 2
     finally:
         if server is not None:
-            stop(server, grace=30)
+            server.stop()
         if args.keep:
             print(f"Kept {workdir}")
         else:
