@@ -411,6 +411,16 @@ def test_the_publish_checks_stay_english_outside_a_request(app: Flask) -> None:
     assert problems[0].startswith("Skill or goal “Astrology” (astrology) is not weighed")
 
 
+def test_the_publish_checks_speak_german_plurals_on_a_german_request(app: Flask) -> None:
+    document = json.loads(json.dumps(DOCUMENT))
+    choice = next(q for q in document["questions"] if q["kind"] == "choice")
+    del choice["options"][1:]
+    with app.test_request_context(headers=GERMAN):
+        (problem,) = [say(problem) for problem in publish_problems(document)]
+    assert problem.startswith(f"Frage {choice['key']} „")
+    assert problem.endswith("hat 1 Option; eine Auswahlfrage braucht 2 bis 6.")
+
+
 def admin_messages() -> set[str]:
     """Return every msgid of the admin area (a plural by its singular)."""
     return {
