@@ -18,11 +18,11 @@ from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import func, select
 
 from quiz.core.bank import BankError
+from quiz.core.publish_rules import publish_problems
 from quiz.db import db
 from quiz.models import Admin, QuizVersion, Result
 from quiz.store import analytics, audit
 from quiz.store.analytics import ResultFilter
-from quiz.store.checks import publish_problems
 from quiz.store.demo import insert_demo_results
 from quiz.store.drafts import draft_bank
 from quiz.store.export import write_results_csv

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from flask import Response, abort, current_app, render_template, request, stream_with_context
-from flask_babel import get_translations
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from quiz.admin import bp
 from quiz.admin.analytics_forms import AnalyticsFilterForm
 from quiz.core.bank import Bank
-from quiz.core.quality import RANDOM_RESPONDENTS, Wording, quality_report
+from quiz.core.messages import N_, Message
+from quiz.core.publish_rules import RoleReach, role_reach
+from quiz.core.quality import RANDOM_RESPONDENTS, quality_report
 from quiz.db import db
 from quiz.models import QuizVersion
 from quiz.store.analytics import (
@@ -22,11 +22,9 @@ from quiz.store.analytics import (
     uncounted_results,
 )
 from quiz.store.caches import app_cache
-from quiz.store.checks import RoleReach, role_reach
 from quiz.store.export import results_csv
 from quiz.store.publishing import VERSIONS_KEPT, latest_version_id
 from quiz.web.banks import shown_bank
-from quiz.web.filters import format_number
 
 PROMPT_SHOWN = 60
 
@@ -95,7 +93,6 @@ def quality(number: int) -> str:
         responses,
         question_labels=question_labels(bank),
         role_names={r.key: r.name for r in bank.roles},
-        wording=Wording(get_translations(), format_number),
     )
     return render_template(
         "admin/quality.html",
@@ -110,14 +107,16 @@ def quality(number: int) -> str:
     )
 
 
-def question_labels(bank: Bank) -> dict[str, str]:
+def question_labels(bank: Bank) -> dict[str, Message]:
     """Name each question by its number and the start of its prompt."""
     labels = {}
     for number, question in enumerate(bank.questions, start=1):
         prompt = question.prompt
         if len(prompt) > PROMPT_SHOWN:
             prompt = prompt[: PROMPT_SHOWN - 1].rstrip() + "…"
-        labels[question.key] = _("Question %(number)s (“%(prompt)s”)", number=number, prompt=prompt)
+        labels[question.key] = Message(
+            N_("Question %(number)s (“%(prompt)s”)"), {"number": number, "prompt": prompt}
+        )
     return labels
 
 

@@ -12,10 +12,11 @@ from sqlalchemy import select
 from quiz.admin import bp
 from quiz.admin.publishing_forms import PublishForm, RestartPreviewForm
 from quiz.core.bank import BankError, parse_bank
+from quiz.core.messages import Message
+from quiz.core.publish_rules import publish_problems
 from quiz.db import db
 from quiz.models import AuditEntry, QuizVersion
 from quiz.store.analytics import results_per_version
-from quiz.store.checks import publish_problems
 from quiz.store.drafts import draft_bank
 from quiz.web.banks import translation_status
 
@@ -49,7 +50,7 @@ def published_versions() -> list[PublishedVersion]:
     ]
 
 
-def render_dashboard(refused: list[str] | None = None) -> str:
+def render_dashboard(refused: list[Message] | None = None) -> str:
     """Render the overview; ``refused`` lists why a publish attempt was just turned down."""
     draft = draft_bank()
     document = draft.to_document()

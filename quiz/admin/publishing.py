@@ -19,8 +19,9 @@ from quiz.admin.publishing_forms import (
     RestartPreviewForm,
 )
 from quiz.core.bank import Bank, BankError, parse_bank
+from quiz.core.messages import Message
+from quiz.core.publish_rules import file_problem, publish_problems
 from quiz.db import db
-from quiz.store.checks import file_problem, publish_problems
 from quiz.store.drafts import draft_bank
 from quiz.store.publishing import PublishRefused, export_text, import_text, publish_draft
 from quiz.store.results import result_page
@@ -124,7 +125,7 @@ def _preview_result(bank: Bank, answers: dict[str, str]) -> str:
 def bank_file() -> str | Response | tuple[str, int]:
     """Offer the draft as a file to download, and replace the draft with an uploaded one."""
     form = BankUploadForm()
-    problems: list[str] = []
+    problems: list[Message] = []
     if form.validate_on_submit():
         try:
             bank = import_text(

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from quiz.core import scoring
-from quiz.core.messages import N_
+from quiz.core.messages import N_, Message
 
 FORMAT_VERSION = 1
 # the bank ships in the package (quiz/data), beside the code that reads it
@@ -88,8 +88,13 @@ class Problem:
     reason: str
     values: Mapping[str, Any] = field(default_factory=dict)
 
+    @property
+    def why(self) -> Message:
+        """The reason with its values, to be worded in the reader's language."""
+        return Message(self.reason, self.values)
+
     def __str__(self) -> str:
-        why = self.reason % self.values if self.values else self.reason
+        why = str(self.why)
         return f"{self.where}: {why}" if self.where else why
 
 

@@ -17,17 +17,17 @@ The reading, in this order:
   the second person's version has.
 
 Plain data in, plain data out: nothing here imports Flask or the database. The reading is
-worded with the ``gettext`` the caller passes (the web page passes Flask-Babel's, for the
-viewer's language); without one it is in English.
+a list of :class:`~quiz.core.messages.Message`, worded where it is shown, in the viewer's
+language (``str()`` words it in English).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
-from quiz.core.messages import N_
+from quiz.core.messages import N_, Message
 
 if TYPE_CHECKING:  # only for annotations: quiz.store.results itself needs Flask
     from quiz.store.results import ProfileRow, ResultPage, ShownFit
@@ -105,7 +105,7 @@ class Comparison:
     b: Side
     roles: list[RolePair]
     levels: list[LevelPair]
-    reading: list[str]
+    reading: list[Message]
 
     @property
     def same_top(self) -> bool:
@@ -116,15 +116,8 @@ class Comparison:
         return self.a.version == self.b.version
 
 
-Gettext = Callable[[str], str]
-
-
-def _english(message: str) -> str:
-    return message
-
-
-def compare(a: Side, b: Side, gettext: Gettext = _english) -> Comparison:
-    """Pair both sides' roles and skills by key and read where they differ, worded by gettext."""
+def compare(a: Side, b: Side) -> Comparison:
+    """Pair both sides' roles and skills by key and read where they differ."""
     fits_a = {f.role.key: f for f in a.page.fits}
     fits_b = {f.role.key: f for f in b.page.fits}
     roles = [
@@ -135,9 +128,9 @@ def compare(a: Side, b: Side, gettext: Gettext = _english) -> Comparison:
     rows_b = {r.dimension.key: r for r in b.page.profile}
     levels = [LevelPair(key, rows_a.get(key), rows_b.get(key)) for key in _keys(rows_a, rows_b)]
     reading = [
-        _best_fits(a, b, gettext),
-        *_role_differences(a, b, roles, gettext),
-        *_level_differences(a, b, levels, gettext),
+        _best_fits(a, b),
+        *_role_differences(a, b, roles),
+        *_level_differences(a, b, levels),
     ]
     return Comparison(a=a, b=b, roles=roles, levels=levels, reading=reading)
 
@@ -157,19 +150,22 @@ def _one_name(names: Iterable[str]) -> str:
     return " / ".join(dict.fromkeys(names))
 
 
-def _best_fits(a: Side, b: Side, gettext: Gettext) -> str:
+def _best_fits(a: Side, b: Side) -> Message:
     top_a, top_b = a.page.top, b.page.top
     said = {"a": a.label, "b": b.label, "fit_a": top_a.fit, "fit_b": top_b.fit}
     if top_a.role.key == top_b.role.key:
         name = _one_name([top_a.role.name, top_b.role.name])
-        return gettext("You both fit %(role)s best (%(a)s %(fit_a)s%%, %(b)s %(fit_b)s%%).") % {
-            **said,
-            "role": name,
-        }
-    return gettext(
-        "Your best fits differ: %(a)s leans to %(role_a)s (%(fit_a)s%%), "
-        "%(b)s to %(role_b)s (%(fit_b)s%%)."
-    ) % {**said, "role_a": top_a.role.name, "role_b": top_b.role.name}
+        return Message(
+            N_("You both fit %(role)s best (%(a)s %(fit_a)s%%, %(b)s %(fit_b)s%%)."),
+            {**said, "role": name},
+        )
+    return Message(
+        N_(
+            "Your best fits differ: %(a)s leans to %(role_a)s (%(fit_a)s%%), "
+            "%(b)s to %(role_b)s (%(fit_b)s%%)."
+        ),
+        {**said, "role_a": top_a.role.name, "role_b": top_b.role.name},
+    )
 
 
 Pair = TypeVar("Pair", RolePair, LevelPair)
@@ -182,39 +178,43 @@ def _biggest(pairs: list[Pair], notable: int, named: int) -> list[tuple[Pair, in
     return sorted(gapped, key=lambda item: -abs(item[1]))[:named]
 
 
-def _role_differences(a: Side, b: Side, roles: list[RolePair], gettext: Gettext) -> list[str]:
+def _role_differences(a: Side, b: Side, roles: list[RolePair]) -> list[Message]:
     if all(role.gap is None for role in roles):
         return []  # no role in common: naming the best fits says it all
     biggest = _biggest(roles, NOTABLE_FIT_GAP, ROLES_NAMED)
     if not biggest:
         return [
-            gettext(
-                "Every role fits you both about equally: no fit differs by %(points)s "
-                "points or more."
+            Message(
+                N_(
+                    "Every role fits you both about equally: no fit differs by %(points)s "
+                    "points or more."
+                ),
+                {"points": NOTABLE_FIT_GAP},
             )
-            % {"points": NOTABLE_FIT_GAP}
         ]
     sentences = []
     for role, gap in biggest:
         assert role.a is not None and role.b is not None  # a gap needs both
         ahead, high, low = (a, role.a.fit, role.b.fit) if gap > 0 else (b, role.b.fit, role.a.fit)
         if abs(gap) >= BIG_FIT_GAP:
-            sentence = gettext("%(role)s fits %(person)s much better (%(high)s%% vs %(low)s%%).")
+            sentence = N_("%(role)s fits %(person)s much better (%(high)s%% vs %(low)s%%).")
         else:
-            sentence = gettext("%(role)s fits %(person)s better (%(high)s%% vs %(low)s%%).")
+            sentence = N_("%(role)s fits %(person)s better (%(high)s%% vs %(low)s%%).")
         said = {"role": role.name, "person": ahead.label, "high": high, "low": low}
-        sentences.append(sentence % said)
+        sentences.append(Message(sentence, said))
     return sentences
 
 
-def _level_differences(a: Side, b: Side, levels: list[LevelPair], gettext: Gettext) -> list[str]:
+def _level_differences(a: Side, b: Side, levels: list[LevelPair]) -> list[Message]:
     if all(level.gap is None for level in levels):
         return []  # nothing both measured
     biggest = _biggest(levels, NOTABLE_LEVEL_GAP, LEVELS_NAMED)
     if not biggest:
         return [
-            gettext("Your skills and goals are close: none differs by %(points)s points or more.")
-            % {"points": NOTABLE_LEVEL_GAP}
+            Message(
+                N_("Your skills and goals are close: none differs by %(points)s points or more."),
+                {"points": NOTABLE_LEVEL_GAP},
+            )
         ]
     sentences = []
     for level, gap in biggest:
@@ -224,10 +224,10 @@ def _level_differences(a: Side, b: Side, levels: list[LevelPair], gettext: Gette
             (a, level.a.you, level.b.you) if gap > 0 else (b, level.b.you, level.a.you)
         )
         if abs(gap) >= BIG_LEVEL_GAP:
-            sentence = gettext("%(person)s leans much more towards %(name)s (%(high)s vs %(low)s).")
+            sentence = N_("%(person)s leans much more towards %(name)s (%(high)s vs %(low)s).")
         else:
-            sentence = gettext("%(person)s leans more towards %(name)s (%(high)s vs %(low)s).")
+            sentence = N_("%(person)s leans more towards %(name)s (%(high)s vs %(low)s).")
         sentences.append(
-            sentence % {"person": ahead.label, "name": level.name, "high": high, "low": low}
+            Message(sentence, {"person": ahead.label, "name": level.name, "high": high, "low": low})
         )
     return sentences

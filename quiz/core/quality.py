@@ -3,8 +3,8 @@
 Plain data in, plain data out, like :mod:`quiz.core.scoring`: this module imports
 nothing from Flask, SQLAlchemy or the models. The caller loads the version's
 :class:`~quiz.core.scoring.EffectTable` and its stored, careful responses (each a dict
-question key -> option key) and gets back numbers and plain-language warnings, worded
-through the translations it is given (English by default; see :class:`Wording`).
+question key -> option key) and gets back numbers and plain-language warnings, as
+:class:`~quiz.core.messages.Message` objects worded where the report is shown.
 
 The parts of the report
 -----------------------
@@ -35,16 +35,16 @@ why it has the value it has.
 
 from __future__ import annotations
 
-import gettext as gettext_module
 import math
 import operator
 import random
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from fractions import Fraction
 from itertools import combinations
-from typing import Protocol, cast
+from typing import cast
 
+from quiz.core.messages import N_, Figure, Message, plural_message
 from quiz.core.scoring import EffectTable
 
 # --- warnings -----------------------------------------------------------------------------
@@ -109,8 +109,8 @@ class QualityReport:
     responses: int  # every response given
     complete_responses: int  # those answering every question of the version
     min_responses: int
-    warnings: list[str]  # clear problems, worth fixing
-    notes: list[str]  # worth knowing, not necessarily wrong
+    warnings: list[Message]  # clear problems, worth fixing
+    notes: list[Message]  # worth knowing, not necessarily wrong
 
     @property
     def reliability_ready(self) -> bool:
@@ -354,41 +354,20 @@ def random_balance(
 # --- the report ---------------------------------------------------------------------------
 
 
-class Translations(Protocol):
-    """What the report's wording needs of a catalog: the standard library's gettext methods."""
-
-    def gettext(self, message: str, /) -> str: ...
-
-    def ngettext(self, singular: str, plural: str, n: int, /) -> str: ...
-
-
-@dataclass(frozen=True)
-class Wording:
-    """How the warnings are worded: a catalog, and how a number is written (value, decimals).
-
-    The default is English from the messages themselves, with a decimal point. The web
-    app passes the reader's catalog and the locale's number format, so this module stays
-    free of the framework that knows the reader.
-    """
-
-    translations: Translations = field(default_factory=gettext_module.NullTranslations)
-    number: Callable[[float, int], str] = lambda value, decimals: f"{value:.{decimals}f}"
-
-
 def quality_report(
     table: EffectTable,
     responses: Sequence[Mapping[str, str]],
     *,
-    question_labels: Mapping[str, str],
+    question_labels: Mapping[str, Message | str],
     role_names: Mapping[str, str],
     min_responses: int = MIN_RESPONSES,
     respondents: int = RANDOM_RESPONDENTS,
-    wording: Wording | None = None,
 ) -> QualityReport:
     """Return the quality report of one quiz version from its careful responses.
 
     ``question_labels`` names each question as the owner knows it (``Question 12
-    (“I enjoy …”)``); ``role_names`` gives each role's display name. Reliability is
+    (“I enjoy …”)``); ``role_names`` gives each role's display name. The warnings and
+    notes are messages, worded where the report is shown. Reliability is
     worked out only once ``min_responses`` responses answer every question of the
     version. The random balance uses a fixed seed, so the same inputs always give
     the same report.
@@ -403,108 +382,113 @@ def quality_report(
     )
     reliability = scale_reliability(table, responses) if complete >= min_responses else []
 
-    wording = wording or Wording()
-    # named _ and ngettext so `pybabel extract` finds the messages below
-    _ = wording.translations.gettext
-    ngettext = wording.translations.ngettext
-
-    def number(value: float, decimals: int = 2) -> str:
-        # a true minus sign, and no "-0.00"
-        text = wording.number(round(value, decimals) + 0.0, decimals)
-        return "−" + text[1:] if text.startswith("-") else text
-
-    def question(key: str) -> str:
-        return question_labels.get(key) or _("Question %(key)s") % {"key": key}
+    def question(key: str) -> Message | str:
+        return question_labels.get(key) or Message(N_("Question %(key)s"), {"key": key})
 
     def role(key: str) -> str:
         return role_names.get(key, key)
 
-    warnings: list[str] = []
-    notes: list[str] = []
+    warnings: list[Message] = []
+    notes: list[Message] = []
     for key, best in strongest.items():
         if best is None:
             continue
         _pair, points = best
         if points < NO_SEPARATION_POINTS:
             warnings.append(
-                _("%(question)s does not separate any two roles: every answer moves them alike.")
-                % {"question": question(key)}
+                Message(
+                    N_(
+                        "%(question)s does not separate any two roles: "
+                        "every answer moves them alike."
+                    ),
+                    {"question": question(key)},
+                )
             )
         elif points < WEAK_SEPARATION_POINTS:
             warnings.append(
-                _("%(question)s barely separates any roles (at most %(points)s fit points).")
-                % {"question": question(key), "points": number(points, 1)}
+                Message(
+                    N_("%(question)s barely separates any roles (at most %(points)s fit points)."),
+                    {"question": question(key), "points": Figure(points, 1)},
+                )
             )
     for share in balance:
         if not (LOW_SHARE * share.even_share <= share.share <= HIGH_SHARE * share.even_share):
             warnings.append(
-                _(
-                    "Under random answers %(role)s comes out on top %(share)s%% of the time, "
-                    "against an even share of %(even)s%%."
+                Message(
+                    N_(
+                        "Under random answers %(role)s comes out on top %(share)s%% of the time, "
+                        "against an even share of %(even)s%%."
+                    ),
+                    {
+                        "role": role(share.role),
+                        "share": Figure(share.share * 100, 0),
+                        "even": Figure(share.even_share * 100, 0),
+                    },
                 )
-                % {
-                    "role": role(share.role),
-                    "share": number(share.share * 100, 0),
-                    "even": number(share.even_share * 100, 0),
-                }
             )
     if complete < min_responses:
         notes.append(
-            ngettext(
+            plural_message(
                 "Reliability is worked out once %(needed)s people have answered every question "
                 "of this version; %(num)s has so far.",
                 "Reliability is worked out once %(needed)s people have answered every question "
                 "of this version; %(num)s have so far.",
                 complete,
+                needed=min_responses,
             )
-            % {"needed": min_responses, "num": complete}
         )
     for scale in reliability:
         name = role(scale.role)
         if scale.alpha is None:
             if len(scale.questions) < 2:
-                message = _(
+                text = N_(
                     "The %(role)s scale's reliability cannot be worked out: "
                     "it has fewer than two questions."
                 )
             elif scale.responses < 2:
-                message = _(
+                text = N_(
                     "The %(role)s scale's reliability cannot be worked out: "
                     "it needs at least two complete responses."
                 )
             else:
-                message = _(
+                text = N_(
                     "The %(role)s scale's reliability cannot be worked out: "
                     "all %(responses)s responses give it the same total."
                 )
-            notes.append(message % {"role": name, "responses": scale.responses})
+            notes.append(Message(text, {"role": name, "responses": scale.responses}))
         elif scale.alpha < LOW_ALPHA:
             warnings.append(
-                _(
-                    "The %(role)s scale's reliability is low (Cronbach's alpha %(alpha)s, "
-                    "from %(responses)s responses)."
+                Message(
+                    N_(
+                        "The %(role)s scale's reliability is low (Cronbach's alpha %(alpha)s, "
+                        "from %(responses)s responses)."
+                    ),
+                    {"role": name, "alpha": Figure(scale.alpha), "responses": scale.responses},
                 )
-                % {"role": name, "alpha": number(scale.alpha), "responses": scale.responses}
             )
         for key, r in scale.item_rest.items():
             if r is None:
                 continue
             if r < AGAINST_SCALE:
                 warnings.append(
-                    _(
-                        "%(question)s runs against the rest of the %(role)s scale (item–rest "
-                        "correlation %(r)s): people who answer it in that role's favour tend "
-                        "to score lower on its other questions."
+                    Message(
+                        N_(
+                            "%(question)s runs against the rest of the %(role)s scale (item–rest "
+                            "correlation %(r)s): people who answer it in that role's favour tend "
+                            "to score lower on its other questions."
+                        ),
+                        {"question": question(key), "role": name, "r": Figure(r)},
                     )
-                    % {"question": question(key), "role": name, "r": number(r)}
                 )
             elif r < WEAKLY_RELATED:
                 notes.append(
-                    _(
-                        "%(question)s is only weakly related to the rest of the %(role)s scale "
-                        "(item–rest correlation %(r)s)."
+                    Message(
+                        N_(
+                            "%(question)s is only weakly related to the rest of the %(role)s "
+                            "scale (item–rest correlation %(r)s)."
+                        ),
+                        {"question": question(key), "role": name, "r": Figure(r)},
                     )
-                    % {"question": question(key), "role": name, "r": number(r)}
                 )
     return QualityReport(
         separation=separation,

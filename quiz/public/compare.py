@@ -128,7 +128,7 @@ def compare_results(token_a: str, token_b: str) -> Response:
     if etag in request.if_none_match:
         return _public(Response(status=304), etag)
     label_a, label_b = (gettext(label) for label in LABELS)
-    comparison = compare(_side(label_a, result_a), _side(label_b, result_b), gettext)
+    comparison = compare(_side(label_a, result_a), _side(label_b, result_b))
     html = render_template(
         "public/compare.html",
         comparison=comparison,

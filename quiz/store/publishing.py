@@ -11,11 +11,12 @@ import json
 from sqlalchemy import func, select
 
 from quiz.core.bank import Bank, parse_bank, parse_bank_text
+from quiz.core.messages import Message
+from quiz.core.publish_rules import publish_problems
 from quiz.db import db
 from quiz.models import QuizVersion
 from quiz.store import audit
 from quiz.store.caches import app_cache
-from quiz.store.checks import publish_problems
 from quiz.store.drafts import draft_bank, replace_draft
 
 # published versions a process keeps parsed; each is a few hundred kilobytes at most
@@ -23,10 +24,13 @@ VERSIONS_KEPT = 64
 
 
 class PublishRefused(Exception):
-    """The draft fails the publish checks; ``problems`` says why."""
+    """The draft fails the publish checks; ``problems`` says why, to be worded where shown.
 
-    def __init__(self, problems: list[str]):
-        super().__init__("; ".join(problems))
+    ``str()`` of the exception lists them in English.
+    """
+
+    def __init__(self, problems: list[Message]):
+        super().__init__("; ".join(str(problem) for problem in problems))
         self.problems = problems
 
 

@@ -3,6 +3,8 @@
 The interface's strings are translated with Flask-Babel from the catalogs in
 quiz/translations (docs/translating.md says how to update them). The question bank
 carries its own translations per published version (see :meth:`quiz.core.bank.Bank.in_language`).
+What the pure code says comes as :class:`~quiz.core.messages.Message` objects, worded here by
+:func:`say` (in templates, the ``say`` filter) and nowhere else.
 
 A visitor's language is, in order: the one they picked with the switcher (a cookie),
 else the best match for their browser's Accept-Language, else English. It belongs to
@@ -14,11 +16,12 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, has_request_context, redirect, request
-from flask_babel import Babel, get_locale, gettext
+from flask_babel import Babel, format_decimal, get_locale, get_translations, gettext
 from flask_babel.speaklater import LazyString
 from markupsafe import Markup, escape
 from werkzeug.wrappers import Response
 
+from quiz.core.messages import Message
 from quiz.settings import PACKAGE_DIR
 
 # The languages the interface is complete in, each named in itself for the switcher.
@@ -50,6 +53,23 @@ def lazy_gettext(string: str, **variables: object) -> LazyText:
     Imported as ``_l``, the name `pybabel extract` is told to look for.
     """
     return LazyText(gettext, string, **variables)
+
+
+def say(message: Message) -> str:
+    """Word ``message`` in the language of the request being served (English outside one).
+
+    Its text comes from the catalog, each value worded in the same language, and each
+    :class:`~quiz.core.messages.Figure` written with the locale's decimal separator
+    (12.5 in English, 12,5 in German). The result is plain text: templates escape it.
+    """
+    if not has_request_context():
+        return str(message)  # the command line, a timer: they speak the default
+    return message.worded(get_translations(), _decimal)
+
+
+def _decimal(value: float, places: int) -> str:
+    """Write ``value`` with ``places`` decimals, as the filters' ``number`` does."""
+    return format_decimal(value, format="#,##0" + ("." + "0" * places if places else ""))
 
 
 def select_language() -> str:
@@ -119,6 +139,7 @@ def register(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_language)
     app.register_blueprint(bp)
     app.after_request(vary_by_language)
+    app.add_template_filter(say, "say")
 
     @app.context_processor
     def language_context() -> dict[str, object]:

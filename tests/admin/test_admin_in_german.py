@@ -30,10 +30,11 @@ from werkzeug.test import encode_multipart
 
 from quiz import PACKAGE_DIR
 from quiz.core.bank import DEFAULT_BANK_PATH
+from quiz.core.publish_rules import publish_problems
 from quiz.db import db
 from quiz.models import Dimension, Question, Role
-from quiz.store.checks import publish_problems
 from quiz.store.drafts import draft_bank
+from quiz.web.i18n import say
 
 GERMAN = {"Accept-Language": "de-DE,de;q=0.9,en;q=0.5"}
 DOCUMENT = json.loads(DEFAULT_BANK_PATH.read_text(encoding="utf-8"))
@@ -41,7 +42,7 @@ ROOT = PACKAGE_DIR.parent
 # where the admin area's strings live, as `pybabel extract` reads them (babel.cfg)
 ADMIN_SOURCES = [
     ("quiz/admin/**.py", "python"),
-    ("quiz/store/checks.py", "python"),
+    ("quiz/core/publish_rules.py", "python"),
     ("quiz/web/filters.py", "python"),
     ("templates/admin/**.html", "jinja2"),
 ]
@@ -406,8 +407,18 @@ def test_the_publish_checks_stay_english_outside_a_request(app: Flask) -> None:
         document["dimensions"].append(
             {"key": "astrology", "name": "Astrology", "kind": "skill", "description": ""}
         )
-        problems = publish_problems(document)
+        problems = [say(problem) for problem in publish_problems(document)]
     assert problems[0].startswith("Skill or goal “Astrology” (astrology) is not weighed")
+
+
+def test_the_publish_checks_speak_german_plurals_on_a_german_request(app: Flask) -> None:
+    document = json.loads(json.dumps(DOCUMENT))
+    choice = next(q for q in document["questions"] if q["kind"] == "choice")
+    del choice["options"][1:]
+    with app.test_request_context(headers=GERMAN):
+        (problem,) = [say(problem) for problem in publish_problems(document)]
+    assert problem.startswith(f"Frage {choice['key']} „")
+    assert problem.endswith("hat 1 Option; eine Auswahlfrage braucht 2 bis 6.")
 
 
 def admin_messages() -> set[str]:

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from quiz.core import quality
 from quiz.core.bank import load_bank_file
 from quiz.core.careless import SAME_ANSWER, TOO_FAST, AskedQuestion, careless_reasons
+from quiz.core.messages import Message
 from quiz.core.quality import (
     QualityReport,
     cronbach_alpha,
@@ -41,20 +42,27 @@ from quiz.core.scoring import (
 )
 
 PROPERTIES = settings(max_examples=150, deadline=None)
+
+
+def english(messages: list[Message]) -> list[str]:
+    """Return the report's warnings or notes worded in English, as ``str()`` words them."""
+    return [str(message) for message in messages]
+
+
 BANK = load_bank_file()
 
 # --- purity -------------------------------------------------------------------------------
 
 FORBIDDEN_ROOTS = {"flask", "sqlalchemy", "flask_sqlalchemy", "werkzeug"}
-ALLOWED_QUIZ_MODULES = {"quiz.core.scoring"}
+ALLOWED_QUIZ_MODULES = {"quiz.core.scoring", "quiz.core.messages"}
 
 
 def forbidden_imports(source: str) -> list[str]:
-    """Return what ``source`` imports beyond the standard library and quiz.core.scoring's kind."""
+    """Return what ``source`` imports beyond the standard library, scoring and messages."""
     return imports_beyond(source, FORBIDDEN_ROOTS, frozenset(ALLOWED_QUIZ_MODULES))
 
 
-def test_quality_imports_only_the_standard_library_and_the_scoring_core() -> None:
+def test_quality_imports_only_the_standard_library_scoring_and_messages() -> None:
     source = Path(quality.__file__).read_text(encoding="utf-8")
     assert forbidden_imports(source) == []
 
@@ -70,7 +78,7 @@ def test_quality_imports_only_the_standard_library_and_the_scoring_core() -> Non
         "from quiz import models",
         "import quiz.db",
         "from quiz.db import db",
-        "from quiz.store.checks import reaching_answers",
+        "from quiz.store.publishing import publish_draft",
         "from . import scoring",
         "def later():\n    from quiz.core.bank import Bank\n",
     ],
@@ -81,6 +89,10 @@ def test_import_guard_catches_every_forbidden_form(source: str) -> None:
 
 def test_import_guard_allows_the_scoring_core() -> None:
     assert forbidden_imports("from quiz.core.scoring import EffectTable\nimport math\n") == []
+
+
+def test_import_guard_allows_the_messages_the_report_is_worded_with() -> None:
+    assert forbidden_imports("from quiz.core.messages import N_, Figure, Message\n") == []
 
 
 # --- careless answers ---------------------------------------------------------------------
@@ -222,8 +234,10 @@ def test_strongest_pair_is_the_largest_separation_first_pair_on_a_tie() -> None:
 
 def test_a_question_whose_options_all_have_one_effect_is_flagged_as_not_separating() -> None:
     report = report_for(SEPARATION_TABLE, [])
-    assert "Q3 does not separate any two roles: every answer moves them alike." in report.warnings
-    assert not any(w.startswith(("Q1 ", "Q2 ")) for w in report.warnings)
+    assert "Q3 does not separate any two roles: every answer moves them alike." in english(
+        report.warnings
+    )
+    assert not any(w.startswith(("Q1 ", "Q2 ")) for w in english(report.warnings))
 
 
 def weak_question_table(big: int = 60) -> EffectTable:
@@ -253,13 +267,13 @@ def weak_question_table(big: int = 60) -> EffectTable:
 def test_a_weak_question_is_flagged_with_its_strongest_separation(big: int, warning: str) -> None:
     report = report_for(weak_question_table(big), [])
     assert report.strongest["q-small"] == (("a", "b"), pytest.approx(100 / (big + 1)))
-    assert [w for w in report.warnings if "Q-small" in w] == [warning]
-    assert not any("Q-big" in w for w in report.warnings)
+    assert [w for w in english(report.warnings) if "Q-small" in w] == [warning]
+    assert not any("Q-big" in w for w in english(report.warnings))
 
 
 def test_a_question_separating_two_points_or_more_is_not_flagged() -> None:
     report = report_for(weak_question_table(49), [])  # exactly 100/50 = 2 points
-    assert not any("Q-small" in w for w in report.warnings)
+    assert not any("Q-small" in w for w in english(report.warnings))
 
 
 # --- statistics ---------------------------------------------------------------------------
@@ -567,7 +581,7 @@ def test_random_balance_refuses_no_respondents() -> None:
 
 def test_a_role_that_wins_too_often_or_too_seldom_is_warned_about() -> None:
     report = report_for(twin_roles_table(), [], respondents=200)
-    assert [w for w in report.warnings if w.startswith("Under random answers")] == [
+    assert [w for w in english(report.warnings) if w.startswith("Under random answers")] == [
         "Under random answers Second comes out on top 0% of the time, "
         "against an even share of 50%.",
         "Under random answers First comes out on top 100% of the time, "
@@ -577,7 +591,7 @@ def test_a_role_that_wins_too_often_or_too_seldom_is_warned_about() -> None:
 
 def test_the_default_bank_is_balanced_and_separates_every_question() -> None:
     report = report_for(BANK.effect_table, [])
-    assert report.warnings == []
+    assert english(report.warnings) == []
     assert all(0.5 * b.even_share <= b.share <= 1.5 * b.even_share for b in report.balance)
 
 
@@ -602,7 +616,7 @@ def test_reliability_waits_for_enough_complete_responses() -> None:
     waiting = report_for(TWO_SCALES, consistent_responses(49) + incomplete)
     assert (waiting.responses, waiting.complete_responses) == (79, 49)
     assert waiting.reliability == [] and not waiting.reliability_ready
-    assert waiting.notes == [
+    assert english(waiting.notes) == [
         "Reliability is worked out once 50 people have answered every question of this "
         "version; 49 have so far."
     ]
@@ -610,12 +624,12 @@ def test_reliability_waits_for_enough_complete_responses() -> None:
     assert ready.reliability_ready and ready.complete_responses == 50
     assert [s.role for s in ready.reliability] == ["alpha", "beta"]
     assert ready.reliability[1].responses == 50  # the incomplete ones miss a beta question
-    assert ready.notes == []
+    assert english(ready.notes) == []
     assert report_for(TWO_SCALES, consistent_responses(10), min_responses=10).reliability
 
 
 def test_reliability_note_says_has_for_a_single_response() -> None:
-    assert report_for(TWO_SCALES, consistent_responses(1)).notes == [
+    assert english(report_for(TWO_SCALES, consistent_responses(1)).notes) == [
         "Reliability is worked out once 50 people have answered every question of this "
         "version; 1 has so far."
     ]
@@ -641,16 +655,16 @@ def test_a_question_running_against_its_scale_is_warned_about() -> None:
     assert (
         f"Alpha5 runs against the rest of the Alpha scale (item–rest correlation {shown}): "
         "people who answer it in that role's favour tend to score lower on its other questions."
-    ) in report.warnings
+    ) in english(report.warnings)
     # beta5 is only noise: a note, not a warning
     weak = beta_scale.item_rest["beta5"]
     assert weak is not None and -0.05 <= weak < 0.1
     assert (
         f"Beta5 is only weakly related to the rest of the Beta scale "
         f"(item–rest correlation {f'{weak:.2f}'.replace('-', '−')})."
-    ) in report.notes
-    assert not any("Beta5" in w for w in report.warnings)
-    assert not any("Alpha5" in n for n in report.notes)
+    ) in english(report.notes)
+    assert not any("Beta5" in w for w in english(report.warnings))
+    assert not any("Alpha5" in n for n in english(report.notes))
 
 
 def test_a_scale_with_low_alpha_is_warned_about_and_a_reliable_one_is_not() -> None:
@@ -664,15 +678,15 @@ def test_a_scale_with_low_alpha_is_warned_about_and_a_reliable_one_is_not() -> N
     shown = f"{beta_scale.alpha:.2f}".replace("-", "−")
     assert (
         f"The Beta scale's reliability is low (Cronbach's alpha {shown}, from 200 responses)."
-    ) in report.warnings
-    assert not any("The Alpha scale" in w for w in report.warnings)
+    ) in english(report.warnings)
+    assert not any("The Alpha scale" in w for w in english(report.warnings))
 
 
 def test_a_scale_that_cannot_have_an_alpha_gets_a_note_why() -> None:
     responses = [{"q1": "a", "q2": "b", "q3": "a"}, {"q1": "b", "q2": "a", "q3": "b"}] * 2
     report = report_for(SEPARATION_TABLE, responses, min_responses=4)
     assert "The B scale's reliability cannot be worked out: it has fewer than two questions." in (
-        report.notes
+        english(report.notes)
     )
     # everyone answers alike, so the one role's total never varies
     same_total = [{"q1": "a", "q2": "b"}, {"q1": "a", "q2": "b"}, {"q1": "a", "q2": "b"}]
@@ -686,7 +700,7 @@ def test_a_scale_that_cannot_have_an_alpha_gets_a_note_why() -> None:
             ),
         )
     )
-    assert report_for(table, same_total, min_responses=3).notes == [
+    assert english(report_for(table, same_total, min_responses=3).notes) == [
         "The A scale's reliability cannot be worked out: all 3 responses give it the same total."
     ]
 
@@ -717,7 +731,7 @@ def test_default_bank_report_with_leaning_respondents_is_reliable() -> None:
     assert report.complete_responses == 600
     assert [s.role for s in report.reliability] == [r.key for r in BANK.roles]
     assert all(s.alpha is not None and s.alpha > 0.7 for s in report.reliability)
-    assert not any("reliability is low" in w for w in report.warnings)
+    assert not any("reliability is low" in w for w in english(report.warnings))
 
 
 def test_default_bank_report_with_random_respondents_names_each_unreliable_role() -> None:
@@ -728,7 +742,7 @@ def test_default_bank_report_with_random_respondents_names_each_unreliable_role(
         question_labels=labels,
         role_names=names,
     )
-    low = [w for w in report.warnings if "reliability is low" in w]
+    low = [w for w in english(report.warnings) if "reliability is low" in w]
     assert [w.split(" scale's")[0] for w in low] == [f"The {r.name}" for r in BANK.roles]
     assert all(w.endswith("from 300 responses).") for w in low)
 
@@ -752,7 +766,7 @@ def test_unlabelled_questions_and_roles_fall_back_to_their_keys() -> None:
         SEPARATION_TABLE, [], question_labels={}, role_names={}, respondents=100
     )
     assert "Question q3 does not separate any two roles: every answer moves them alike." in (
-        report.warnings
+        english(report.warnings)
     )
 
 

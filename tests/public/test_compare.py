@@ -538,7 +538,9 @@ def fabricated_page(fits: dict[str, int], levels: dict[str, int | None]) -> Resu
 
 
 def read(a: ResultPage, b: ResultPage) -> list[str]:
-    return compare(Side("Person A", "a", 1, a), Side("Person B", "b", 1, b)).reading
+    """Return the reading of two pages, worded in English."""
+    reading = compare(Side("Person A", "a", 1, a), Side("Person B", "b", 1, b)).reading
+    return [str(sentence) for sentence in reading]
 
 
 @pytest.mark.parametrize(

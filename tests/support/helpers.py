@@ -234,6 +234,7 @@ CATALOG_KEYWORDS = {
     "lazy_gettext": None,
     "lazy_ngettext": (1, 2),
     "N_": None,  # marks a constant for the catalog; it is translated where it is shown
+    "plural_message": (1, 2),  # a plural Message from pure code (babel.cfg names it too)
 }
 
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 
 import pytest
-from flask import Flask
+from flask import Flask, render_template_string
 from flask.testing import FlaskClient
 from flask_babel import gettext
 from helpers import take_quiz
 from markupsafe import escape
 
-from quiz.web.i18n import LANGUAGE_COOKIE, LANGUAGES, lazy_gettext
+from quiz.core.messages import N_, Figure, Message, plural_message
+from quiz.web.i18n import LANGUAGE_COOKIE, LANGUAGES, lazy_gettext, say
 
 GERMAN = {"Accept-Language": "de-DE,de;q=0.9,en;q=0.5"}
 ENGLISH = {"Accept-Language": "en-GB,en;q=0.9"}
@@ -150,3 +151,61 @@ def test_a_refused_request_says_why_in_the_readers_language(client: FlaskClient)
     response = client.get("/quiz/1?x=%00", headers=GERMAN)
     assert response.status_code == 400
     assert "Die Anfrage enthielt ein unzulässiges Zeichen (NUL)." in response.get_data(as_text=True)
+
+
+# ------------------------------------------------------------- saying what the core says
+
+ROLE_NAMED = Message(
+    "%(noun)s %(name)s",
+    {"noun": Message(N_("Role")), "name": Message(N_("“%(name)s”"), {"name": "Data Scientist"})},
+)
+BARELY = N_("%(question)s barely separates any roles (at most %(points)s fit points).")
+
+
+def test_say_words_a_message_in_english_by_default(app: Flask) -> None:
+    with app.test_request_context(headers=ENGLISH):
+        assert say(ROLE_NAMED) == "Role “Data Scientist”"
+    with app.test_request_context():
+        assert say(Message(N_("Role"))) == "Role"
+
+
+def test_say_words_a_message_and_the_messages_in_it_in_the_readers_language(app: Flask) -> None:
+    with app.test_request_context(headers=GERMAN):
+        assert say(Message(N_("Role"))) == "Rolle"
+        assert say(ROLE_NAMED) == "Rolle „Data Scientist“"
+
+
+def test_say_writes_figures_in_the_readers_number_format(app: Flask) -> None:
+    message = Message(BARELY, {"question": "Q1", "points": Figure(1.5, 1)})
+    with app.test_request_context(headers=ENGLISH):
+        assert say(message) == "Q1 barely separates any roles (at most 1.5 fit points)."
+        assert say(Message("%(r)s", {"r": Figure(-0.25)})) == "−0.25"
+    with app.test_request_context(headers=GERMAN):
+        assert say(message) == "Q1 unterscheidet die Rollen kaum (höchstens 1,5 Passungspunkte)."
+        assert say(Message("%(r)s", {"r": Figure(-0.25)})) == "−0,25"
+        assert say(Message("%(r)s", {"r": Figure(-0.001)})) == "0,00"
+        assert say(Message("%(n)s", {"n": Figure(1234.5, 1)})) == "1.234,5"
+
+
+@pytest.mark.parametrize(("count", "german"), [(1, "1 Frage"), (3, "3 Fragen")])
+def test_say_chooses_the_plural_form_of_the_readers_language(
+    app: Flask, count: int, german: str
+) -> None:
+    message = plural_message("%(num)s question", "%(num)s questions", count)
+    with app.test_request_context(headers=GERMAN):
+        assert say(message) == german
+    with app.test_request_context(headers=ENGLISH):
+        assert say(message) == str(message)
+
+
+def test_outside_a_request_say_words_english(app: Flask) -> None:
+    with app.app_context():
+        assert say(ROLE_NAMED) == "Role “Data Scientist”"
+        assert say(Message("%(r)s", {"r": Figure(-0.25)})) == "−0.25"
+
+
+def test_the_say_filter_words_a_message_and_keeps_it_escaped(app: Flask) -> None:
+    message = Message(N_("“%(name)s”"), {"name": "<b>Data</b>"})
+    with app.test_request_context(headers=GERMAN):
+        html = render_template_string("{{ m|say }}", m=message)
+    assert html == "„&lt;b&gt;Data&lt;/b&gt;“"

@@ -1,4 +1,4 @@
-"""Checks a bank must pass before it is published, in words an admin can act on.
+"""The rules a bank must pass before it is published, in words an admin can act on.
 
 Everything :func:`quiz.core.bank.parse_bank` refuses is a reason not to publish
 (a role with a missing text, a weight out of range, a choice question with fewer
@@ -7,8 +7,8 @@ than two options, ...). Those problems come with a path into the document
 admin's screen, so each is restated with the name of what it is about. A bank
 that parses must also use every dimension, and let every role come out on top.
 
-The words are the admin's language on the admin's pages; outside a request (the
-``flask bank`` commands) they stay English, as all command output does.
+Pure: each reason is a :class:`~quiz.core.messages.Message`, worded where it is
+shown: in the admin's language on the admin's pages, in English on the command line.
 """
 
 from __future__ import annotations
@@ -19,61 +19,81 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from flask_babel import gettext as _
-from flask_babel import ngettext as _n
-
 from quiz.core.bank import Bank, BankError, Problem, parse_bank
+from quiz.core.messages import N_, Message, plural_message
 from quiz.core.scoring import EffectTable, answers_favouring, rank_roles
 
 PROMPT_SHOWN = 60
 _PATH_PART = re.compile(r"([^.\[\]]+)(?:\[(\d+)\])?")
 
-
-def _section_word(section: str) -> str:
-    words = {"dimensions": _("Skills and goals"), "roles": _("Roles"), "questions": _("Questions")}
-    return words.get(section, section)
+# what a part of a reason may be: a message, or a name from the document written as it is
+Said = Message | str
 
 
-def _field_word(name: str) -> str:
-    """Say how a document's field reads in a sentence: the name with spaces, in words."""
+def _section_word(section: str) -> Said:
     words = {
-        "key": _("key"),
-        "name": _("name"),
-        "kind": _("kind"),
-        "description": _("description"),
-        "summary": _("summary"),
-        "focus": _("focus"),
-        "skills": _("skills"),
-        "tasks": _("tasks"),
-        "goals": _("goals"),
-        "typical_day": _("typical day"),
-        "learn_first": _("what to learn first"),
-        "first_project": _("first project"),
-        "prompt": _("text"),
-        "label": _("text"),
-        "options": _("options"),
-        "translations": _("translations"),
-        "format": _("format"),
+        "dimensions": N_("Skills and goals"),
+        "roles": N_("Roles"),
+        "questions": N_("Questions"),
     }
-    return words.get(name, name.replace("_", " "))
+    return Message(words[section]) if section in words else section
 
 
-def _quoted(name: str) -> str:
+# How a document's field reads in a sentence: the name with spaces, in words.
+_FIELD_WORDS = {
+    "key": N_("key"),
+    "name": N_("name"),
+    "kind": N_("kind"),
+    "description": N_("description"),
+    "summary": N_("summary"),
+    "focus": N_("focus"),
+    "skills": N_("skills"),
+    "tasks": N_("tasks"),
+    "goals": N_("goals"),
+    "typical_day": N_("typical day"),
+    "learn_first": N_("what to learn first"),
+    "first_project": N_("first project"),
+    "prompt": N_("text"),
+    "label": N_("text"),
+    "options": N_("options"),
+    "translations": N_("translations"),
+    "format": N_("format"),
+}
+
+
+def _field_word(name: str) -> Said:
+    """Say how a document's field reads in a sentence: the name with spaces, in words."""
+    return Message(_FIELD_WORDS[name]) if name in _FIELD_WORDS else name.replace("_", " ")
+
+
+def _quoted(name: str) -> Message:
     # quotation marks differ between languages: “name” in English, „Name“ in German
-    return _("“%(name)s”", name=name)
+    return Message(N_("“%(name)s”"), {"name": name})
 
 
-def plain_reason(problem: Problem) -> str:
-    """Say why one of :func:`quiz.core.bank.parse_bank`'s problems is one, in the reader's words."""
-    return _(problem.reason, **problem.values)
+def _joined(parts: list[Said], ending: str, **values: Said) -> Message:
+    """Return ``parts`` joined by commas, then ``ending`` (a text with places for ``values``).
+
+    The joining text is punctuation, not in the catalog: every language writes it as it is.
+    """
+    named = {f"part{n}": part for n, part in enumerate(parts)}
+    text = ", ".join(f"%({name})s" for name in named) + ending
+    return Message(text, {**named, **values})
 
 
-def file_problem(problem: Problem) -> str:
-    """Say a problem with its path into the file, the reason in the reader's words."""
-    return f"{problem.where}: {plain_reason(problem)}" if problem.where else plain_reason(problem)
+def plain_reason(problem: Problem) -> Message:
+    """Say why one of :func:`quiz.core.bank.parse_bank`'s problems is one."""
+    return problem.why
 
 
-def publish_problems(document: Any) -> list[str]:
+def file_problem(problem: Problem) -> Message:
+    """Say a problem with its path into the file."""
+    if not problem.where:
+        return problem.why
+    return Message("%(where)s: %(reason)s", {"where": problem.where, "reason": problem.why})
+
+
+def publish_problems(document: Any) -> list[Message]:
     """Return every reason ``document`` may not be published; empty when it may.
 
     Structural problems come first and alone: a bank that does not parse cannot
@@ -87,12 +107,12 @@ def publish_problems(document: Any) -> list[str]:
     return unused_dimensions(bank) + unreachable_roles(bank)
 
 
-def plain_problem(document: Any, problem: Problem) -> str:
+def plain_problem(document: Any, problem: Problem) -> Message:
     """Restate a ``path: reason`` problem naming the role, question or dimension it is about.
 
     ``roles[1].typical_day: must be a non-empty text`` becomes ``Role “Machine
     Learning Engineer” (ml-engineer), typical day: must be a non-empty text.``
-    A problem whose path is not one of the document's is returned unchanged.
+    A problem whose path is not one of the document's is returned as its reason alone.
     """
     reason = plain_reason(problem)
     parts = [_PATH_PART.fullmatch(part) for part in problem.where.split(".")]
@@ -102,19 +122,19 @@ def plain_problem(document: Any, problem: Problem) -> str:
     section, index = steps[0]
     item = _entry(document, section, index)
     if item is None or index is None:
-        return f"{_section_word(section)}: {reason}."
+        return _joined([_section_word(section)], ": %(reason)s.", reason=reason)
     if [name for name, _position in steps[1:]] == ["options"] and problem.reason.startswith(
         "must have"
     ):
         options = item.get("options")
-        return _n(
+        return plural_message(
             "%(question)s has %(num)s option; a choice question needs from 2 to 6.",
             "%(question)s has %(num)s options; a choice question needs from 2 to 6.",
             len(options) if isinstance(options, list) else 0,
             question=_describe(section, item, index),
         )
 
-    words = [_describe(section, item, index)]
+    words: list[Said] = [_describe(section, item, index)]
     dimensions = _dimension_names(document)
     node: dict[str, Any] | None = item
     rest = iter(steps[1:])
@@ -123,21 +143,34 @@ def plain_problem(document: Any, problem: Problem) -> str:
             dimension = next(rest, ("", None))[0]
             on = dimensions.get(dimension, dimension)
             if name == "profile":
-                words.append(_("emphasis on %(dimension)s", dimension=on) if on else _("emphasis"))
+                words.append(
+                    Message(N_("emphasis on %(dimension)s"), {"dimension": on})
+                    if on
+                    else Message(N_("emphasis"))
+                )
             else:
-                words.append(_("weight on %(dimension)s", dimension=on) if on else _("weight"))
+                words.append(
+                    Message(N_("weight on %(dimension)s"), {"dimension": on})
+                    if on
+                    else Message(N_("weight"))
+                )
         elif name == "options" and position is not None:
             node = _entry(node, "options", position)
             key = node.get("key") if node else None
             words.append(
-                _("option %(key)s", key=key if isinstance(key, str) and key else position + 1)
+                Message(
+                    N_("option %(key)s"),
+                    {"key": key if isinstance(key, str) and key else position + 1},
+                )
             )
         else:
             word = _field_word(name)
             if position is not None:
-                word = _("%(field)s, entry %(number)s", field=word, number=position + 1)
+                word = Message(
+                    N_("%(field)s, entry %(number)s"), {"field": word, "number": position + 1}
+                )
             words.append(word)
-    return f"{', '.join(words)}: {reason}."
+    return _joined(words, ": %(reason)s.", reason=reason)
 
 
 def _entry(parent: Any, name: str, index: int | None) -> dict[str, Any] | None:
@@ -149,19 +182,27 @@ def _entry(parent: Any, name: str, index: int | None) -> dict[str, Any] | None:
     return value if isinstance(value, dict) else None
 
 
-def _describe(section: str, item: dict[str, Any], index: int) -> str:
+def _describe(section: str, item: dict[str, Any], index: int) -> Said:
     """Name an entry the way the admin screens do: a role by name, a question by its prompt."""
     key = item.get("key") if isinstance(item.get("key"), str) and item.get("key") else None
     if section == "questions":
         prompt = item.get("prompt")
-        question = _("Question %(key)s", key=key or index + 1)
+        question = Message(N_("Question %(key)s"), {"key": key or index + 1})
         if isinstance(prompt, str) and prompt.strip():
-            return f"{question} {_quoted(_shorten(prompt))}"
+            return Message(
+                "%(question)s %(prompt)s",
+                {"question": question, "prompt": _quoted(_shorten(prompt))},
+            )
         return question
-    noun = {"roles": _("Role"), "dimensions": _("Skill or goal")}.get(section, section)
+    nouns = {"roles": N_("Role"), "dimensions": N_("Skill or goal")}
+    noun: Said = Message(nouns[section]) if section in nouns else section
     name = item.get("name")
-    named = _quoted(name.strip()) if isinstance(name, str) and name.strip() else str(index + 1)
-    return f"{noun} {named}" + (f" ({key})" if key else "")
+    named: Said = (
+        _quoted(name.strip()) if isinstance(name, str) and name.strip() else str(index + 1)
+    )
+    if key:
+        return Message("%(noun)s %(name)s (%(key)s)", {"noun": noun, "name": named, "key": key})
+    return Message("%(noun)s %(name)s", {"noun": noun, "name": named})
 
 
 def _shorten(text: str) -> str:
@@ -169,7 +210,7 @@ def _shorten(text: str) -> str:
     return text if len(text) <= PROMPT_SHOWN else text[: PROMPT_SHOWN - 1].rstrip() + "…"
 
 
-def _dimension_names(document: Any) -> dict[str, str]:
+def _dimension_names(document: Any) -> dict[str, Said]:
     dimensions = document.get("dimensions") if isinstance(document, dict) else None
     if not isinstance(dimensions, list):
         return {}
@@ -180,7 +221,7 @@ def _dimension_names(document: Any) -> dict[str, str]:
     }
 
 
-def unused_dimensions(bank: Bank) -> list[str]:
+def unused_dimensions(bank: Bank) -> list[Message]:
     """Name each dimension that no question weighs or no role's profile draws on."""
     asked = {d for q in bank.questions for o in q.options for d, w in o.weights.items() if w}
     profiled = {d for r in bank.roles for d, e in r.profile.items() if e}
@@ -188,26 +229,28 @@ def unused_dimensions(bank: Bank) -> list[str]:
     for d in bank.dimensions:
         if d.key not in asked:
             problems.append(
-                _(
-                    "Skill or goal “%(name)s” (%(key)s) is not weighed by any question: "
-                    "no answer can say anything about it.",
-                    name=d.name,
-                    key=d.key,
+                Message(
+                    N_(
+                        "Skill or goal “%(name)s” (%(key)s) is not weighed by any question: "
+                        "no answer can say anything about it."
+                    ),
+                    {"name": d.name, "key": d.key},
                 )
             )
         if d.key not in profiled:
             problems.append(
-                _(
-                    "Skill or goal “%(name)s” (%(key)s) is not part of any role's profile: "
-                    "it cannot move any role's fit.",
-                    name=d.name,
-                    key=d.key,
+                Message(
+                    N_(
+                        "Skill or goal “%(name)s” (%(key)s) is not part of any role's profile: "
+                        "it cannot move any role's fit."
+                    ),
+                    {"name": d.name, "key": d.key},
                 )
             )
     return problems
 
 
-def unreachable_roles(bank: Bank) -> list[str]:
+def unreachable_roles(bank: Bank) -> list[Message]:
     """Name each role that no answers we can find put on top."""
     table = bank.effect_table
     problems = []
@@ -215,12 +258,12 @@ def unreachable_roles(bank: Bank) -> list[str]:
         if reaching_answers(table, role.key) is None:
             winner = rank_roles(table, answers_favouring(table, role.key)).ranking[0].role
             problems.append(
-                _(
-                    "Role “%(name)s” (%(key)s) can never come out on top: even answering "
-                    "every question in its favour ranks “%(winner)s” first.",
-                    name=role.name,
-                    key=role.key,
-                    winner=bank.role_by_key[winner].name,
+                Message(
+                    N_(
+                        "Role “%(name)s” (%(key)s) can never come out on top: even answering "
+                        "every question in its favour ranks “%(winner)s” first."
+                    ),
+                    {"name": role.name, "key": role.key, "winner": bank.role_by_key[winner].name},
                 )
             )
     return problems

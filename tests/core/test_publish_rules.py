@@ -1,19 +1,22 @@
-"""The checks a draft must pass before it is published: one case per check, each built from
-the default bank, and each refused with a reason that names what it is about in plain words."""
+"""The rules a draft must pass before it is published: one case per rule, each built from
+the default bank, and each refused with a reason that names what it is about in plain words
+(read here in English, as ``str()`` words a message)."""
 
 from __future__ import annotations
 
 import copy
 import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import imports_beyond
 
-from quiz.core import scoring
+from quiz.core import publish_rules, scoring
 from quiz.core.bank import DEFAULT_BANK_PATH, Problem, parse_bank
-from quiz.core.messages import N_
-from quiz.store.checks import plain_problem, publish_problems, reaching_answers
+from quiz.core.messages import ENGLISH, N_, Message, english_number
+from quiz.core.publish_rules import plain_problem, publish_problems, reaching_answers
 
 DOCUMENT = json.loads(DEFAULT_BANK_PATH.read_text(encoding="utf-8"))
 LIKERT = next(i for i, q in enumerate(DOCUMENT["questions"]) if q["kind"] == "likert")
@@ -53,12 +56,29 @@ def empty_every_text(document: dict[str, Any]) -> None:
         role[name] = []
 
 
+def english_problems(document: dict[str, Any]) -> list[str]:
+    """Return the reasons ``document`` may not be published, worded in English."""
+    return [str(problem) for problem in publish_problems(document)]
+
+
+def test_the_publish_rules_are_pure_core_code():
+    source = Path(publish_rules.__file__).read_text(encoding="utf-8")
+    core = frozenset({"quiz.core.bank", "quiz.core.messages", "quiz.core.scoring"})
+    assert imports_beyond(source, {"flask", "flask_babel", "sqlalchemy", "werkzeug"}, core) == []
+
+
+def test_the_reasons_are_messages_worded_where_they_are_shown():
+    (problem,) = publish_problems(changed(_set(("roles", 1, "summary"), "")))
+    assert isinstance(problem, Message)
+    assert problem.worded(ENGLISH, english_number) == str(problem)
+
+
 def test_the_default_bank_passes_every_check():
-    assert publish_problems(DOCUMENT) == []
+    assert english_problems(DOCUMENT) == []
 
 
 def test_a_role_no_answers_can_put_on_top_is_refused_naming_the_role_that_wins():
-    problems = publish_problems(changed(add_role_like_the_first))
+    problems = english_problems(changed(add_role_like_the_first))
     assert problems == [
         "Role “Data Twin” (data-twin) can never come out on top: even answering every "
         "question in its favour ranks “Data Scientist” first."
@@ -70,13 +90,13 @@ def test_a_choice_question_with_one_option_is_refused():
         del document["questions"][CHOICE]["options"][1:]
 
     question = DOCUMENT["questions"][CHOICE]
-    (problem,) = publish_problems(changed(keep_first_option))
+    (problem,) = english_problems(changed(keep_first_option))
     assert problem.startswith(f"Question {question['key']} “{question['prompt'][:20]}")
     assert problem.endswith("has 1 option; a choice question needs from 2 to 6.")
 
 
 def test_a_choice_question_with_no_options_is_refused():
-    (problem,) = publish_problems(changed(lambda d: d["questions"][CHOICE].update(options=[])))
+    (problem,) = english_problems(changed(lambda d: d["questions"][CHOICE].update(options=[])))
     assert "has 0 options; a choice question needs from 2 to 6." in problem
 
 
@@ -104,7 +124,7 @@ def test_a_choice_question_with_no_options_is_refused():
     ],
 )
 def test_an_unused_dimension_is_refused(change, reasons):
-    assert publish_problems(changed(change)) == reasons
+    assert english_problems(changed(change)) == reasons
 
 
 def _set(path: tuple[Any, ...], value: object) -> Callable[[dict[str, Any]], None]:
@@ -145,7 +165,7 @@ def _set(path: tuple[Any, ...], value: object) -> Callable[[dict[str, Any]], Non
     ],
 )
 def test_weights_out_of_range_are_refused(change, expected):
-    (problem,) = publish_problems(changed(change))
+    (problem,) = english_problems(changed(change))
     assert problem.endswith(expected)
     assert "[" not in problem, "the reason names things, not document paths"
 
@@ -160,12 +180,12 @@ def test_weights_out_of_range_are_refused(change, expected):
     ],
 )
 def test_a_role_missing_a_text_is_refused(field, value, expected):
-    (problem,) = publish_problems(changed(_set(("roles", 1, field), value)))
+    (problem,) = english_problems(changed(_set(("roles", 1, field), value)))
     assert problem == f"Role “Machine Learning Engineer” (ml-engineer), {expected}"
 
 
 def test_a_role_with_no_texts_at_all_gets_one_reason_per_missing_text():
-    problems = publish_problems(changed(empty_every_text))
+    problems = english_problems(changed(empty_every_text))
     assert len(problems) == len(ROLE_TEXTS) - 1 + len(ROLE_LISTS)
     assert all(p.startswith("Role “Machine Learning Engineer” (ml-engineer), ") for p in problems)
 
@@ -175,7 +195,7 @@ def test_structural_problems_are_reported_alone_until_the_bank_parses():
         add_role_like_the_first(document)
         document["roles"][0]["summary"] = ""
 
-    problems = publish_problems(changed(break_twice))
+    problems = english_problems(changed(break_twice))
     assert problems == [
         "Role “Data Scientist” (data-scientist), summary: must be a non-empty text."
     ]
@@ -200,7 +220,7 @@ def test_structural_problems_are_reported_alone_until_the_bank_parses():
     ],
 )
 def test_problems_without_a_named_entry_keep_their_place_in_words(problem, plain):
-    assert plain_problem(DOCUMENT, problem) == plain
+    assert str(plain_problem(DOCUMENT, problem)) == plain
 
 
 def test_a_role_that_only_wins_by_giving_up_an_answer_is_still_reachable():
