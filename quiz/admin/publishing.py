@@ -21,10 +21,10 @@ from quiz.admin.publishing_forms import (
 from quiz.core.bank import Bank, BankError, parse_bank
 from quiz.core.messages import Message
 from quiz.core.publish_rules import file_problem, publish_problems
+from quiz.core.result_page import changes_search, result_page
 from quiz.db import db
 from quiz.store.drafts import draft_bank
 from quiz.store.publishing import PublishRefused, export_text, import_text, publish_draft
-from quiz.store.results import result_page
 from quiz.web import taking
 from quiz.web.banks import shown_in_language
 
@@ -110,11 +110,11 @@ def _keep_preview_answers(answers: dict[str, str]) -> None:
 def _preview_result(bank: Bank, answers: dict[str, str]) -> str:
     """Render the result page a taker would get, from a result that is never stored."""
     session.pop(PREVIEW_SESSION_KEY, None)
-    result = taking.unsaved_result(bank, answers)
+    # a draft is never published as it stands: its changes are searched every time
+    page = result_page(bank, taking.unsaved_result(bank, answers), changes_search(bank))
     return render_template(
         "public/result.html",
-        result=result,
-        page=result_page(bank, result),
+        page=page,
         share_url=url_for("admin.preview", _external=True),
         preview=True,
         quiz_endpoint="admin.preview",

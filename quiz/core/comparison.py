@@ -1,7 +1,7 @@
 """Compare two results: pair their roles and skills by key and say in words where they differ.
 
 Each side is a result page read with its own quiz version's bank (see
-:func:`quiz.store.results.result_page`), so two results from different versions still compare.
+:func:`quiz.core.result_page.result_page`), so two results from different versions still compare.
 Roles, and skills and goals, are paired by key; a key only one version has is shown on its
 own side and left out of the reading.
 
@@ -25,13 +25,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
 from quiz.core.messages import N_, Message
-
-if TYPE_CHECKING:  # only for annotations: quiz.store.results itself needs Flask
-    from quiz.store.results import ProfileRow, ResultPage, ShownFit
-
+from quiz.core.result_page import ProfileRow, ResultPage, ShownFit
 
 # Neutral names: the page is public, and whoever opens it may be either person.
 LABELS = (N_("Person A"), N_("Person B"))

@@ -20,9 +20,10 @@ from wtforms.validators import DataRequired, ValidationError
 
 from quiz.core.comparison import LABELS, Side, compare
 from quiz.core.messages import N_
+from quiz.core.result_page import result_page
 from quiz.models import Result
 from quiz.public.views import RESULT_MAX_AGE, _shown_result, bp
-from quiz.store.results import SHARE_TOKEN_SHAPE, find_result, quiz_version_number, result_page
+from quiz.store.results import SHARE_TOKEN_SHAPE, find_result, quiz_version_number, stored_result
 from quiz.web.banks import shown_bank
 from quiz.web.i18n import current_language
 from quiz.web.i18n import lazy_gettext as _l
@@ -139,7 +140,7 @@ def compare_results(token_a: str, token_b: str) -> Response:
 
 def _side(label: str, result: Result) -> Side:
     """Read one result with its own version's bank in the viewer's language; never score again."""
-    page = result_page(shown_bank(result.quiz_version_id), result)
+    page = result_page(shown_bank(result.quiz_version_id), stored_result(result))
     return Side(label, result.share_token, quiz_version_number(result.quiz_version_id), page)
 
 

@@ -20,6 +20,7 @@ from sqlalchemy import text
 from werkzeug.wrappers import Response
 
 from quiz.core.bank import Bank
+from quiz.core.result_page import result_json, result_page
 from quiz.db import db
 from quiz.models import Result
 from quiz.public.forms import DeleteResultForm
@@ -31,8 +32,8 @@ from quiz.store.results import (
     erase_result,
     find_result,
     quiz_version_number,
-    result_json,
-    result_page,
+    remembered_changes_search,
+    stored_result,
 )
 from quiz.web import taking
 from quiz.web.banks import shown_bank
@@ -100,7 +101,11 @@ def show_result(token: str) -> Response:
     html = render_template(
         "public/result.html",
         result=result,
-        page=result_page(bank, result),
+        page=result_page(
+            bank,
+            stored_result(result),
+            remembered_changes_search(bank, result.quiz_version_id),
+        ),
         share_url=url_for(".show_result", token=token, _external=True),
         delete_url=delete_key
         and url_for(".delete_result", token=token, key=delete_key, _external=True),
@@ -122,7 +127,8 @@ def result_as_json(token: str) -> Response:
     if _still_fresh(result, "json"):
         return _not_modified(result, "json")
     bank = published_bank(result.quiz_version_id)
-    response = jsonify(result_json(bank, result, quiz_version_number(result.quiz_version_id)))
+    version_number = quiz_version_number(result.quiz_version_id)
+    response = jsonify(result_json(bank, stored_result(result), version_number))
     return _cacheable(response, result, "json")
 
 
@@ -132,7 +138,7 @@ def result_share_card(token: str) -> Response:
     result = _shown_result(token)
     if _still_fresh(result, "png"):
         return _not_modified(result, "png")
-    page = result_page(shown_bank(result.quiz_version_id), result)
+    page = result_page(shown_bank(result.quiz_version_id), stored_result(result))
     response = Response(render_share_card(page, site_name="Career Fit"), mimetype="image/png")
     return _cacheable(response, result, "png")
 

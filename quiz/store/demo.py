@@ -52,12 +52,13 @@ from sqlalchemy.types import TypeDecorator
 
 from quiz.core.bank import Bank
 from quiz.core.careless import careless_reasons
+from quiz.core.result_page import PUSHES_SHOWN
 from quiz.core.scoring import rank_roles
 from quiz.db import db
 from quiz.models import Result
 from quiz.store import analytics
 from quiz.store.publishing import latest_version_id, published_bank
-from quiz.store.results import PUSHES_SHOWN, asked_questions, new_share_token
+from quiz.store.results import asked_questions, new_share_token
 
 # how sharply a respondent prefers the options that favour their role
 BETA = 2.5

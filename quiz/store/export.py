@@ -28,10 +28,10 @@ from typing import Any, TextIO
 
 from sqlalchemy import func, select
 
+from quiz.core.result_page import as_utc
 from quiz.db import db
 from quiz.models import QuizVersion, Result
 from quiz.store.analytics import ResultFilter
-from quiz.store.results import as_utc
 
 # rows read from the database, and written out, at a time
 CHUNK_ROWS = 1000

@@ -24,8 +24,8 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from PIL import Image, ImageColor, ImageDraw, ImageFont
 
+from quiz.core.result_page import ResultPage, ShownFit
 from quiz.settings import PACKAGE_DIR
-from quiz.store.results import ResultPage, ShownFit
 
 WIDTH, HEIGHT = 1200, 630  # what Facebook, LinkedIn and X crop and scale to
 MARGIN = 64

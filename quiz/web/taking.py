@@ -10,6 +10,7 @@ are kept and what finishing does is the caller's business.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from flask import abort, current_app, flash, redirect, render_template, url_for
@@ -17,8 +18,8 @@ from werkzeug.wrappers import Response
 
 from quiz.core import adaptive
 from quiz.core.bank import Bank, BankQuestion
+from quiz.core.result_page import StoredResult
 from quiz.core.scoring import rank_roles
-from quiz.models import Result, utcnow
 from quiz.web.i18n import lazy_gettext as _l
 from quiz.web.taking_forms import QuickQuestionForm, quiz_page_form
 
@@ -175,12 +176,9 @@ class QuickProgress(Protocol):
     def take_back_last(self) -> None: ...
 
 
-def unsaved_result(bank: Bank, answers: Mapping[str, str]) -> Result:
-    """Score ``answers`` into a result that is never added to the session, so never stored."""
+def unsaved_result(bank: Bank, answers: Mapping[str, str]) -> StoredResult:
+    """Score ``answers`` into a result as it would be stored, without storing it."""
     outcome = rank_roles(bank.effect_table, answers)
-    return Result(
-        answers=dict(answers),
-        outcome=outcome.as_dict(),
-        top_role=outcome.ranking[0].role,
-        created_at=utcnow(),
+    return StoredResult(
+        outcome=outcome.as_dict(), answers=dict(answers), created_at=datetime.now(UTC)
     )

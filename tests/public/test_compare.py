@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 from quiz.core import scoring
 from quiz.core.bank import DEFAULT_BANK_PATH, Bank, BankDimension, BankRole, parse_bank
 from quiz.core.comparison import LABELS, Side, compare
+from quiz.core.result_page import ProfileRow, ResultPage, ShownFit
 from quiz.db import db
 from quiz.models import Result
 from quiz.public.compare import (
@@ -31,7 +32,6 @@ from quiz.public.compare import (
 )
 from quiz.store.drafts import replace_draft
 from quiz.store.publishing import latest_version_id, publish_draft, published_bank
-from quiz.store.results import ProfileRow, ResultPage, ShownFit
 
 DEFAULT_DOCUMENT = json.loads(DEFAULT_BANK_PATH.read_text(encoding="utf-8"))
 NAMES = {r["key"]: r["name"] for r in DEFAULT_DOCUMENT["roles"]}

@@ -14,13 +14,14 @@ from sqlalchemy import func, select
 
 from quiz.core.careless import SAME_ANSWER, TOO_FAST, careless_reasons
 from quiz.core.quality import scale_reliability
+from quiz.core.result_page import PUSHES_SHOWN, as_utc
 from quiz.core.scoring import rank_roles
 from quiz.db import db
 from quiz.models import DailyCount, Result
 from quiz.store.analytics import FINISHED, REACHED, uncounted_results
 from quiz.store.demo import NEWEST_AGE, insert_demo_results
 from quiz.store.publishing import latest_version_id, published_bank
-from quiz.store.results import PUSHES_SHOWN, SHARE_TOKEN_SHAPE, as_utc, asked_questions
+from quiz.store.results import SHARE_TOKEN_SHAPE, asked_questions
 from quiz.web.taking import question_pages
 
 

@@ -24,6 +24,7 @@ from helpers import delete_result, take_quiz, varied
 from sqlalchemy import func, select, update
 
 from quiz.core.bank import DEFAULT_BANK_PATH, parse_bank
+from quiz.core.result_page import as_utc
 from quiz.db import db
 from quiz.models import DailyCount, QuizVersion, Result
 from quiz.store.analytics import FINISHED, ResultFilter, uncounted_results
@@ -31,7 +32,6 @@ from quiz.store.demo import insert_demo_results
 from quiz.store.drafts import replace_draft
 from quiz.store.export import safe_cell, write_results_csv
 from quiz.store.publishing import publish_draft
-from quiz.store.results import as_utc
 
 DOCUMENT = json.loads(DEFAULT_BANK_PATH.read_text(encoding="utf-8"))
 ROLES = [r["key"] for r in DOCUMENT["roles"]]

@@ -18,9 +18,9 @@ from werkzeug.security import generate_password_hash
 
 from quiz import PACKAGE_DIR
 from quiz.core.bank import load_bank_file
+from quiz.core.result_page import ResultPage, ShownFit
 from quiz.db import db
 from quiz.models import Admin
-from quiz.store.results import ResultPage, ShownFit
 
 CSRF_PATTERN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 DELETE_LINK_PATTERN = re.compile(r'id="delete-link" type="text" readonly value="([^"]+)"')
