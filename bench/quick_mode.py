@@ -18,7 +18,7 @@ answer is the one on their sheet, until it returns None. Per group and overall i
   (``rank_roles`` on the whole sheet) — target at least 95%;
 * ``mean`` and ``p90``: the questions asked as a share of the full quiz, on average and at
   the 90th percentile (nearest rank) — target at most 60%;
-* ``decided / confident / complete``: how the quizzes stopped (see quiz/adaptive.py);
+* ``decided / confident / complete``: how the quizzes stopped (see quiz/core/adaptive.py);
 * ``ms/resp``: the wall time of one respondent's quick quiz (every next_question call and
   the quick outcome); ``µs/choice`` and ``p99 µs``: one next_question call, mean and 99th
   percentile (the slowest single calls measure the shared machine more than the code).

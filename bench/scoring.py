@@ -26,10 +26,10 @@ in the same run are the figures to compare between runs and machines.
 same instruments and answers, checks it gives the same outcomes, and prints the speed-up. To
 measure a change against the last commit::
 
-    git show HEAD:quiz/scoring.py > /tmp/scoring_head.py
+    git show HEAD:quiz/core/scoring.py > /tmp/scoring_head.py
     .venv/bin/python bench/scoring.py --compare /tmp/scoring_head.py
 
-``tests/test_scoring_speed.py`` builds its instruments with :func:`synthetic_instrument`.
+``tests/core/test_scoring_speed.py`` builds its instruments with :func:`synthetic_instrument`.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Error pages in the site's layout, with a message a person can act on and a reference.
 
-Every page and log line of an error carries the request id (quiz/security.py), so a person
+Every page and log line of an error carries the request id (quiz/web/security.py), so a person
 who reports "reference 3f2a…" leads straight to the log entry.
 """
 
