@@ -42,6 +42,7 @@ ROOT = PACKAGE_DIR.parent
 ADMIN_SOURCES = [
     ("quiz/admin/**.py", "python"),
     ("quiz/store/checks.py", "python"),
+    ("quiz/store/editing.py", "python"),
     ("quiz/web/filters.py", "python"),
     ("templates/admin/**.html", "jinja2"),
 ]
