@@ -74,10 +74,8 @@ def new_question() -> Rendered | Response:
                 form.first_option.data,
                 form.second_option.data,
             )
-        except editing.EditRefused as refused:
-            form.key.errors.append(_(refused.reason, **refused.values))
-            return _new_question_page(form, 422)
-        except editing.StaleCopy:
+        except (editing.EditRefused, editing.StaleCopy):
+            # the form found the key free: another question took it since
             form.key.errors.append(
                 _("Another question just took the key “%(key)s”.", key=form.key.data)
             )
@@ -109,7 +107,8 @@ def edit_question(question_id: int) -> Rendered | Response:
             labels=form.labels_by_option(),
             weights=form.weights_by_row(),
         )
-    except editing.StaleCopy:
+    except (editing.EditRefused, editing.StaleCopy):
+        # stale, or the key the form found free was taken since: another save got in first
         return _editor(_question_or_404(question_id), form=form, problem=CONFLICT, status=409)
     if not changes:
         flash(_("Nothing to save: the question is as it was."))
