@@ -44,4 +44,12 @@ def require_admin() -> Response | None:
 
 
 # importing the view modules registers their views on bp
-from quiz.admin import analytics, auth, overview, publishing, questions, roles  # noqa: E402,F401
+from quiz.admin import (  # noqa: E402,F401
+    analytics,
+    auth,
+    dimensions,
+    overview,
+    publishing,
+    questions,
+    roles,
+)

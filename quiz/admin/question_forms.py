@@ -1,7 +1,8 @@
 """Forms for editing questions: their key and text, their options, and the weights matrix.
 
 Every form that changes a question carries the ``revision`` the admin saw, so the view can
-refuse a save made from a copy someone else has changed since (see :class:`RevisionForm`).
+refuse a save made from a copy someone else has changed since (see
+:func:`quiz.store.editing.check_revision`).
 """
 
 from __future__ import annotations
@@ -13,12 +14,12 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from wtforms import Field, HiddenField, RadioField, StringField, TextAreaField
 from wtforms.fields import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length, ValidationError
 from wtforms.widgets import TextInput
 
+from quiz.admin.unique_key import unique_key
 from quiz.core.bank import (
     CHOICE_WEIGHT_RANGE,
     KEY_PATTERN,
@@ -26,7 +27,6 @@ from quiz.core.bank import (
     LIKERT_WEIGHT_RANGE,
     TEXT_LIMIT,
 )
-from quiz.db import db
 from quiz.models import Dimension, Question
 from quiz.web.i18n import lazy_gettext as _l
 
@@ -64,10 +64,6 @@ class RevisionForm(FlaskForm):
 
     revision = HiddenField()
 
-    def is_stale(self, question: Question) -> bool:
-        """Tell whether the question was saved by someone else since this form was shown."""
-        return self.revision.data != str(question.revision)
-
 
 class QuestionTextForm(FlaskForm):
     """A question's key and prompt; the key must be free unless it is this question's own."""
@@ -78,7 +74,7 @@ class QuestionTextForm(FlaskForm):
     key = StringField(
         _l("Key"),
         filters=[_strip],
-        validators=[DataRequired(message=KEY_RULE)],
+        validators=[DataRequired(message=KEY_RULE), unique_key(Question, own_id="question_id")],
         description=_l("Identifies the question in stored answers: keep it once published."),
     )
     prompt = TextAreaField(
@@ -90,13 +86,6 @@ class QuestionTextForm(FlaskForm):
     def validate_key(self, field: Field) -> None:
         if not KEY_PATTERN.fullmatch(field.data):
             raise ValidationError(KEY_RULE)
-        clash = select(Question.id).where(Question.key == field.data)
-        if self.question_id is not None:
-            clash = clash.where(Question.id != self.question_id)
-        if db.session.scalar(clash.limit(1)) is not None:
-            raise ValidationError(
-                _("Another question already uses the key “%(key)s”.", key=field.data)
-            )
 
 
 class NewQuestionForm(QuestionTextForm):

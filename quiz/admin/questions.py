@@ -1,31 +1,20 @@
 """Admin views: the draft's questions in order, their options and their weights.
 
-Concurrent edits: every change to a question is made from the ``revision`` of it the
-admin saw, and a stale one is refused with 409 and nothing saved. The revision is the
-question row's version column, so SQLAlchemy refuses too (``StaleDataError``) when
-another save lands between that check and the commit. Changes to options and weights
-touch the question row, so they raise its revision like an edit of its text does.
-
-Order is not part of what an editor saves, so moving a question neither checks nor
-raises revisions: a colleague's reordering never refuses your edit.
+The rules of editing live in :mod:`quiz.store.editing`; a change it refuses is shown
+with its reason (422), and one made from a stale revision of the question with 409.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.attributes import flag_modified
-from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from quiz.admin import bp
-from quiz.admin.ordering import moved
 from quiz.admin.question_forms import (
     KIND_LABELS,
     LIKERT_LEVELS,
@@ -39,13 +28,12 @@ from quiz.admin.question_forms import (
 )
 from quiz.core.bank import CHOICE_OPTIONS, LIKERT_SCALE, Bank
 from quiz.db import db
-from quiz.models import Dimension, Option, OptionWeight, Question, QuestionWeight
-from quiz.store import audit
+from quiz.models import Dimension, Option, Question
+from quiz.store import editing
 from quiz.store.drafts import (
     QUESTION_WITH_WEIGHTS,
     bank_question,
     draft_bank,
-    forget_stale_translations,
 )
 from quiz.web.banks import LIKERT_LABELS
 from quiz.web.i18n import lazy_gettext as _l
@@ -54,8 +42,6 @@ CONFLICT = _l(
     "Someone else saved this question while you were editing. "
     "Your changes were not saved — reload to see their version."
 )
-# letters for new options' keys: a choice question has at most six options
-OPTION_KEYS = "abcdefghijklmnopqrstuvwxyz"
 
 Rendered = str | tuple[str, int]
 
@@ -80,23 +66,16 @@ def new_question() -> Rendered | Response:
     """Create a question at the end; a choice question starts with its first two options."""
     form = NewQuestionForm()
     if form.validate_on_submit():
-        question = Question(
-            key=form.key.data,
-            kind=form.kind.data,
-            prompt=form.prompt.data,
-            position=_next_question_position(),
-        )
-        if question.kind == "choice":
-            labels = (form.first_option.data, form.second_option.data)
-            question.options = [
-                Option(key=OPTION_KEYS[i], label=label, position=i)
-                for i, label in enumerate(labels)
-            ]
-        db.session.add(question)
-        audit.record(
-            "create question", f"question {question.key}", f"{question.kind}: {question.prompt}"
-        )
-        if not _commit():
+        try:
+            question = editing.create_question(
+                form.key.data,
+                form.kind.data,
+                form.prompt.data,
+                form.first_option.data,
+                form.second_option.data,
+            )
+        except (editing.EditRefused, editing.StaleCopy):
+            # the form found the key free: another question took it since
             form.key.errors.append(
                 _("Another question just took the key “%(key)s”.", key=form.key.data)
             )
@@ -113,17 +92,27 @@ def edit_question(question_id: int) -> Rendered | Response:
     form = edit_question_form(question, _dimensions())
     if not form.is_submitted():
         return _editor(question, form=form)
-    if form.is_stale(question):
+    try:
+        editing.check_revision(question, form.revision.data)
+    except editing.StaleCopy:
         return _editor(question, form=form, problem=CONFLICT, status=409)
     if not form.validate():
         return _editor(question, form=form, status=422)
-    changes = _apply_edits(question, form)
+    try:
+        changes = editing.edit_question(
+            question,
+            form.revision.data,
+            key=form.key.data,
+            prompt=form.prompt.data,
+            labels=form.labels_by_option(),
+            weights=form.weights_by_row(),
+        )
+    except (editing.EditRefused, editing.StaleCopy):
+        # stale, or the key the form found free was taken since: another save got in first
+        return _editor(_question_or_404(question_id), form=form, problem=CONFLICT, status=409)
     if not changes:
         flash(_("Nothing to save: the question is as it was."))
         return redirect(url_for(".edit_question", question_id=question_id))
-    audit.record("edit question", f"question {question.key}", "; ".join(changes))
-    if not _commit():
-        return _editor(_question_or_404(question_id), form=form, problem=CONFLICT, status=409)
     flash(_("Question %(key)s saved.", key=question.key))
     return redirect(url_for(".edit_question", question_id=question_id))
 
@@ -135,26 +124,13 @@ def move_question(question_id: int) -> Response:
     form = MoveForm()
     if not form.validate_on_submit():
         abort(400)
-    in_order = list(db.session.scalars(select(Question).order_by(Question.position, Question.id)))
-    new_order = moved(in_order, question, form.direction.data)
-    if new_order is None:
-        if form.direction.data == "up":
-            flash(_("Question %(key)s is already first.", key=question.key))
-        else:
-            flash(_("Question %(key)s is already last.", key=question.key))
-    else:
-        for position, item in enumerate(new_order):
-            if item.position != position:
-                # a bulk UPDATE leaves the version column alone: see the module docstring
-                db.session.execute(
-                    update(Question).where(Question.id == item.id).values(position=position)
-                )
-        number = new_order.index(question) + 1
-        audit.record(
-            "move question", f"question {question.key}", f"{form.direction.data} to {number}"
-        )
-        db.session.commit()
+    number = editing.move(question, form.direction.data)
+    if number is not None:
         flash(_("Question %(key)s is now number %(number)s.", key=question.key, number=number))
+    elif form.direction.data == "up":
+        flash(_("Question %(key)s is already first.", key=question.key))
+    else:
+        flash(_("Question %(key)s is already last.", key=question.key))
     return redirect(url_for(".questions", _anchor=f"question-{question_id}"))
 
 
@@ -178,12 +154,10 @@ def delete_question(question_id: int) -> Rendered | Response:
     if not form.is_submitted():
         form.revision.data = question.revision
         return render_template("admin/questions/delete.html", question=question, form=form)
-    if form.is_stale(question):
-        return _delete_refused(question, form)
-    key, prompt = question.key, question.prompt
-    db.session.delete(question)
-    audit.record("delete question", f"question {key}", prompt)
-    if not _commit():
+    key = question.key
+    try:
+        editing.delete_question(question, form.revision.data)
+    except editing.StaleCopy:
         return _delete_refused(_question_or_404(question_id), form)
     flash(_("Question %(key)s deleted.", key=key))
     return redirect(url_for(".questions"))
@@ -194,23 +168,18 @@ def add_option(question_id: int) -> Rendered | Response:
     """Add an option at the end of a choice question; it weighs nothing until set."""
     question = _choice_question_or_404(question_id)
     form = AddOptionForm()
-    if form.is_stale(question):
+    try:
+        editing.check_revision(question, form.revision.data)
+    except editing.StaleCopy:
         return _editor(question, add_form=form, problem=CONFLICT, status=409)
     if not form.validate():
         return _editor(question, add_form=form, status=422)
-    most = CHOICE_OPTIONS[1]
-    if len(question.options) >= most:
-        problem = _(
-            "A choice question can have at most %(most)s options. Delete one first.", most=most
-        )
+    try:
+        key = editing.add_option(question, form.revision.data, form.label.data)
+    except editing.EditRefused as refused:
+        problem = _(refused.reason, **refused.values)
         return _editor(question, add_form=form, problem=problem, status=422)
-    used = {o.key for o in question.options}
-    key = next(k for k in OPTION_KEYS if k not in used)
-    position = max((o.position for o in question.options), default=-1) + 1
-    question.options.append(Option(key=key, label=form.label.data, position=position))
-    _touch(question)
-    audit.record("add option", f"question {question.key}", f"option {key}: {form.label.data}")
-    if not _commit():
+    except editing.StaleCopy:
         return _editor(_question_or_404(question_id), add_form=form, problem=CONFLICT, status=409)
     flash(_("Option %(key)s added. Set its weights in the matrix.", key=key))
     return redirect(url_for(".edit_question", question_id=question_id, _anchor="weights"))
@@ -222,25 +191,14 @@ def delete_option(question_id: int, option_id: int) -> Rendered | Response:
     question = _choice_question_or_404(question_id)
     option = _option_or_404(question, option_id)
     form = RevisionForm()
-    if form.is_stale(question):
-        return _editor(question, problem=CONFLICT, status=409)
-    fewest = CHOICE_OPTIONS[0]
-    if len(question.options) <= fewest:
-        problem = _(
-            "A choice question needs at least %(fewest)s options, so option %(key)s "
-            "was not deleted. Add another option first.",
-            fewest=fewest,
-            key=option.key,
-        )
-        return _editor(question, problem=problem, status=422)
-    question.options.remove(option)
-    _touch(question)
-    audit.record(
-        "delete option", f"question {question.key}", f"option {option.key}: {option.label}"
-    )
-    if not _commit():
+    key = option.key
+    try:
+        editing.delete_option(option, form.revision.data)
+    except editing.EditRefused as refused:
+        return _editor(question, problem=_(refused.reason, **refused.values), status=422)
+    except editing.StaleCopy:
         return _editor(_question_or_404(question_id), problem=CONFLICT, status=409)
-    flash(_("Option %(key)s deleted.", key=option.key))
+    flash(_("Option %(key)s deleted.", key=key))
     return redirect(url_for(".edit_question", question_id=question_id, _anchor="options"))
 
 
@@ -252,27 +210,20 @@ def move_option(question_id: int, option_id: int) -> Rendered | Response:
     form = MoveOptionForm()
     if not form.validate_on_submit():
         abort(400)
-    if form.is_stale(question):
-        return _editor(question, problem=CONFLICT, status=409)
-    new_order = moved(list(question.options), option, form.direction.data)
-    if new_order is None:
-        if form.direction.data == "up":
-            flash(_("Option %(key)s is already first.", key=option.key))
-        else:
-            flash(_("Option %(key)s is already last.", key=option.key))
-        return redirect(url_for(".edit_question", question_id=question_id, _anchor="options"))
-    for position, item in enumerate(new_order):
-        item.position = position
-    _touch(question)
-    audit.record(
-        "move option", f"question {question.key}", f"option {option.key} {form.direction.data}"
-    )
-    if not _commit():
+    key, direction = option.key, form.direction.data
+    try:
+        place = editing.move(option, direction, form.revision.data)
+    except editing.StaleCopy:
         return _editor(_question_or_404(question_id), problem=CONFLICT, status=409)
-    if form.direction.data == "up":
-        flash(_("Option %(key)s moved up.", key=option.key))
+    if place is None:
+        if direction == "up":
+            flash(_("Option %(key)s is already first.", key=key))
+        else:
+            flash(_("Option %(key)s is already last.", key=key))
+    elif direction == "up":
+        flash(_("Option %(key)s moved up.", key=key))
     else:
-        flash(_("Option %(key)s moved down.", key=option.key))
+        flash(_("Option %(key)s moved down.", key=key))
     return redirect(url_for(".edit_question", question_id=question_id, _anchor="options"))
 
 
@@ -337,30 +288,27 @@ def _editor(
 def _set_active(question_id: int, active: bool) -> Rendered | Response:
     question = _question_or_404(question_id)
     form = RevisionForm()
-    if active:
-        refused = _(
-            "Someone else changed question %(key)s after this page was loaded, "
-            "so it was not activated. The list below shows it as it is now.",
-            key=question.key,
-        )
-        done = _("Question %(key)s activated.", key=question.key)
-    else:
-        refused = _(
-            "Someone else changed question %(key)s after this page was loaded, "
-            "so it was not deactivated. The list below shows it as it is now.",
-            key=question.key,
-        )
-        done = _("Question %(key)s deactivated.", key=question.key)
-    if form.is_stale(question):
+    key = question.key
+    try:
+        editing.set_active(question, active, form.revision.data)
+    except editing.StaleCopy:
+        if active:
+            refused = _(
+                "Someone else changed question %(key)s after this page was loaded, "
+                "so it was not activated. The list below shows it as it is now.",
+                key=key,
+            )
+        else:
+            refused = _(
+                "Someone else changed question %(key)s after this page was loaded, "
+                "so it was not deactivated. The list below shows it as it is now.",
+                key=key,
+            )
         return _question_list(problem=refused, status=409)
-    if question.active != active:
-        question.active = active
-        audit.record(
-            "activate question" if active else "deactivate question", f"question {question.key}"
-        )
-        if not _commit():
-            return _question_list(problem=refused, status=409)
-    flash(done)
+    if active:
+        flash(_("Question %(key)s activated.", key=key))
+    else:
+        flash(_("Question %(key)s deactivated.", key=key))
     return redirect(url_for(".questions", _anchor=f"question-{question_id}"))
 
 
@@ -375,78 +323,6 @@ def _delete_refused(question: Question, form: RevisionForm) -> Rendered:
         ),
     )
     return page, 409
-
-
-def _apply_edits(question: Question, form: EditQuestionForm) -> list[str]:
-    """Copy the form onto the question; return what changed, in words for the audit log."""
-    changes = []
-    if form.key.data != question.key:
-        changes.append(f"key {question.key} → {form.key.data}")
-        question.key = form.key.data
-    if form.prompt.data != question.prompt:
-        changes.append("text")
-        question.prompt = form.prompt.data
-        forget_stale_translations(question, ["prompt"])
-    options = {o.id: o for o in question.options}
-    for option_id, label in form.labels_by_option().items():
-        if label != options[option_id].label:
-            changes.append(f"option {options[option_id].key} text")
-            options[option_id].label = label
-            forget_stale_translations(options[option_id], ["label"])
-    for option_id, weights in form.weights_by_row().items():
-        if option_id is None:
-            changes += _set_weights(question.weights, QuestionWeight, weights, "statement")
-        else:
-            option = options[option_id]
-            changes += _set_weights(option.weights, OptionWeight, weights, f"option {option.key}")
-    if changes:
-        _touch(question)
-    return changes
-
-
-def _set_weights(
-    stored: list[Any],
-    model: type[QuestionWeight | OptionWeight],
-    weights: dict[Dimension, int],
-    owner: str,
-) -> list[str]:
-    """Store ``weights`` in ``stored``, a list of ``model`` rows; a zero weight keeps no row."""
-    changes = []
-    by_dimension = {row.dimension_id: row for row in stored}
-    for dimension, weight in weights.items():
-        row = by_dimension.get(dimension.id)
-        before = row.weight if row else 0
-        if weight == before:
-            continue
-        changes.append(f"{owner} on {dimension.key} {before} → {weight}")
-        if row is None:
-            stored.append(model(dimension=dimension, weight=weight))
-        elif weight == 0:
-            stored.remove(row)
-        else:
-            row.weight = weight
-    return changes
-
-
-def _touch(question: Question) -> None:
-    """Make the commit update the question row, so its revision is checked and raised.
-
-    Option and weight rows have no version of their own; without this, two admins
-    changing the same question's options would both succeed.
-    """
-    flag_modified(question, "prompt")
-
-
-def _commit() -> bool:
-    """Commit, or roll back and return False when another admin's save got in first."""
-    try:
-        db.session.commit()
-    except (StaleDataError, IntegrityError):
-        # StaleDataError: the revision moved on between our check and this commit;
-        # IntegrityError: a save at the same moment took the same key or row.
-        db.session.rollback()
-        return False
-    return True
 
 
 def _scored(questions: Sequence[Question]) -> Bank:
@@ -478,12 +354,7 @@ def _answer_effects(bank: Bank, question: Question) -> list[tuple[str, tuple[int
 
 
 def _dimensions() -> Sequence[Dimension]:
-    return db.session.scalars(select(Dimension).order_by(Dimension.position, Dimension.id)).all()
-
-
-def _next_question_position() -> int:
-    last = db.session.scalar(select(func.max(Question.position)))
-    return 0 if last is None else last + 1
+    return editing.ordered(Dimension)
 
 
 def _question_or_404(question_id: int) -> Question:

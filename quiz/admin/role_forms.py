@@ -1,4 +1,4 @@
-"""Forms for editing roles and the skills and goals (dimensions) they are profiled on."""
+"""Forms for editing roles: their texts and their profile over the skills and goals."""
 
 from __future__ import annotations
 
@@ -7,9 +7,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from wtforms import (
-    BooleanField,
     Field,
     HiddenField,
     SelectField,
@@ -19,9 +17,10 @@ from wtforms import (
 from wtforms.fields import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length, ValidationError
 
-from quiz.core.bank import DIMENSION_KINDS, KEY_PATTERN, LIST_LIMIT, PROFILE_RANGE, TEXT_LIMIT
-from quiz.db import db
+from quiz.admin.unique_key import unique_key
+from quiz.core.bank import KEY_PATTERN, LIST_LIMIT, PROFILE_RANGE, TEXT_LIMIT
 from quiz.models import Dimension, Role
+from quiz.store.editing import NO_DIMENSION_TO_EMPHASISE, NO_EMPHASIS, ROLE_FIELDS
 from quiz.web.i18n import lazy_gettext as _l
 
 # The name columns are shorter than other texts; a longer name must fail here, not in the database.
@@ -43,11 +42,11 @@ WRITE_THIS = _l("Write this text.")
 GIVE_A_KEY = _l("Give a key.")
 
 
-def _strip(value: Any) -> Any:
+def strip(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 
-def _valid_key(form: FlaskForm, field: Field) -> None:
+def valid_key(form: FlaskForm, field: Field) -> None:
     if not KEY_PATTERN.fullmatch(field.data or ""):
         raise ValidationError(
             _("Use 1 to 40 lowercase letters, digits or hyphens, starting with a letter or digit.")
@@ -57,7 +56,7 @@ def _valid_key(form: FlaskForm, field: Field) -> None:
 def _text(label: str, limit: int = TEXT_LIMIT, hint: str = "") -> TextAreaField:
     return TextAreaField(
         label,
-        filters=[_strip],
+        filters=[strip],
         validators=[DataRequired(WRITE_THIS), Length(max=limit, message=TOO_LONG)],
         description=hint,
     )
@@ -127,13 +126,13 @@ class RoleForm(FlaskForm):
 
     name = StringField(
         _l("Name"),
-        filters=[_strip],
+        filters=[strip],
         validators=[DataRequired(WRITE_THIS), Length(max=NAME_LIMIT, message=TOO_LONG)],
     )
     key = StringField(
         _l("Key"),
-        filters=[_strip],
-        validators=[DataRequired(GIVE_A_KEY), _valid_key],
+        filters=[strip],
+        validators=[DataRequired(GIVE_A_KEY), valid_key, unique_key(Role, own_id="role_id")],
         description=KEY_HINT,
     )
     summary = _text(_l("Summary"), hint=_l("One sentence."))
@@ -154,19 +153,9 @@ class RoleForm(FlaskForm):
         self.role_id = role_id
         self.profile_errors: list[str] = []
 
-    def validate_key(self, field: Field) -> None:
-        query = select(Role).where(Role.key == field.data)
-        if self.role_id is not None:
-            query = query.where(Role.id != self.role_id)
-        other = db.session.scalar(query)
-        if other is not None:
-            if other.active:
-                raise ValidationError(
-                    _("The role “%(name)s” already uses this key.", name=other.name)
-                )
-            raise ValidationError(
-                _("The role “%(name)s” (retired) already uses this key.", name=other.name)
-            )
+    def texts(self) -> dict[str, Any]:
+        """Return the role's key, texts and lists as submitted, by name."""
+        return {name: self[name].data for name in ROLE_FIELDS}
 
     def emphasis_fields(self) -> list[SelectField]:
         return [field for field in self if field.name.startswith("emphasis-")]
@@ -180,11 +169,7 @@ class RoleForm(FlaskForm):
         fields = self.emphasis_fields()
         # only when every level is a number: one error at a time, the field's first
         if valid and not any(int(f.data) for f in fields):
-            self.profile_errors.append(
-                _("Give at least one skill or goal an emphasis above 0.")
-                if fields
-                else _("Add a skill or goal first: a role needs at least one in its profile.")
-            )
+            self.profile_errors.append(_(NO_EMPHASIS) if fields else _(NO_DIMENSION_TO_EMPHASISE))
             return False
         return valid
 
@@ -220,64 +205,6 @@ def role_form(dimensions: Sequence[Dimension], role: Role | None = None) -> Role
         role_id=role.id,
         **{emphasis_field_name(d.id): str(chosen.get(d.id, 0)) for d in dimensions},
     )
-
-
-class DimensionForm(FlaskForm):
-    name = StringField(
-        _l("Name"),
-        filters=[_strip],
-        validators=[DataRequired(WRITE_THIS), Length(max=NAME_LIMIT, message=TOO_LONG)],
-        description=_l("Shown to people on their result page."),
-    )
-    key = StringField(
-        _l("Key"),
-        filters=[_strip],
-        validators=[DataRequired(GIVE_A_KEY), _valid_key],
-        description=KEY_HINT,
-    )
-    kind = SelectField(
-        _l("Kind"),
-        choices=[
-            SelectChoice("skill", _l("Skill — something a person does")),
-            SelectChoice("goal", _l("Goal — something a person wants to achieve")),
-        ],
-        validate_choice=False,
-        validators=[AnyOf(DIMENSION_KINDS, message=_l("Choose skill or goal."))],
-    )
-    description = TextAreaField(
-        _l("Description"),
-        filters=[_strip],
-        validators=[Length(max=TEXT_LIMIT, message=TOO_LONG)],
-        description=_l("Optional: what it means, in a sentence."),
-    )
-
-    def __init__(self, *args: Any, dimension_id: int | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.dimension_id = dimension_id
-
-    def validate_key(self, field: Field) -> None:
-        query = select(Dimension).where(Dimension.key == field.data)
-        if self.dimension_id is not None:
-            query = query.where(Dimension.id != self.dimension_id)
-        other = db.session.scalar(query)
-        if other is not None:
-            raise ValidationError(
-                _("The skill or goal “%(name)s” already uses this key.", name=other.name)
-            )
-
-
-class DeleteDimensionForm(FlaskForm):
-    """Confirm deleting a dimension; the box must be ticked when questions or roles use it."""
-
-    confirm = BooleanField(_l("Yes, delete it and remove its weights and emphases"))
-
-    def __init__(self, *args: Any, in_use: bool = False, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.in_use = in_use
-
-    def validate_confirm(self, field: Field) -> None:
-        if self.in_use and not field.data:
-            raise ValidationError(_("Tick this box to confirm, or go back to keep it."))
 
 
 class MoveForm(FlaskForm):

@@ -1,5 +1,7 @@
 """The editable draft: its rows in the database, and the draft as a bank.
 
+The rules for changing the draft one item at a time live in :mod:`quiz.store.editing`.
+
 Translations travel with the texts: import puts them in the draft's rows, export and
 publishing take them out again. When an admin changes an English text, its translations
 are dropped (:func:`forget_stale_translations`): a translation of the old wording would be

@@ -43,6 +43,7 @@ ROOT = PACKAGE_DIR.parent
 ADMIN_SOURCES = [
     ("quiz/admin/**.py", "python"),
     ("quiz/core/publish_rules.py", "python"),
+    ("quiz/store/editing.py", "python"),
     ("quiz/web/filters.py", "python"),
     ("templates/admin/**.html", "jinja2"),
 ]
