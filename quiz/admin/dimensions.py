@@ -13,7 +13,7 @@ from werkzeug.wrappers import Response
 from quiz.admin import bp
 from quiz.admin.dimension_forms import DeleteDimensionForm, DimensionForm
 from quiz.admin.role_forms import ButtonForm, MoveForm
-from quiz.admin.roles import flash_move
+from quiz.admin.roles import flash_move, show_refusal
 from quiz.db import db
 from quiz.models import Dimension
 from quiz.store import editing
@@ -33,11 +33,16 @@ def dimensions() -> str:
 
 
 @bp.route("/dimensions/new", methods=["GET", "POST"])
-def new_dimension() -> str | Response:
+def new_dimension() -> str | Response | tuple[str, int]:
     """Add a skill or goal to the end of the draft's list."""
     form = DimensionForm()
     if form.validate_on_submit():
-        dimension = editing.add_dimension(form.texts())
+        try:
+            dimension = editing.add_dimension(form.texts())
+        except editing.EditRefused as refused:
+            show_refusal(form, refused)
+            page = render_template("admin/dimensions/form.html", form=form, dimension=None)
+            return page, 409
         flash(
             _(
                 "Added “%(name)s”. Weigh it in questions and roles' profiles before you publish.",
@@ -49,12 +54,18 @@ def new_dimension() -> str | Response:
 
 
 @bp.route("/dimensions/<int:dimension_id>", methods=["GET", "POST"])
-def edit_dimension(dimension_id: int) -> str | Response:
+def edit_dimension(dimension_id: int) -> str | Response | tuple[str, int]:
     """Change a skill or goal's key, name, kind or description."""
     dimension = db.get_or_404(Dimension, dimension_id)
     form = DimensionForm(obj=dimension, dimension_id=dimension.id)
     if form.validate_on_submit():
-        if editing.edit_dimension(dimension, form.texts()):
+        try:
+            changed = editing.edit_dimension(dimension, form.texts())
+        except editing.EditRefused as refused:
+            show_refusal(form, refused)
+            page = render_template("admin/dimensions/form.html", form=form, dimension=dimension)
+            return page, 409
+        if changed:
             flash(
                 _("Saved “%(name)s”. Takers see the change once you publish.", name=dimension.name)
             )

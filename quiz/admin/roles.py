@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from quiz.admin import bp
+from quiz.admin.dimension_forms import DimensionForm
 from quiz.admin.role_forms import ButtonForm, MoveForm, RoleForm, role_form
 from quiz.db import db
 from quiz.models import Dimension, Role
@@ -38,7 +39,14 @@ def new_role() -> str | Response:
     dimensions = editing.ordered(Dimension)
     form = role_form(dimensions)
     if form.validate_on_submit():
-        role = editing.add_role(form.texts(), form.profile())
+        try:
+            role = editing.add_role(form.texts(), form.profile())
+        except editing.EditRefused as refused:
+            show_refusal(form, refused)
+            page = render_template(
+                "admin/roles/form.html", form=form, role=None, dimensions=dimensions
+            )
+            return page, 409
         flash(_("Added the role “%(name)s”. Takers see it once you publish.", name=role.name))
         return redirect(url_for(".roles", _anchor=f"role-{role.id}"))
     return render_template("admin/roles/form.html", form=form, role=None, dimensions=dimensions)
@@ -60,6 +68,10 @@ def edit_role(role_id: int) -> str | Response | tuple[str, int]:
         changed = editing.edit_role(role, form.revision.data, form.texts(), form.profile())
     except editing.StaleCopy:
         return _refuse_stale(form, role, dimensions)
+    except editing.EditRefused as refused:
+        show_refusal(form, refused)
+        page = render_template("admin/roles/form.html", form=form, role=role, dimensions=dimensions)
+        return page, 409
     if not changed:
         flash(_("Nothing in “%(name)s” changed, so nothing was saved.", name=role.name))
     else:
@@ -128,6 +140,19 @@ def _refuse_stale(form: RoleForm, role: Role, dimensions: list[Dimension]) -> tu
         "admin/roles/form.html", form=form, role=role, dimensions=dimensions, stale=STALE_ROLE
     )
     return page, 409
+
+
+def show_refusal(form: RoleForm | DimensionForm, refused: editing.EditRefused) -> None:
+    """Show the store's refusal beside what it is about: the profile, else the key.
+
+    The form checks the same rules first, so this is met only when another admin's save
+    got in between, such as taking the same key a moment earlier.
+    """
+    message = _(refused.reason, **refused.values)
+    if refused.field == "profile" and isinstance(form, RoleForm):
+        form.profile_errors.append(message)
+    else:
+        form.key.errors = [*form.key.errors, message]
 
 
 def flash_move(name: str, direction: str, place: int | None) -> None:

@@ -74,11 +74,16 @@ Item = TypeVar("Item", Question, Option, Role, Dimension)
 
 
 class EditRefused(Exception):
-    """A change the draft's rules refuse: ``reason`` (marked ``N_``) filled with ``values``."""
+    """A change the draft's rules refuse: ``reason`` (marked ``N_``) filled with ``values``.
 
-    def __init__(self, reason: str, **values: Any):
+    ``field`` names the part of the change it is about ("key", "profile"), so a page can
+    show the reason beside it; None when it is about the change as a whole.
+    """
+
+    def __init__(self, reason: str, field: str | None = None, **values: Any):
         super().__init__(reason % values)
         self.reason = reason
+        self.field = field
         self.values = values
 
 
@@ -112,12 +117,11 @@ def key_clash(model: type[Keyed], key: str, except_id: int | None = None) -> Edi
     if other is None:
         return None
     if isinstance(other, Question):
-        return EditRefused(QUESTION_KEY_TAKEN, key=key)
+        return EditRefused(QUESTION_KEY_TAKEN, "key", key=key)
     if isinstance(other, Role):
-        return EditRefused(
-            ROLE_KEY_TAKEN if other.active else RETIRED_ROLE_KEY_TAKEN, name=other.name
-        )
-    return EditRefused(DIMENSION_KEY_TAKEN, name=other.name)
+        taken = ROLE_KEY_TAKEN if other.active else RETIRED_ROLE_KEY_TAKEN
+        return EditRefused(taken, "key", name=other.name)
+    return EditRefused(DIMENSION_KEY_TAKEN, "key", name=other.name)
 
 
 def _require_free_key(model: type[Keyed], key: str, except_id: int | None = None) -> None:
@@ -216,6 +220,24 @@ def _touch(question: Question) -> None:
     changing the same question's options would both succeed.
     """
     flag_modified(question, "prompt")
+
+
+def _commit_keyed(model: type[Role | Dimension], key: str, except_id: int | None = None) -> None:
+    """Commit a role or dimension saved under ``key``; refuse it if a save got in first.
+
+    Another admin's save between the key check and this commit either took the same key
+    (the database's unique constraint refuses ours: say whose key it is now) or moved the
+    revision on (:class:`StaleCopy`).
+    """
+    try:
+        db.session.commit()
+    except (StaleDataError, IntegrityError) as error:
+        db.session.rollback()
+        if isinstance(error, IntegrityError):
+            clash = key_clash(model, key, except_id)
+            if clash is not None:
+                raise clash from error
+        raise StaleCopy from error
 
 
 def _commit() -> None:
@@ -383,7 +405,7 @@ def add_role(fields: Mapping[str, Any], profile: Mapping[int, int]) -> Role:
     _fill_role(role, fields, profile, dimensions)
     db.session.add(role)
     audit.record("add role", f"role {role.key}", role.name)
-    db.session.commit()
+    _commit_keyed(Role, fields["key"])
     return role
 
 
@@ -412,18 +434,13 @@ def edit_role(
     role.revision = role.revision + 1
     words = [f"key {before['key']} → {after['key']}" if n == "key" else n for n in changed]
     audit.record("edit role", f"role {role.key}", "changed " + ", ".join(words))
-    try:
-        db.session.commit()
-    except StaleDataError as error:
-        # another save landed between our check and our write
-        db.session.rollback()
-        raise StaleCopy from error
+    _commit_keyed(Role, fields["key"], role.id)
     return changed
 
 
 def _require_emphasis(profile: Mapping[int, int], dimensions: Sequence[Dimension]) -> None:
     if not any(profile.get(d.id, 0) for d in dimensions):
-        raise EditRefused(NO_EMPHASIS if dimensions else NO_DIMENSION_TO_EMPHASISE)
+        raise EditRefused(NO_EMPHASIS if dimensions else NO_DIMENSION_TO_EMPHASISE, "profile")
 
 
 def _fill_role(
@@ -469,7 +486,7 @@ def add_dimension(fields: Mapping[str, str]) -> Dimension:
         setattr(dimension, name, fields[name])
     db.session.add(dimension)
     audit.record("add dimension", f"dimension {dimension.key}", dimension.name)
-    db.session.commit()
+    _commit_keyed(Dimension, fields["key"])
     return dimension
 
 
@@ -491,7 +508,7 @@ def edit_dimension(dimension: Dimension, fields: Mapping[str, str]) -> list[str]
         f"key {before['key']} → {dimension.key}" if n == "key" else n for n in changed
     )
     audit.record("edit dimension", f"dimension {dimension.key}", detail)
-    db.session.commit()
+    _commit_keyed(Dimension, fields["key"], dimension.id)
     return changed
 
 

@@ -10,11 +10,7 @@ import re
 from html import unescape
 
 import pytest
-from flask import Flask
-from flask.testing import FlaskClient
-from helpers import ADMIN_EMAIL, form_token
-from sqlalchemy import select
-from test_roles import (
+from admin_pages import (
     MARKUP,
     audit_entries,
     dimension_ids,
@@ -25,6 +21,10 @@ from test_roles import (
     post_button,
     post_form,
 )
+from flask import Flask
+from flask.testing import FlaskClient
+from helpers import ADMIN_EMAIL, form_token
+from sqlalchemy import select
 
 from quiz.core.bank import TEXT_LIMIT, parse_bank
 from quiz.db import db
@@ -258,5 +258,33 @@ def test_invalid_dimension_input_is_shown_beside_its_field_and_nothing_is_saved(
 
     assert response.status_code == 200
     assert message in field_error(response.get_data(as_text=True), field)
+    assert draft_document(app) == draft
+    assert audit_entries(app) == entries
+
+
+@pytest.mark.parametrize("page", ["new", "edit"])
+def test_a_key_another_admin_took_a_moment_earlier_is_refused_beside_the_key(
+    app: Flask, admin_client: FlaskClient, monkeypatch: pytest.MonkeyPatch, page: str
+) -> None:
+    # the form and the service both found the key free; another save took it before ours
+    import quiz.admin.unique_key
+    from quiz.store import editing
+
+    monkeypatch.setattr(quiz.admin.unique_key, "key_clash", lambda *args, **kwargs: None)
+    monkeypatch.setattr(editing, "_require_free_key", lambda *args, **kwargs: None)
+    if page == "new":
+        url = "/admin/dimensions/new"
+        data = {"key": "pipelines", "name": "Pipelines", "kind": "skill", "description": ""}
+    else:
+        url = f"/admin/dimensions/{dimension_ids(app)['statistics']}"
+        data = page_form(admin_client, url)
+    data["key"] = "software"
+    draft, entries = draft_document(app), audit_entries(app)
+
+    response = post_form(admin_client, url, data)
+
+    assert response.status_code == 409
+    html = response.get_data(as_text=True)
+    assert "already uses this key." in field_error(html, "key")
     assert draft_document(app) == draft
     assert audit_entries(app) == entries

@@ -1,4 +1,4 @@
-"""Editing roles and the skills and goals (dimensions) through the admin pages.
+"""Editing roles through the admin pages.
 
 Everything goes through the real app, real pages and real CSRF tokens: forms are
 read off the page the way a browser would fill them, changed, and sent back.
@@ -7,10 +7,22 @@ read off the page the way a browser would fill them, changed, and sent back.
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
 from typing import Any
 
 import pytest
+from admin_pages import (
+    MARKUP,
+    audit_entries,
+    dimension_ids,
+    draft_document,
+    field_error,
+    new_entries,
+    page_form,
+    post_button,
+    post_form,
+    role_data,
+    role_id,
+)
 from flask import Flask
 from flask.testing import FlaskClient
 from helpers import ADMIN_EMAIL, csrf_token, form_token
@@ -21,12 +33,10 @@ from quiz.db import db
 from quiz.models import (
     Admin,
     AuditEntry,
-    Dimension,
     QuizVersion,
     Role,
 )
 from quiz.store import audit
-from quiz.store.drafts import draft_bank
 
 SECOND_EMAIL = "second.admin@example.com"
 SECOND_PASSWORD = "another long admin password"
@@ -73,116 +83,6 @@ DATA_ENGINEER = {
     "warn you when the data looks wrong.",
     "profile": {"software": 2, "production": 3, "scale": 3, "automation": 2, "exploration": 1},
 }
-
-
-# reading pages and the database
-
-
-class _FormReader(HTMLParser):
-    """Collect each form on a page with the values a browser would send (buttons left out)."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.forms: list[dict[str, Any]] = []
-        self._textarea: str | None = None
-        self._select: str | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = {k: v or "" for k, v in attrs}
-        if tag == "form":
-            self.forms.append({"action": a.get("action", ""), "fields": {}})
-            return
-        if not self.forms or "name" not in a and tag != "option":
-            return
-        fields = self.forms[-1]["fields"]
-        if tag == "input" and a.get("type") == "checkbox":
-            if "checked" in a:
-                fields[a["name"]] = a.get("value") or "y"
-        elif tag == "input" and a.get("type") not in ("submit", "button"):
-            fields[a["name"]] = a.get("value", "")
-        elif tag == "textarea":
-            self._textarea = a["name"]
-            fields[self._textarea] = ""
-        elif tag == "select":
-            self._select = a["name"]
-        elif tag == "option" and self._select and ("selected" in a or self._select not in fields):
-            fields[self._select] = a["value"]
-
-    def handle_data(self, data: str) -> None:
-        if self._textarea:
-            self.forms[-1]["fields"][self._textarea] += data
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "textarea" and self._textarea:
-            fields = self.forms[-1]["fields"]
-            # HTML drops one line break right after <textarea>
-            fields[self._textarea] = re.sub(r"\A\r?\n", "", fields[self._textarea])
-            self._textarea = None
-        elif tag == "select":
-            self._select = None
-
-
-def page_form(client: FlaskClient, url: str) -> dict[str, str]:
-    """Return the fields of the editing form (the one with a key) on the page at ``url``."""
-    response = client.get(url)
-    assert response.status_code == 200, (url, response.status_code)
-    reader = _FormReader()
-    reader.feed(response.get_data(as_text=True))
-    return next(f["fields"] for f in reader.forms if "key" in f["fields"])
-
-
-def draft_document(app: Flask) -> dict[str, Any]:
-    with app.app_context():
-        return draft_bank().to_document()
-
-
-def dimension_ids(app: Flask) -> dict[str, int]:
-    with app.app_context():
-        return {key: id_ for key, id_ in db.session.execute(select(Dimension.key, Dimension.id))}
-
-
-def role_id(app: Flask, key: str) -> int:
-    with app.app_context():
-        found = db.session.scalar(select(Role.id).where(Role.key == key))
-        assert found is not None, key
-        return found
-
-
-def audit_entries(app: Flask) -> list[tuple[str, str, str]]:
-    with app.app_context():
-        entries = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id))
-        return [(e.admin_email, e.action, e.target) for e in entries]
-
-
-def new_entries(app: Flask, before: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
-    return audit_entries(app)[len(before) :]
-
-
-def role_data(app: Flask, role: dict[str, Any]) -> dict[str, str]:
-    """Return ``role`` (a bank role) as the new-role form sends it."""
-    ids = dimension_ids(app)
-    data = {name: role[name] for name in ("key", "name", "summary", "focus")}
-    data |= {name: role[name] for name in ("typical_day", "first_project")}
-    data |= {name: "\n".join(role[name]) for name in ("skills", "tasks", "goals", "learn_first")}
-    data |= {f"emphasis-{i}": str(role["profile"].get(key, 0)) for key, i in ids.items()}
-    return data
-
-
-def field_error(html: str, field_id: str) -> str:
-    """Return the error shown beside a field, checking the field points at it."""
-    match = re.search(rf'<p class="field-error" id="{re.escape(field_id)}-error">([^<]*)</p>', html)
-    assert match, f"no error beside {field_id}"
-    assert re.search(rf'aria-describedby="[^"]*\b{re.escape(field_id)}-error"', html), field_id
-    return match.group(1)
-
-
-def post_form(client: FlaskClient, url: str, data: dict[str, str], **kwargs: Any):
-    return client.post(url, data={"csrf_token": form_token(client, url), **data}, **kwargs)
-
-
-def post_button(client: FlaskClient, url: str, page: str, data: dict[str, str] | None = None):
-    """Press a button on ``page`` that posts to ``url`` (its token comes from that page)."""
-    return client.post(url, data={"csrf_token": form_token(client, page), **(data or {})})
 
 
 @pytest.fixture
@@ -620,8 +520,6 @@ def test_a_role_form_sent_without_its_revision_is_refused_as_stale(
 
 # escaping
 
-MARKUP = '<script>alert("x")</script>'
-
 
 def test_a_role_name_with_markup_is_shown_escaped_on_the_admin_pages(
     app: Flask, admin_client: FlaskClient
@@ -714,3 +612,30 @@ def test_an_anonymous_visitor_is_sent_to_sign_in(
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/admin/sign-in")
     assert draft_document(app) == draft
+
+
+@pytest.mark.parametrize("page", ["new", "edit"])
+def test_a_key_another_admin_took_a_moment_earlier_is_refused_beside_the_key(
+    app: Flask, admin_client: FlaskClient, monkeypatch: pytest.MonkeyPatch, page: str
+) -> None:
+    # the form and the service both found the key free; another save took it before ours
+    import quiz.admin.unique_key
+    from quiz.store import editing
+
+    monkeypatch.setattr(quiz.admin.unique_key, "key_clash", lambda *args, **kwargs: None)
+    monkeypatch.setattr(editing, "_require_free_key", lambda *args, **kwargs: None)
+    if page == "new":
+        url, data = "/admin/roles/new", role_data(app, DATA_ENGINEER)
+    else:
+        url = f"/admin/roles/{role_id(app, 'ai-engineer')}"
+        data = page_form(admin_client, url)
+    data["key"] = "data-scientist"
+    draft, entries = draft_document(app), audit_entries(app)
+
+    response = post_form(admin_client, url, data)
+
+    assert response.status_code == 409
+    html = response.get_data(as_text=True)
+    assert "The role “Data Scientist” already uses this key." in field_error(html, "key")
+    assert draft_document(app) == draft
+    assert audit_entries(app) == entries

@@ -340,3 +340,40 @@ def test_retiring_and_restoring_is_one_idea_for_roles_and_questions(draft: None)
     assert {"q01", "data-scientist"} <= {q.key for q in draft_bank().questions} | {
         r.key for r in draft_bank().roles
     }
+
+
+@pytest.mark.parametrize("kind", ["new role", "edited role", "new dimension", "edited dimension"])
+def test_a_key_taken_between_the_check_and_the_commit_is_refused_as_taken(
+    draft: None, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    # another admin's save lands after the key check: the database's unique key refuses ours
+    monkeypatch.setattr(editing, "_require_free_key", lambda *args, **kwargs: None)
+    roles_before = db.session.scalar(select(func.count()).select_from(Role))
+    dimensions_before = db.session.scalar(select(func.count()).select_from(Dimension))
+    scientist, engineer = role("data-scientist"), role("ml-engineer")
+    engineer_revision = revision(engineer)
+    first, second = editing.ordered(Dimension)[:2]
+    with pytest.raises(EditRefused) as refused:
+        if kind == "new role":
+            editing.add_role(role_fields(scientist), role_profile(scientist))
+        elif kind == "edited role":
+            fields = role_fields(engineer, key="data-scientist")
+            editing.edit_role(engineer, engineer_revision, fields, role_profile(engineer))
+        else:
+            fields = {name: getattr(first, name) for name in editing.DIMENSION_FIELDS}
+            if kind == "new dimension":
+                editing.add_dimension(fields)
+            else:
+                editing.edit_dimension(second, fields)
+    assert refused.value.field == "key"
+    if kind.endswith("role"):
+        assert refused.value.reason == editing.ROLE_KEY_TAKEN
+        assert refused.value.values == {"name": scientist.name}
+    else:
+        assert refused.value.reason == editing.DIMENSION_KEY_TAKEN
+        assert refused.value.values == {"name": first.name}
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(Role)) == roles_before
+    assert db.session.scalar(select(func.count()).select_from(Dimension)) == dimensions_before
+    assert revision(role("ml-engineer")) == engineer_revision
+    assert role("ml-engineer").key == "ml-engineer"
