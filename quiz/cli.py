@@ -21,15 +21,13 @@ from quiz.core.bank import BankError
 from quiz.core.publish_rules import publish_problems
 from quiz.db import db
 from quiz.models import Admin, QuizVersion, Result
-from quiz.store import analytics, audit
+from quiz.store import admins, analytics
 from quiz.store.analytics import ResultFilter
 from quiz.store.demo import insert_demo_results
 from quiz.store.drafts import draft_bank
 from quiz.store.export import write_results_csv
 from quiz.store.publishing import PublishRefused, export_text, import_text, publish_draft
 from quiz.store.seeding import ensure_seeded
-
-MIN_PASSWORD_LENGTH = 12
 
 admin_cli = AppGroup("admin", help="Manage admin accounts.")
 bank_cli = AppGroup("bank", help="Check, export, import and publish the question bank.")
@@ -72,15 +70,10 @@ def create_admin(email: str, password_stdin: bool) -> None:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise click.ClickException(
-            f"The password must be at least {MIN_PASSWORD_LENGTH} characters long."
-        )
-    admin = Admin(email=email)
-    admin.set_password(password)
-    db.session.add(admin)
-    audit.record("create admin", email, actor="command line")
-    db.session.commit()
+    try:
+        admins.create(email, password, actor="command line")
+    except admins.PasswordRefused as refused:
+        raise click.ClickException(str(refused)) from None
     click.echo(f"Created admin {email}.")
 
 
@@ -98,9 +91,7 @@ def delete_admin(email: str) -> None:
     admin = db.session.scalar(select(Admin).where(Admin.email == email.strip().lower()))
     if admin is None:
         raise click.ClickException(f"There is no admin with the email {email}.")
-    db.session.delete(admin)
-    audit.record("delete admin", admin.email, actor="command line")
-    db.session.commit()
+    admins.delete(admin, actor="command line")
     click.echo(f"Deleted admin {admin.email}.")
 
 

@@ -9,6 +9,7 @@ same page forever.
 
 from __future__ import annotations
 
+import secrets
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -174,13 +175,30 @@ class Result(db.Model):
     quiz_version: Mapped[QuizVersion] = relationship()
 
 
+def new_session_nonce() -> str:
+    return secrets.token_hex(16)
+
+
 class Admin(db.Model, UserMixin):
-    """Someone who may edit and publish the quiz."""
+    """Someone who may edit and publish the quiz.
+
+    A signed-in session names the admin by :meth:`get_id`, which carries the account's
+    ``session_nonce``; the session opens the admin area only while the nonce is the same
+    (``quiz.admin.auth.load_admin``). :func:`quiz.store.admins.end_sessions` draws a new
+    one, which ends every session signed in before. A random nonce rather than a counter,
+    so an account created after another was deleted never accepts the old one's cookies,
+    even where the database hands out the deleted row's id again.
+    """
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    session_nonce: Mapped[str] = mapped_column(String(32), default=new_session_nonce)
+
+    def get_id(self) -> str:
+        """Name this admin in the session: the id and the nonce, as ``"7:3f9c..."``."""
+        return f"{self.id}:{self.session_nonce}"
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)

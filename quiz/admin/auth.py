@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
@@ -17,6 +18,7 @@ from wtforms.validators import DataRequired, Length
 from quiz.admin import bp
 from quiz.db import db
 from quiz.models import Admin
+from quiz.store import admins
 from quiz.web.extensions import limiter, login_manager
 from quiz.web.i18n import lazy_gettext as _l
 
@@ -34,8 +36,19 @@ class SignInForm(FlaskForm):
 
 
 @login_manager.user_loader
-def load_admin(admin_id: str) -> Admin | None:
-    return db.session.get(Admin, int(admin_id)) if admin_id.isdigit() else None
+def load_admin(session_id: str) -> Admin | None:
+    """Return the admin a session names (``Admin.get_id``), while its nonce is still theirs.
+
+    A session from before the admin's last sign-out or password change carries an older
+    nonce and opens nothing; nor does one naming no nonce at all.
+    """
+    admin_id, _, nonce = session_id.partition(":")
+    if not admin_id.isdigit() or not nonce:
+        return None
+    admin = db.session.get(Admin, int(admin_id))
+    if admin is None or not hmac.compare_digest(admin.session_nonce.encode(), nonce.encode()):
+        return None
+    return admin
 
 
 def _account_key() -> str:
@@ -78,7 +91,8 @@ def sign_in() -> str | Response | tuple[str, int]:
 
 @bp.post("/sign-out")
 def sign_out() -> Response:
-    """Sign the admin out."""
+    """Sign the admin out, ending every session of theirs, on this device and any other."""
+    admins.end_sessions(current_user._get_current_object())
     logout_user()
     session.clear()
     flash(_("You are signed out."))
