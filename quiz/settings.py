@@ -21,6 +21,7 @@ ENVIRONMENT_KEYS = (
     "RATELIMIT_KEY_PREFIX",
     "ADMIN_SIGN_IN_LIMIT_PER_ADDRESS",
     "ADMIN_SIGN_IN_LIMIT_PER_ACCOUNT",
+    "ADMIN_IDLE_MINUTES",
     "QUIZ_SUBMISSION_LIMIT",
     "LOG_LEVEL",
     "SESSION_COOKIE_SECURE",
@@ -59,6 +60,10 @@ def configure(app: Flask, overrides: dict[str, Any] | None) -> None:
         # failed sign-ins only; a successful one never counts
         ADMIN_SIGN_IN_LIMIT_PER_ADDRESS="20 per 10 minutes",
         ADMIN_SIGN_IN_LIMIT_PER_ACCOUNT="5 per 10 minutes",
+        # an admin session left this long without an admin page asked for is signed out,
+        # so a browser left open (or a cookie carried off) does not stay in for a month;
+        # a working day keeps an admin in while they work
+        ADMIN_IDLE_MINUTES=480,
         # quiz page submissions per address: far above what people sharing one address
         # (a classroom behind one router) send, far below what a flood does
         QUIZ_SUBMISSION_LIMIT="300 per minute",
@@ -92,6 +97,8 @@ def configure(app: Flask, overrides: dict[str, Any] | None) -> None:
 
     if not 0 < float(app.config["QUICK_MODE_CONFIDENCE"]) <= 1:
         raise RuntimeError("QUICK_MODE_CONFIDENCE must be above 0 and at most 1, such as 0.93.")
+    if not int(app.config["ADMIN_IDLE_MINUTES"]) > 0:
+        raise RuntimeError("ADMIN_IDLE_MINUTES must be a number of minutes above 0, such as 480.")
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         instance.mkdir(parents=True, exist_ok=True)
     if not app.config.get("SECRET_KEY"):
