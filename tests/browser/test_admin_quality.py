@@ -50,9 +50,16 @@ SIGNED_IN_PAGES = (
     "analytics",
     "analytics-error",
     "quality",
+    "change-password",
+    "change-password-error",
 )
 # pages reached by a form, answered with these statuses
-SENT_PAGES = {"sign-in-error": 401, "weight-error": 422, "preview-result": 200}
+SENT_PAGES = {
+    "sign-in-error": 401,
+    "weight-error": 422,
+    "preview-result": 200,
+    "change-password-error": 401,
+}
 # pages opened by address that answer with something other than 200
 REFUSED_PAGES = {"analytics-error": 400}
 
@@ -147,6 +154,15 @@ def visit(page: Page, name: str, targets: Targets) -> str:
         return html
     if name == "preview-result":
         return answer_preview_to_the_end(page)
+    if name == "change-password-error":
+        page.goto("/admin/account/password")
+        page.get_by_label("Current password", exact=True).fill("not the password")
+        page.get_by_label("New password", exact=True).fill("a new admin password")
+        page.get_by_label("New password again", exact=True).fill("a new admin password")
+        button = page.get_by_role("button", name="Change password")
+        html = send(page, button.click, SENT_PAGES[name])
+        expect(page.locator(".field-error")).to_be_visible()
+        return html
     path = {
         "sign-in": "/admin/sign-in",
         "dashboard": "/admin/",
@@ -163,6 +179,7 @@ def visit(page: Page, name: str, targets: Targets) -> str:
         "analytics": "/admin/analytics",
         "analytics-error": "/admin/analytics?first_day=2026-05-02&last_day=2026-05-01",
         "quality": "/admin/versions/1/quality",
+        "change-password": "/admin/account/password",
     }[name]
     response = page.goto(path)
     status = REFUSED_PAGES.get(name, 200)
