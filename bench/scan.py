@@ -205,7 +205,10 @@ class _FormReader(HTMLParser):
                 self._form.fields.append((self._select, self._select_value))
             self._select = None
         elif tag == "textarea" and self._textarea is not None:
-            self._form.fields.append((self._textarea, "".join(self._text).removeprefix("\n")))
+            # a browser drops the line break that opens a textarea (WTForms writes \r\n)
+            text = "".join(self._text)
+            text = text[2:] if text.startswith("\r\n") else text.removeprefix("\n")
+            self._form.fields.append((self._textarea, text))
             self._textarea = None
 
 
@@ -552,9 +555,12 @@ def probe_admin_forms(session: Browser, forms: dict[str, AdminForm]) -> Probe:
     with the path, lets the access log tell "refused for the token" from every other answer.
     """
     probe = Probe({}, {})
+    # every wrong token first: a save leaves a notice for the next page, the refusal page
+    # too, and a refusal page with a notice on it has a size no formula knows
     for name, admin in forms.items():
         if admin.form.method == "POST":
             probe.refused[name] = submit(session, admin, token="not-a-token")
+    for name, admin in forms.items():
         probe.reached[name] = submit(session, admin)
     sizes: dict[tuple[str, str], int] = {}
     for language in LANGUAGES:

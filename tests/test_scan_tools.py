@@ -79,6 +79,10 @@ def test_every_admin_form_is_found_with_a_token_that_reaches_its_handler(
         assert admin.form.csrf_token, name
     assert forms["bank-import"].form.files == ["bank_file"]
     assert forms["option-new"].form.action.endswith("/options")
+    # the question's text as a browser would send it back: the textarea's opening line
+    # break is not part of it
+    prompt = dict(forms["question-edit"].form.fields)["prompt"]
+    assert prompt and not prompt.startswith(("\r", "\n")), prompt
 
     probe = probe_admin_forms(browser, forms)
 
