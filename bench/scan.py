@@ -13,15 +13,23 @@ project's virtualenv (gunicorn, flask). What it does, all of it on the loopback 
    "429 Too Many Requests" tests nothing but the throttle;
 3. takes the quiz three times like a browser, so result pages (/r/TOKEN, /r/TOKEN.json) and
    private delete links exist;
-4. runs wapiti on the public site and, signed in through the real sign-in form, on the admin
-   area; runs sqlmap on the quiz form, the result JSON path, a delete link and the sign-in
-   form; two scans at a time. Every run is bounded: wapiti by its crawl and per-module attack
-   times, everything by a hard subprocess timeout;
-5. writes every report into bench/reports/ (git-ignored) and prints a summary.
+4. signs in once through the real sign-in form and keeps that session; reads every admin
+   form (questions, options, roles, dimensions, bank import, publish, preview, analytics
+   filter) and its CSRF token off its page, and sends each once with that token (it must
+   reach its handler) and once with a wrong one (it must be refused);
+5. runs wapiti on the public site and, with the admin session's cookie, on the admin area;
+   runs sqlmap on the quiz form, the result JSON path, a delete link, the sign-in form and,
+   with the session's cookie and a token read off the page for each request, on every
+   admin form; two scans at a time. Every run is bounded: wapiti by its crawl and
+   per-module attack times, everything by a hard subprocess timeout;
+6. sends the sign-out form last, counts in the access log the admin POSTs that reached
+   their handler and those refused for their token, writes every report into
+   bench/reports/ (git-ignored) and prints a summary.
 
 Exit status: 0 when no wapiti finding is of medium severity or higher, sqlmap finds no
-injectable parameter, the app answered no 5xx and logged no traceback, and every run reached
-a verdict; 1 otherwise; 2 when the scan could not start. docs/security.md has the details.
+injectable parameter, the app answered no 5xx and logged no traceback, every run reached
+a verdict, and the scanners reached every admin form's handler; 1 otherwise; 2 when the
+scan could not start. docs/security.md has the details.
 
 wapiti 3.0.4 would fetch a fingerprint database from the internet at start unless its config
 folder holds an empty apps.json; ``--endpoint`` points its out-of-band modules at a dead
