@@ -21,6 +21,9 @@ ENVIRONMENT_KEYS = (
     "RATELIMIT_KEY_PREFIX",
     "ADMIN_SIGN_IN_LIMIT_PER_ADDRESS",
     "ADMIN_SIGN_IN_LIMIT_PER_ACCOUNT",
+    "ADMIN_SIGN_IN_LIMIT_PER_ACCOUNT_AND_ADDRESS",
+    "RATELIMIT_STORAGE_TIMEOUT_SECONDS",
+    "RATELIMIT_STORAGE_RETRY_SECONDS",
     "QUIZ_SUBMISSION_LIMIT",
     "LOG_LEVEL",
     "SESSION_COOKIE_SECURE",
@@ -52,13 +55,23 @@ def configure(app: Flask, overrides: dict[str, Any] | None) -> None:
         QUESTIONS_PER_PAGE=6,
         RATELIMIT_STORAGE_URI="memory://",
         RATELIMIT_KEY_PREFIX="career-fit",
-        # a failing limit store (Redis away, a race in the in-memory store) must not turn
-        # a request into a 500: the limiter logs it and lets the request through
+        # a limit store that fails counts in memory meanwhile (quiz/web/limits.py); anything
+        # else going wrong in the limiter must not turn a request into a 500 either
         RATELIMIT_SWALLOW_ERRORS=True,
         RATELIMIT_HEADERS_ENABLED=True,
-        # failed sign-ins only; a successful one never counts
+        # each Redis connect and reply waits at most this long: a frozen Redis then costs a
+        # request a fraction of a second instead of holding its worker thread
+        RATELIMIT_STORAGE_TIMEOUT_SECONDS=0.25,
+        # while the store fails, limits count in memory and it is asked again this often
+        RATELIMIT_STORAGE_RETRY_SECONDS=5.0,
+        # sign-in attempts, counted before the password is checked; a successful sign-in is
+        # taken back off every count. Per account and address together: a person mistyping;
+        ADMIN_SIGN_IN_LIMIT_PER_ACCOUNT_AND_ADDRESS="5 per 10 minutes",
+        # per address, whatever the accounts: one client trying many;
         ADMIN_SIGN_IN_LIMIT_PER_ADDRESS="20 per 10 minutes",
-        ADMIN_SIGN_IN_LIMIT_PER_ACCOUNT="5 per 10 minutes",
+        # per account from everywhere: slow, so a stranger elsewhere cannot quickly lock the
+        # admin out, yet guessing from many addresses still stops
+        ADMIN_SIGN_IN_LIMIT_PER_ACCOUNT="50 per day",
         # quiz page submissions per address: far above what people sharing one address
         # (a classroom behind one router) send, far below what a flood does
         QUIZ_SUBMISSION_LIMIT="300 per minute",

@@ -3,12 +3,15 @@
 import hashlib
 import hmac
 
-from flask import current_app, request
+from flask import Flask, current_app, request
 from flask_limiter import Limiter
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_talisman import Talisman
 from flask_wtf.csrf import CSRFProtect
+from limits.strategies import STRATEGIES
+
+from quiz.web.limits import FailoverStorage, storage_options
 
 
 def hashed_remote_address() -> str:
@@ -17,9 +20,35 @@ def hashed_remote_address() -> str:
     return hmac.new(str(current_app.secret_key).encode(), address, hashlib.sha256).hexdigest()[:24]
 
 
+class FailoverLimiter(Limiter):
+    """Flask-Limiter on a store that never stalls a request nor stops counting.
+
+    The store is described in quiz/web/limits.py.
+    """
+
+    @property
+    def failover(self) -> FailoverStorage:
+        """The limit store, for the health check and for sign-in's own counts."""
+        storage = self.storage
+        assert isinstance(storage, FailoverStorage)
+        return storage
+
+    def init_app(self, app: Flask) -> None:
+        app.config["RATELIMIT_STORAGE_OPTIONS"] = storage_options(app)
+        super().init_app(app)
+        # Flask-Limiter builds its storage from the URI and takes no storage object, so the
+        # one it built is put behind the failover here (attributes of Flask-Limiter 3.8-4.x,
+        # pinned in pyproject.toml); its own fallback stays off: it logs no failure's kind
+        # and waits up to a minute before trying the store again
+        self._storage = FailoverStorage(
+            self.storage, float(app.config["RATELIMIT_STORAGE_RETRY_SECONDS"])
+        )
+        self._limiter = STRATEGIES[self._strategy](self._storage)
+
+
 csrf = CSRFProtect()
 login_manager = LoginManager()
 migrate = Migrate()
 talisman = Talisman()
 # Storage comes from RATELIMIT_STORAGE_URI: memory for one process, Redis for several.
-limiter = Limiter(key_func=hashed_remote_address)
+limiter = FailoverLimiter(key_func=hashed_remote_address)
