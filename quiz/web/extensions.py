@@ -9,7 +9,7 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_talisman import Talisman
 from flask_wtf.csrf import CSRFProtect
-from limits.strategies import STRATEGIES
+from limits.strategies import FixedWindowRateLimiter
 
 from quiz.web.limits import FailoverStorage, storage_options
 
@@ -26,24 +26,30 @@ class FailoverLimiter(Limiter):
     The store is described in quiz/web/limits.py.
     """
 
+    _failover: FailoverStorage | None = None
+
     @property
     def failover(self) -> FailoverStorage:
-        """The limit store, for the health check and for sign-in's own counts."""
-        storage = self.storage
-        assert isinstance(storage, FailoverStorage)
-        return storage
+        """The configured store behind its failover: what every limit counts in."""
+        assert self._failover is not None, "limiter.init_app(app) comes first"
+        return self._failover
 
     def init_app(self, app: Flask) -> None:
         app.config["RATELIMIT_STORAGE_OPTIONS"] = storage_options(app)
         super().init_app(app)
-        # Flask-Limiter builds its storage from the URI and takes no storage object, so the
-        # one it built is put behind the failover here (attributes of Flask-Limiter 3.8-4.x,
-        # pinned in pyproject.toml); its own fallback stays off: it logs no failure's kind
-        # and waits up to a minute before trying the store again
-        self._storage = FailoverStorage(
+        if self._strategy != "fixed-window":
+            raise RuntimeError(
+                "RATELIMIT_STRATEGY must be fixed-window: the limit store's failover "
+                "(quiz/web/limits.py) counts fixed windows only."
+            )
+        # Flask-Limiter builds its storage from the URI and takes no storage object, so its
+        # strategy is rebuilt on the failover here (``_limiter``, an attribute of Flask-Limiter
+        # 3.8-4.x, the range pinned in pyproject.toml). Its own in-memory fallback stays off:
+        # it logs no failure's kind and waits up to a minute to ask the store again.
+        self._failover = FailoverStorage(
             self.storage, float(app.config["RATELIMIT_STORAGE_RETRY_SECONDS"])
         )
-        self._limiter = STRATEGIES[self._strategy](self._storage)
+        self._limiter = FixedWindowRateLimiter(self._failover)
 
 
 csrf = CSRFProtect()

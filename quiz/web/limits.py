@@ -8,8 +8,9 @@ go on counting in this process's memory: each process then counts alone, but not
 unlimited. While it is failing, at most one operation every RATELIMIT_STORAGE_RETRY_SECONDS
 tries it again; the first that succeeds ends the incident, and that is logged once too.
 
-Sign-in asks for a strict view (``FailoverStorage.strict``): a failure of the store during the
-attempt itself refuses that attempt instead of counting it in memory.
+Sign-in asks for a strict view (``FailoverStorage.strict``): the attempt that finds the store
+no longer answering is refused, never checked uncounted; the attempts after it, until the store
+answers again, count in memory like everything else: limited, per process.
 """
 
 from __future__ import annotations
@@ -71,11 +72,12 @@ class _Health:
             self.next_try = now + self.retry_seconds
             return True
 
-    def failed(self, error: BaseException) -> None:
+    def failed(self, error: BaseException) -> bool:
+        """Note a failure; return whether it starts an incident (the store answered before)."""
         with self.lock:
             self.next_try = time.monotonic() + self.retry_seconds
             if self.failing:
-                return
+                return False
             self.failing = True
         _logger().warning(
             "rate limit store failed (%s: %s): limits count in this process's memory "
@@ -83,6 +85,7 @@ class _Health:
             type(error).__name__,
             error,
         )
+        return True
 
     def answered(self) -> None:
         if not self.failing:
@@ -153,8 +156,9 @@ class FailoverStorage(Storage):
             try:
                 result = getattr(self.primary, operation)(*args, **kwargs)
             except Exception as error:  # a client raises its own kinds; each one means failing
-                self.health.failed(error)
-                if self.is_strict:
+                # strict refuses the attempt that finds the store failing; once it is known
+                # to be failing, memory counts, strict or not
+                if self.health.failed(error) and self.is_strict:
                     raise LimitStoreUnavailable(type(error).__name__) from error
             else:
                 self.health.answered()
