@@ -8,11 +8,19 @@ from pathlib import Path
 from typing import Any
 
 from flask import Config, Flask
+from limits import parse
 
 from quiz.core.adaptive import DEFAULT_CONFIDENCE
 
 # The installed package's folder: its migrations, translations and fonts live here.
 PACKAGE_DIR = Path(__file__).resolve().parent
+
+# sign-in reads these itself (quiz/admin/auth.py), so a mistyped one is refused at start
+SIGN_IN_LIMITS = (
+    "ADMIN_SIGN_IN_LIMIT_PER_ADDRESS",
+    "ADMIN_SIGN_IN_LIMIT_PER_ACCOUNT_AND_ADDRESS",
+    "ADMIN_SIGN_IN_LIMIT_PER_ACCOUNT",
+)
 
 # Every setting a deployment changes can come from an environment variable of the same name.
 ENVIRONMENT_KEYS = (
@@ -105,6 +113,13 @@ def configure(app: Flask, overrides: dict[str, Any] | None) -> None:
 
     if not 0 < float(app.config["QUICK_MODE_CONFIDENCE"]) <= 1:
         raise RuntimeError("QUICK_MODE_CONFIDENCE must be above 0 and at most 1, such as 0.93.")
+    for name in SIGN_IN_LIMITS:
+        try:
+            parse(str(app.config[name]))
+        except ValueError:
+            raise RuntimeError(
+                f"{name} must be a rate limit such as '5 per 10 minutes', not {app.config[name]!r}."
+            ) from None
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         instance.mkdir(parents=True, exist_ok=True)
     if not app.config.get("SECRET_KEY"):
