@@ -8,11 +8,19 @@ from pathlib import Path
 from typing import Any
 
 from flask import Config, Flask
+from limits import parse
 
 from quiz.core.adaptive import DEFAULT_CONFIDENCE
 
 # The installed package's folder: its migrations, translations and fonts live here.
 PACKAGE_DIR = Path(__file__).resolve().parent
+
+# sign-in reads these itself (quiz/admin/auth.py), so a mistyped one is refused at start
+SIGN_IN_LIMITS = (
+    "ADMIN_SIGN_IN_LIMIT_PER_ADDRESS",
+    "ADMIN_SIGN_IN_LIMIT_PER_ACCOUNT_AND_ADDRESS",
+    "ADMIN_SIGN_IN_LIMIT_PER_ACCOUNT",
+)
 
 # Every setting a deployment changes can come from an environment variable of the same name.
 ENVIRONMENT_KEYS = (
@@ -22,6 +30,9 @@ ENVIRONMENT_KEYS = (
     "ADMIN_SIGN_IN_LIMIT_PER_ADDRESS",
     "ADMIN_SIGN_IN_LIMIT_PER_ACCOUNT",
     "ADMIN_IDLE_MINUTES",
+    "ADMIN_SIGN_IN_LIMIT_PER_ACCOUNT_AND_ADDRESS",
+    "RATELIMIT_STORAGE_TIMEOUT_SECONDS",
+    "RATELIMIT_STORAGE_RETRY_SECONDS",
     "QUIZ_SUBMISSION_LIMIT",
     "LOG_LEVEL",
     "SESSION_COOKIE_SECURE",
@@ -53,13 +64,23 @@ def configure(app: Flask, overrides: dict[str, Any] | None) -> None:
         QUESTIONS_PER_PAGE=6,
         RATELIMIT_STORAGE_URI="memory://",
         RATELIMIT_KEY_PREFIX="career-fit",
-        # a failing limit store (Redis away, a race in the in-memory store) must not turn
-        # a request into a 500: the limiter logs it and lets the request through
+        # a limit store that fails counts in memory meanwhile (quiz/web/limits.py); anything
+        # else going wrong in the limiter must not turn a request into a 500 either
         RATELIMIT_SWALLOW_ERRORS=True,
         RATELIMIT_HEADERS_ENABLED=True,
-        # failed sign-ins only; a successful one never counts
+        # each Redis connect and reply waits at most this long: a frozen Redis then costs a
+        # request a fraction of a second instead of holding its worker thread
+        RATELIMIT_STORAGE_TIMEOUT_SECONDS=0.25,
+        # while the store fails, limits count in memory and it is asked again this often
+        RATELIMIT_STORAGE_RETRY_SECONDS=5.0,
+        # sign-in attempts, counted before the password is checked; a successful sign-in is
+        # taken back off every count. Per account and address together: a person mistyping;
+        ADMIN_SIGN_IN_LIMIT_PER_ACCOUNT_AND_ADDRESS="5 per 10 minutes",
+        # per address, whatever the accounts: one client trying many;
         ADMIN_SIGN_IN_LIMIT_PER_ADDRESS="20 per 10 minutes",
-        ADMIN_SIGN_IN_LIMIT_PER_ACCOUNT="5 per 10 minutes",
+        # per account from everywhere: slow, so a stranger elsewhere cannot quickly lock the
+        # admin out, yet guessing from many addresses still stops
+        ADMIN_SIGN_IN_LIMIT_PER_ACCOUNT="50 per day",
         # an admin session left this long without an admin page asked for is signed out,
         # so a browser left open (or a cookie carried off) does not stay in for a month;
         # a working day keeps an admin in while they work
@@ -99,6 +120,13 @@ def configure(app: Flask, overrides: dict[str, Any] | None) -> None:
         raise RuntimeError("QUICK_MODE_CONFIDENCE must be above 0 and at most 1, such as 0.93.")
     if not int(app.config["ADMIN_IDLE_MINUTES"]) > 0:
         raise RuntimeError("ADMIN_IDLE_MINUTES must be a number of minutes above 0, such as 480.")
+    for name in SIGN_IN_LIMITS:
+        try:
+            parse(str(app.config[name]))
+        except ValueError:
+            raise RuntimeError(
+                f"{name} must be a rate limit such as '5 per 10 minutes', not {app.config[name]!r}."
+            ) from None
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         instance.mkdir(parents=True, exist_ok=True)
     if not app.config.get("SECRET_KEY"):

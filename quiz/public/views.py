@@ -166,13 +166,20 @@ def privacy() -> str:
 
 @bp.get("/healthz")
 def healthz() -> tuple[dict[str, Any], int]:
-    """Report whether the database answers."""
+    """Report whether the database answers, and the state of the rate-limit store.
+
+    Only the database makes the app unhealthy (503): without the limit store it still serves
+    every page, counting limits in memory. ``limits`` is ``ok`` while the configured store
+    answers, ``unavailable`` while it does not, and ``memory`` when memory is the configured
+    store (quiz/web/limits.py).
+    """
+    limits = limiter.failover.probe()
     try:
         db.session.execute(text("SELECT 1"))
     except Exception:  # any database failure means unhealthy, whatever the driver raises
         db.session.rollback()
-        return {"status": "unhealthy", "database": "unreachable"}, 503
-    return {"status": "ok", "database": "ok"}, 200
+        return {"status": "unhealthy", "database": "unreachable", "limits": limits}, 503
+    return {"status": "ok", "database": "ok", "limits": limits}, 200
 
 
 # A result never changes, so browsers and proxies may keep it; an hour bounds how long a

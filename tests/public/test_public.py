@@ -223,7 +223,7 @@ def test_healthz_reports_ok_as_json_when_the_database_answers(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.is_json
-    assert response.get_json() == {"status": "ok", "database": "ok"}
+    assert response.get_json() == {"status": "ok", "database": "ok", "limits": "memory"}
 
 
 def test_healthz_reports_unhealthy_when_the_database_fails(client, monkeypatch):
@@ -235,7 +235,11 @@ def test_healthz_reports_unhealthy_when_the_database_fails(client, monkeypatch):
     monkeypatch.setattr(db.session, "execute", unreachable)
     response = client.get("/healthz")
     assert response.status_code == 503
-    assert response.get_json() == {"status": "unhealthy", "database": "unreachable"}
+    assert response.get_json() == {
+        "status": "unhealthy",
+        "database": "unreachable",
+        "limits": "memory",
+    }
 
 
 # ---------------------------------------------------------------- taking the quiz

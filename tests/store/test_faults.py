@@ -391,7 +391,11 @@ def test_database_outage_answers_503_and_recovers_without_a_restart(site: Site) 
         health = visitor.get("/healthz")
         assert health.status == 503, (health.status, health.text[:500])
         assert health.content_type.startswith("application/json")
-        assert health.json() == {"status": "unhealthy", "database": "unreachable"}
+        assert health.json() == {
+            "status": "unhealthy",
+            "database": "unreachable",
+            "limits": "memory",
+        }
     refused = visitor.post(finish.path, finish.form)
     assert_friendly_unavailable(refused, "the finished quiz while the database is away")
     # the last page's answers too: test_a_refused_submission_keeps_every_answer_in_the_session
@@ -403,7 +407,10 @@ def test_database_outage_answers_503_and_recovers_without_a_restart(site: Site) 
         landing = visitor.get("/")
         assert landing.status == 200, (landing.status, landing.text[:1500])
         health = visitor.get("/healthz")
-        assert (health.status, health.json()) == (200, {"status": "ok", "database": "ok"})
+        assert (health.status, health.json()) == (
+            200,
+            {"status": "ok", "database": "ok", "limits": "memory"},
+        )
     assert prefilled_answers(visitor, range(1, last_page)) == finish.earlier
     # the browser sends the very same form again
     stored = visitor.post(finish.path, finish.form)
