@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from helpers import TEST_CONFIG, QuizTaker
+from helpers import TEST_CONFIG, QuizTaker, create_admin, csrf_token, page_options, sign_in
 from servers import gunicorn_server
 from werkzeug.test import TestResponse
 
@@ -234,6 +234,35 @@ def test_share_and_delete_links_of_a_new_result_use_public_url(make_app):
     assert taker.delete_url.startswith(f"{PUBLIC_URL}/r/"), taker.delete_url
     page = client.get(location, headers={"Host": FORGED_HOST}).get_data(as_text=True)
     assert f'value="{PUBLIC_URL}{location}"' in page
+
+
+class ForgedHostClient(FlaskClient):
+    """A test client whose every request names the forged host, cookies kept for it."""
+
+    def open(self, *args: Any, **kwargs: Any) -> TestResponse:
+        kwargs["headers"] = {**dict(kwargs.get("headers") or {}), "Host": FORGED_HOST}
+        return super().open(*args, **kwargs)
+
+
+def test_the_admin_previews_link_uses_public_url(make_app):
+    app = make_app(PUBLIC_URL=PUBLIC_URL)
+    create_admin(app)
+    app.test_client_class = ForgedHostClient
+    admin = app.test_client()
+    assert sign_in(admin).status_code == 302
+    page = 1
+    while True:
+        html = admin.get(f"/admin/preview/{page}").get_data(as_text=True)
+        answers = {name: values[0] for name, values in page_options(html).items()}
+        data = {"csrf_token": csrf_token(html), "forward": "x", **answers}
+        response = admin.post(f"/admin/preview/{page}", data=data)
+        if response.status_code != 302:
+            break
+        page += 1
+    assert_names_only_the_public_address(response, "preview result", 200)
+    share_url = f"{PUBLIC_URL}/admin/preview"
+    assert f'<link rel="canonical" href="{share_url}">' in response.text
+    assert f'<meta property="og:url" content="{share_url}">' in response.text
 
 
 def test_the_etag_follows_public_url_never_the_host(make_app, results):
