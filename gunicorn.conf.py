@@ -23,7 +23,13 @@ errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 # Create the app once in the master, so schema checks and seeding run once, not per worker.
 preload_app = True
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# Who may tell gunicorn a request came over HTTPS (X-Forwarded-Proto and the like): the
+# proxies in front, as many as the app trusts (TRUST_PROXY_HOPS), at the addresses given in
+# FORWARDED_ALLOW_IPS. With no proxy trusted, nobody: any client could send those headers.
+if int(os.environ.get("TRUST_PROXY_HOPS") or 0) > 0:
+    forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+else:
+    forwarded_allow_ips = ""
 # No shared control socket in the home folder: several instances may run on one host.
 control_socket_disable = True
 

@@ -32,7 +32,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         hops = app.config["TRUST_PROXY_HOPS"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+        # the host a proxy passes on is checked against TRUSTED_HOSTS, never printed
+        x_host = hops if app.config["TRUST_FORWARDED_HOST"] else 0
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=x_host)  # type: ignore[method-assign]
 
     from quiz.db import init_db
 
@@ -46,6 +48,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from quiz.web import assets, errors, filters, i18n
     from quiz.web.extensions import csrf, limiter, login_manager, migrate
     from quiz.web.security import HttpsAwareSessionInterface, protect
+    from quiz.web.urls import register as use_public_address
 
     app.session_interface = HttpsAwareSessionInterface()
     protect(app)
@@ -64,6 +67,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(admin.bp)
     i18n.register(app)
     errors.register(app)
+    use_public_address(app)
     assets.register(app)
     filters.register(app)
     cli.register(app)

@@ -6,6 +6,7 @@ import os
 import secrets
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Config, Flask
 from limits import parse
@@ -22,6 +23,12 @@ SIGN_IN_LIMITS = (
     "ADMIN_SIGN_IN_LIMIT_PER_ACCOUNT",
 )
 
+# Where `python -m quiz` serves the site, and the host Flask's test client sends.
+LOCAL_PUBLIC_URL = "http://127.0.0.1:5000"
+TESTING_PUBLIC_URL = "http://localhost"
+# the names a browser on this machine opens a local install by, while PUBLIC_URL is unset
+LOCAL_HOSTS = ["127.0.0.1", "localhost"]
+
 # Every setting a deployment changes can come from an environment variable of the same name.
 ENVIRONMENT_KEYS = (
     "SECRET_KEY",
@@ -37,6 +44,9 @@ ENVIRONMENT_KEYS = (
     "LOG_LEVEL",
     "SESSION_COOKIE_SECURE",
     "TRUST_PROXY_HOPS",
+    "TRUST_FORWARDED_HOST",
+    "PUBLIC_URL",
+    "TRUSTED_HOSTS",
     "CARELESS_SECONDS_PER_QUESTION",
     "ANALYTICS_SETTLE_SECONDS",
     "ANALYTICS_FOLD_LIMIT",
@@ -92,8 +102,19 @@ def configure(app: Flask, overrides: dict[str, Any] | None) -> None:
         MAX_FORM_PARTS=500,
         LOG_LEVEL="INFO",
         SESSION_COOKIE_SECURE=False,  # still Secure on every HTTPS request: quiz/web/security.py
-        # how many proxies in front set X-Forwarded-*; 0 trusts none
+        # how many proxies in front set X-Forwarded-For and -Proto; 0 trusts none
         TRUST_PROXY_HOPS=0,
+        # X-Forwarded-Host too, from those proxies: off, since a proxy that passes on a
+        # client's own header would let the client name any host (quiz/web/urls.py)
+        TRUST_FORWARDED_HOST=False,
+        # the site's address as people reach it: share links, canonical and og: tags, absolute
+        # redirects and cache keys are built from it, never from the request's Host header,
+        # which the client writes (quiz/web/urls.py). Unset: LOCAL_PUBLIC_URL, or in testing
+        # the test client's own host, so the links a test reads lead back to its app
+        PUBLIC_URL=None,
+        # the host names a request may name, comma-separated from the environment; unset, the
+        # one of PUBLIC_URL. Checked outside debug and testing; any other host gets 400
+        TRUSTED_HOSTS=None,
         # faster than this, on average, nobody reads the questions: the result is flagged
         CARELESS_SECONDS_PER_QUESTION=2.0,
         # results are counted for analytics once this old: ids are handed out before
@@ -116,6 +137,12 @@ def configure(app: Flask, overrides: dict[str, Any] | None) -> None:
     if overrides:
         app.config.from_mapping(overrides)
 
+    local = not app.config["PUBLIC_URL"]
+    if local:
+        app.config["PUBLIC_URL"] = TESTING_PUBLIC_URL if app.testing else LOCAL_PUBLIC_URL
+    app.config["PUBLIC_URL"] = public_address(str(app.config["PUBLIC_URL"]))
+    public_host = str(urlsplit(app.config["PUBLIC_URL"]).hostname)
+    app.config["TRUSTED_HOSTS"] = trusted_hosts(app, LOCAL_HOSTS if local else [public_host])
     if not 0 < float(app.config["QUICK_MODE_CONFIDENCE"]) <= 1:
         raise RuntimeError("QUICK_MODE_CONFIDENCE must be above 0 and at most 1, such as 0.93.")
     if not int(app.config["ADMIN_IDLE_MINUTES"]) > 0:
@@ -144,6 +171,37 @@ def database_uri(url: str) -> str:
     return url
 
 
+def public_address(url: str) -> str:
+    """Return PUBLIC_URL as ``scheme://host[:port]``; refuse what is not a site's address."""
+    parts = urlsplit(url.strip())
+    try:
+        parts.port  # noqa: B018  # raises ValueError for a port out of range or not a number
+    except ValueError:
+        raise RuntimeError(BAD_PUBLIC_URL.format(url=url)) from None
+    extras = parts.path not in ("", "/") or parts.query or parts.fragment or "@" in parts.netloc
+    if parts.scheme not in ("http", "https") or not parts.hostname or extras:
+        raise RuntimeError(BAD_PUBLIC_URL.format(url=url))
+    return f"{parts.scheme}://{parts.netloc.lower()}"
+
+
+def trusted_hosts(app: Flask, default: list[str]) -> list[str] | None:
+    """Return the host names Flask lets requests name (its TRUSTED_HOSTS); None trusts any.
+
+    Set, they are used as given (a comma-separated string from the environment is split).
+    Unset, they are ``default`` (PUBLIC_URL's host; this machine's names where PUBLIC_URL is
+    unset too) outside debug and testing, and any host in those two, where pages are opened
+    by whatever name the machine has; the URLs printed are PUBLIC_URL's either way.
+    """
+    configured = app.config.get("TRUSTED_HOSTS")
+    if isinstance(configured, str):
+        return [host.strip().lower() for host in configured.split(",") if host.strip()]
+    if configured is not None:
+        return list(configured)
+    if app.debug or app.testing:
+        return None
+    return list(default)
+
+
 def _typed(value: str, default: Any) -> Any:
     """Read an environment string as the type of the setting's default."""
     if isinstance(default, bool):
@@ -160,6 +218,12 @@ MISSING_SECRET_KEY = (
     "instance/config.py) to a long random value, for example the output of: "
     "python -c 'import secrets; print(secrets.token_hex(32))'. "
     "To run Career Fit on your own machine, start it with: python -m quiz"
+)
+
+BAD_PUBLIC_URL = (
+    "PUBLIC_URL is {url!r}, which is not the address of a site. Set it to the address people "
+    "open Career Fit at: http:// or https://, the host name and, if it is not the usual one, "
+    "the port, with nothing after them, for example https://careerfit.example"
 )
 
 

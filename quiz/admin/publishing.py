@@ -27,6 +27,7 @@ from quiz.store.drafts import draft_bank
 from quiz.store.publishing import PublishRefused, export_text, import_text, publish_draft
 from quiz.web import taking
 from quiz.web.banks import shown_in_language
+from quiz.web.urls import public_url
 
 # The preview's answers, kept apart from a real quiz the same browser may be taking.
 PREVIEW_SESSION_KEY = "draft_preview"
@@ -115,7 +116,7 @@ def _preview_result(bank: Bank, answers: dict[str, str]) -> str:
     return render_template(
         "public/result.html",
         page=page,
-        share_url=url_for("admin.preview", _external=True),
+        share_url=public_url("admin.preview"),
         preview=True,
         quiz_endpoint="admin.preview",
     )

@@ -27,6 +27,7 @@ from quiz.store.results import SHARE_TOKEN_SHAPE, find_result, quiz_version_numb
 from quiz.web.banks import shown_bank
 from quiz.web.i18n import current_language
 from quiz.web.i18n import lazy_gettext as _l
+from quiz.web.urls import public_address_tag, public_url
 
 # far longer than any share link, short enough that nothing odd hides in it
 LINK_LIMIT = 500
@@ -133,7 +134,7 @@ def compare_results(token_a: str, token_b: str) -> Response:
     html = render_template(
         "public/compare.html",
         comparison=comparison,
-        canonical_url=url_for(".compare_results", token_a=first, token_b=second, _external=True),
+        canonical_url=public_url(".compare_results", token_a=first, token_b=second),
     )
     return _public(Response(html, mimetype="text/html"), etag)
 
@@ -148,7 +149,8 @@ def _comparison_etag(first: str, second: str) -> str:
     # like a result's: both results never change, and the release id covers templates; the
     # language is the viewer's, so a copy kept in one language is never confirmed for another
     release = current_app.config["RELEASE_ID"]
-    return f"{first[:22]}-{second[:22]}-compare-{current_language()}-{release}"
+    language = current_language()
+    return f"{first[:22]}-{second[:22]}-{public_address_tag()}-compare-{language}-{release}"
 
 
 def _public(response: Response, etag: str | None = None) -> Response:

@@ -40,6 +40,7 @@ from quiz.web.banks import shown_bank
 from quiz.web.extensions import limiter
 from quiz.web.i18n import current_language
 from quiz.web.share_card import render_share_card
+from quiz.web.urls import public_address_tag, public_url
 
 bp = Blueprint("public", __name__)
 
@@ -106,9 +107,8 @@ def show_result(token: str) -> Response:
             stored_result(result),
             remembered_changes_search(bank, result.quiz_version_id),
         ),
-        share_url=url_for(".show_result", token=token, _external=True),
-        delete_url=delete_key
-        and url_for(".delete_result", token=token, key=delete_key, _external=True),
+        share_url=public_url(".show_result", token=token),
+        delete_url=delete_key and public_url(".delete_result", token=token, key=delete_key),
     )
     response = Response(html, mimetype="text/html")
     if delete_key is None:
@@ -189,9 +189,12 @@ RESULT_MAX_AGE = 3600
 
 def _result_etag(result: Result, form: str) -> str:
     # the release id changes whenever templates or static files do, and with them the page;
-    # the same link reads differently in each language, so a copy is only good in its own
+    # the same link reads differently in each language, so a copy is only good in its own;
+    # the page prints the public address, never the request's host, so the address is the
+    # one host that can change it
     release = current_app.config["RELEASE_ID"]
-    return f"{result.share_token[:22]}-{form}-{current_language()}-{release}"
+    language = current_language()
+    return f"{result.share_token[:22]}-{public_address_tag()}-{form}-{language}-{release}"
 
 
 def _shown_result(token: str) -> Result:

@@ -111,6 +111,7 @@ def live_app(tmp_path: Path) -> Flask:
 def live_server(live_app: Flask) -> Iterator[str]:
     """Serve the app on a free port of 127.0.0.1 and yield its base URL (no trailing slash)."""
     server = make_server(LOOPBACK, 0, live_app, threaded=True, request_handler=QuietRequestHandler)
+    live_app.config["PUBLIC_URL"] = f"http://{LOOPBACK}:{server.server_port}"  # its share links
     thread = threading.Thread(
         target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="live-server", daemon=True
     )
