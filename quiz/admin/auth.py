@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
@@ -19,6 +17,7 @@ from quiz.db import db
 from quiz.models import Admin
 from quiz.web.extensions import limiter, login_manager
 from quiz.web.i18n import lazy_gettext as _l
+from quiz.web.redirects import same_site_path
 
 # Checked when the email is unknown, so a wrong email costs as long as a wrong password.
 _DUMMY_HASH = generate_password_hash("not a real password")
@@ -69,7 +68,7 @@ def sign_in() -> str | Response | tuple[str, int]:
         if admin is not None and admin.check_password(password):
             session.clear()  # a fresh session at sign-in: nothing carried over from before
             login_user(admin)
-            return redirect(_safe_next(request.args.get("next")) or url_for("admin.dashboard"))
+            return redirect(same_site_path(request.args.get("next")) or url_for("admin.dashboard"))
         check_password_hash(_DUMMY_HASH, password)
         form.password.errors.append(_("That email and password don't match an admin account."))
         return render_template("admin/sign_in.html", form=form), 401
@@ -87,16 +86,3 @@ def sign_out() -> Response:
 
 def _limit(name: str) -> str:
     return str(current_app.config[name])
-
-
-def _safe_next(target: str | None) -> str | None:
-    """Follow ``next`` only to a path on this site, never to another host."""
-    if not target:
-        return None
-    parts = urlsplit(target)
-    # browsers read a backslash as a slash, so "/\\host" would leave the site
-    if parts.scheme or parts.netloc or not target.startswith("/"):
-        return None
-    if target.startswith("//") or "\\" in target:
-        return None
-    return target
