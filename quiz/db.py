@@ -3,7 +3,7 @@
 import sqlite3
 from typing import Any
 
-from flask import Flask
+from flask import Flask, current_app
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData, event
 from sqlalchemy.orm import DeclarativeBase
@@ -22,7 +22,29 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-db = SQLAlchemy(model_class=Base)
+class Database(SQLAlchemy):
+    """Flask-SQLAlchemy whose end of a request survives losing the database."""
+
+    def _teardown_session(self, exc: BaseException | None) -> None:
+        """Remove the request's session; if its rollback fails, drop its connection instead.
+
+        Removing the session rolls back whatever transaction a read left open. With the
+        database gone mid-request that rollback raises, and an exception here escapes
+        after the response was made, which gunicorn then replaces with a bare, empty 500.
+        Everything a view meant to keep it committed before answering, so nothing is
+        lost by letting its response go out: the connection is thrown away unused.
+        """
+        try:
+            self.session.remove()
+        except Exception as error:  # whatever the driver raises, the response must go out
+            current_app.logger.warning("database unavailable at the end of a request: %s", error)
+            try:
+                self.session().invalidate()  # closes the dead connection without talking to it
+            finally:
+                self.session.registry.clear()
+
+
+db = Database(model_class=Base)
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from urllib.parse import urlsplit
 
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
@@ -26,6 +25,7 @@ from quiz.store import admins
 from quiz.web.extensions import hashed_remote_address, limiter, login_manager
 from quiz.web.i18n import lazy_gettext as _l
 from quiz.web.limits import LimitStoreUnavailable
+from quiz.web.redirects import same_site_path
 
 # Checked when the email is unknown, in place of the admin's hash: the same single check
 # either way, so a wrong email costs as long as a wrong password.
@@ -79,7 +79,7 @@ def sign_in() -> str | Response | tuple[str, int]:
             _take_back(counts)
             session.clear()  # a fresh session at sign-in: nothing carried over from before
             login_user(admin)
-            return redirect(_safe_next(request.args.get("next")) or url_for("admin.dashboard"))
+            return redirect(same_site_path(request.args.get("next")) or url_for("admin.dashboard"))
         form.password.errors.append(_("That email and password don't match an admin account."))
         return render_template("admin/sign_in.html", form=form), 401
     return render_template("admin/sign_in.html", form=form)
@@ -150,16 +150,3 @@ def sign_out() -> Response:
     session.clear()
     flash(_("You are signed out."))
     return redirect(url_for("admin.sign_in"))
-
-
-def _safe_next(target: str | None) -> str | None:
-    """Follow ``next`` only to a path on this site, never to another host."""
-    if not target:
-        return None
-    parts = urlsplit(target)
-    # browsers read a backslash as a slash, so "/\\host" would leave the site
-    if parts.scheme or parts.netloc or not target.startswith("/"):
-        return None
-    if target.startswith("//") or "\\" in target:
-        return None
-    return target

@@ -10,6 +10,7 @@ from wtforms import BooleanField, Field, SelectField, StringField, TextAreaField
 from wtforms.fields import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length, ValidationError
 
+from quiz.admin.plain_text import plain_text
 from quiz.admin.role_forms import (
     GIVE_A_KEY,
     KEY_HINT,
@@ -32,7 +33,11 @@ class DimensionForm(FlaskForm):
     name = StringField(
         _l("Name"),
         filters=[strip],
-        validators=[DataRequired(WRITE_THIS), Length(max=NAME_LIMIT, message=TOO_LONG)],
+        validators=[
+            DataRequired(WRITE_THIS),
+            Length(max=NAME_LIMIT, message=TOO_LONG),
+            plain_text,
+        ],
         description=_l("Shown to people on their result page."),
     )
     key = StringField(
@@ -57,7 +62,7 @@ class DimensionForm(FlaskForm):
     description = TextAreaField(
         _l("Description"),
         filters=[strip],
-        validators=[Length(max=TEXT_LIMIT, message=TOO_LONG)],
+        validators=[Length(max=TEXT_LIMIT, message=TOO_LONG), plain_text],
         description=_l("Optional: what it means, in a sentence."),
     )
 

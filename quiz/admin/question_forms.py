@@ -19,6 +19,7 @@ from wtforms.fields import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length, ValidationError
 from wtforms.widgets import TextInput
 
+from quiz.admin.plain_text import plain_text
 from quiz.admin.unique_key import unique_key
 from quiz.core.bank import (
     CHOICE_WEIGHT_RANGE,
@@ -56,7 +57,7 @@ def _strip(value: Any) -> Any:
 
 
 def _text_rules(missing: str) -> list[Any]:
-    return [DataRequired(message=missing), Length(max=TEXT_LIMIT, message=TEXT_RULE)]
+    return [DataRequired(message=missing), Length(max=TEXT_LIMIT, message=TEXT_RULE), plain_text]
 
 
 class RevisionForm(FlaskForm):
@@ -101,12 +102,12 @@ class NewQuestionForm(QuestionTextForm):
     first_option = StringField(
         _l("First option"),
         filters=[_strip],
-        validators=[Length(max=TEXT_LIMIT, message=TEXT_RULE)],
+        validators=[Length(max=TEXT_LIMIT, message=TEXT_RULE), plain_text],
     )
     second_option = StringField(
         _l("Second option"),
         filters=[_strip],
-        validators=[Length(max=TEXT_LIMIT, message=TEXT_RULE)],
+        validators=[Length(max=TEXT_LIMIT, message=TEXT_RULE), plain_text],
     )
 
     def validate_first_option(self, field: Field) -> None:

@@ -17,6 +17,7 @@ from wtforms import (
 from wtforms.fields import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length, ValidationError
 
+from quiz.admin.plain_text import plain_text
 from quiz.admin.unique_key import unique_key
 from quiz.core.bank import KEY_PATTERN, LIST_LIMIT, PROFILE_RANGE, TEXT_LIMIT
 from quiz.models import Dimension, Role
@@ -57,7 +58,7 @@ def _text(label: str, limit: int = TEXT_LIMIT, hint: str = "") -> TextAreaField:
     return TextAreaField(
         label,
         filters=[strip],
-        validators=[DataRequired(WRITE_THIS), Length(max=limit, message=TOO_LONG)],
+        validators=[DataRequired(WRITE_THIS), Length(max=limit, message=TOO_LONG), plain_text],
         description=hint,
     )
 
@@ -105,7 +106,7 @@ def _list_of_texts(form: FlaskForm, field: Field) -> None:
 def _list(label: str) -> LineListField:
     return LineListField(
         label,
-        validators=[_list_of_texts],
+        validators=[_list_of_texts, plain_text],
         description=_l("One item per line, 1 to %(most)s items.", most=LIST_LIMIT),
     )
 
@@ -127,7 +128,11 @@ class RoleForm(FlaskForm):
     name = StringField(
         _l("Name"),
         filters=[strip],
-        validators=[DataRequired(WRITE_THIS), Length(max=NAME_LIMIT, message=TOO_LONG)],
+        validators=[
+            DataRequired(WRITE_THIS),
+            Length(max=NAME_LIMIT, message=TOO_LONG),
+            plain_text,
+        ],
     )
     key = StringField(
         _l("Key"),

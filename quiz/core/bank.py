@@ -17,6 +17,8 @@ from __future__ import annotations
 import json
 import math
 import re
+import unicodedata
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -40,6 +42,10 @@ CHOICE_OPTIONS = (2, 6)
 TEXT_LIMIT = 600
 NAME_LIMIT = 120  # role and dimension names: what their database columns hold
 LIST_LIMIT = 8
+# Control characters a text may hold: line breaks (forms send a text area's as CR LF) and tabs.
+ALLOWED_CONTROLS = frozenset("\t\n\r")
+# The bidirectional embeddings, overrides and isolates: they reorder the text around them.
+DIRECTION_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 # The language of the bank's own texts; translations are keyed by other two-letter codes.
 SOURCE_LANGUAGE = "en"
@@ -77,6 +83,36 @@ LIKERT_SCALE = (
     ("4", "Agree", 1),
     ("5", "Strongly agree", 2),
 )
+
+
+def refused_character(text: str) -> str | None:
+    """Return the first character a bank text may not hold, or None when it holds none.
+
+    The rule for every text and every translation of a bank: no control character
+    (Unicode category Cc) other than tab, line feed and carriage return; no lone UTF-16
+    surrogate (Cs: it cannot be written as UTF-8, so any page showing it would fail);
+    and none of the bidirectional embeddings, overrides and isolates U+202A to U+202E
+    and U+2066 to U+2069 (they make a text read differently from how it is stored).
+    The marks U+200E and U+200F stay allowed: right-to-left languages need them.
+    """
+    for character in text:
+        if character in ALLOWED_CONTROLS:
+            continue
+        if character in DIRECTION_CONTROLS or unicodedata.category(character) in ("Cc", "Cs"):
+            return character
+    return None
+
+
+def character_code(character: str) -> str:
+    """Name a character by its code point, as U+202E: a refused one cannot be shown itself."""
+    return f"U+{ord(character):04X}"
+
+
+def _shown(text: str) -> str:
+    """Write ``text`` with each refused character as its JSON escape, so it can be shown."""
+    if refused_character(text) is None:
+        return text
+    return "".join(f"\\u{ord(c):04x}" if refused_character(c) is not None else c for c in text)
 
 
 @dataclass(frozen=True)
@@ -423,9 +459,13 @@ def load_bank_file(path: str | Path = DEFAULT_BANK_PATH) -> Bank:
 
 
 def parse_bank_text(text: str) -> Bank:
-    """Parse a bank document from JSON text; a syntax error is reported with its line."""
+    """Parse a bank document from JSON text; a syntax error is reported with its line.
+
+    A key that appears twice in one object is refused with the object's path: JSON
+    readers disagree on which of the two counts, so the file does not say what it means.
+    """
     try:
-        document = json.loads(text)
+        document = json.loads(text, object_pairs_hook=_KeyedObject.of)
     except json.JSONDecodeError as error:
         raise BankError(
             [
@@ -445,7 +485,51 @@ def parse_bank_text(text: str) -> Bank:
                 )
             ]
         ) from None
+    repeated = _repeated_keys(document)
+    if repeated:
+        raise BankError(repeated)
     return parse_bank(document)
+
+
+class _KeyedObject(dict[str, Any]):
+    """A JSON object read with a key more than once, remembering which keys."""
+
+    repeated: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        read = dict(pairs)
+        if len(read) == len(pairs):
+            return read
+        marked = cls(read)
+        counts = Counter(key for key, _ in pairs)
+        marked.repeated = tuple(key for key, count in counts.items() if count > 1)
+        return marked
+
+
+def _repeated_keys(document: Any) -> list[Problem]:
+    """Find every object of ``document`` that had a key twice, with its path (no recursion:
+    the document may be nested as deeply as the JSON reader allows)."""
+    problems = []
+    stack: list[tuple[str, Any]] = [("", document)]
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, dict):
+            for key in node.repeated if isinstance(node, _KeyedObject) else ():
+                problems.append(
+                    Problem(
+                        _shown(path),
+                        N_('the key "%(key)s" appears more than once'),
+                        {"key": _shown(key)},
+                    )
+                )
+            children = [(f"{path}.{key}" if path else key, value) for key, value in node.items()]
+        elif isinstance(node, list):
+            children = [(f"{path}[{i}]", value) for i, value in enumerate(node)]
+        else:
+            continue
+        stack.extend(reversed(children))
+    return problems
 
 
 def parse_bank(document: Any) -> Bank:
@@ -546,7 +630,23 @@ class _DocumentReader:
         self.problems: list[Problem] = []
 
     def problem(self, where: str, reason: str, **values: Any) -> None:
-        self.problems.append(Problem(where, reason, values))
+        # a path holds the document's own names, which may hold characters no page can show
+        shown = {name: _shown(v) if isinstance(v, str) else v for name, v in values.items()}
+        self.problems.append(Problem(_shown(where), reason, shown))
+
+    def plain(self, value: str, where: str) -> None:
+        """Report a text holding a character :func:`refused_character` refuses."""
+        if "\x00" in value:
+            self.problem(where, N_("must not contain NUL characters"))
+        elif (character := refused_character(value)) is not None:
+            self.problem(
+                where,
+                N_(
+                    "must not contain the character %(character)s "
+                    "(a control, text direction or broken character)"
+                ),
+                character=character_code(character),
+            )
 
     def items(
         self, parent: Any, name: str, where: str, count: tuple[int, int] = (1, 200)
@@ -594,8 +694,7 @@ class _DocumentReader:
             self.problem(f"{where}.{name}", N_("must be a non-empty text"))
             return ""
         value = value.strip()
-        if "\x00" in value:
-            self.problem(f"{where}.{name}", N_("must not contain NUL characters"))
+        self.plain(value, f"{where}.{name}")
         if len(value) > limit:
             self.problem(f"{where}.{name}", N_("must be at most %(most)s characters"), most=limit)
         return value
@@ -614,8 +713,7 @@ class _DocumentReader:
             )
             return ()
         for j, v in enumerate(value):
-            if "\x00" in v:
-                self.problem(f"{where}.{name}[{j}]", N_("must not contain NUL characters"))
+            self.plain(v, f"{where}.{name}[{j}]")
             if len(v.strip()) > TEXT_LIMIT:
                 self.problem(
                     f"{where}.{name}[{j}]",

@@ -86,8 +86,15 @@ def _rate_limited(error: RateLimitExceeded) -> tuple[str, int]:
 
 
 def _database_unavailable(error: DBAPIError) -> tuple[str, int]:
-    """Answer 503 while the database is away; pre-ping reconnects once it is back."""
-    db.session.rollback()
+    """Answer 503 while the database is away; pre-ping reconnects once it is back.
+
+    The rollback may fail too, the connection being gone: then the session drops its
+    connection unused, and the page still says 503 rather than 500.
+    """
+    try:
+        db.session.rollback()
+    except DBAPIError:
+        db.session().invalidate()
     current_app.logger.warning("database unavailable: %s", error.orig or error)
     return _render(503)
 

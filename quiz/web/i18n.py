@@ -13,8 +13,6 @@ the viewer, not to the page: a share link opens in the language of whoever opens
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, Flask, has_request_context, redirect, request
 from flask_babel import Babel, format_decimal, get_locale, get_translations, gettext
 from flask_babel.speaklater import LazyString
@@ -23,6 +21,7 @@ from werkzeug.wrappers import Response
 
 from quiz.core.messages import Message
 from quiz.settings import PACKAGE_DIR
+from quiz.web.redirects import same_site_path
 
 # The languages the interface is complete in, each named in itself for the switcher.
 LANGUAGES = {"en": "English", "de": "Deutsch"}
@@ -98,7 +97,7 @@ def choose_language(code: str) -> Response:
     if code not in LANGUAGES:
         # an unknown code is most likely a hand-edited link: go home in the default language
         code = DEFAULT_LANGUAGE
-    response = redirect(_same_site_path(request.args.get("next", "")), code=303)
+    response = redirect(same_site_path(request.args.get("next")) or "/", code=303)
     response.set_cookie(
         LANGUAGE_COOKIE,
         code,
@@ -109,21 +108,6 @@ def choose_language(code: str) -> Response:
     )
     response.cache_control.no_store = True
     return response
-
-
-def _same_site_path(target: str) -> str:
-    """Return ``target`` if it is a path on this site, else "/": never an open redirect."""
-    parts = urlsplit(target)
-    if (
-        parts.scheme
-        or parts.netloc
-        or not target.startswith("/")
-        or target.startswith("//")
-        or "\\" in target
-        or any(not c.isprintable() for c in target)
-    ):
-        return "/"
-    return target
 
 
 def vary_by_language(response: Response) -> Response:

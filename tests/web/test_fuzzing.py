@@ -48,7 +48,7 @@ from werkzeug.security import generate_password_hash
 from werkzeug.test import TestResponse
 
 from quiz import create_app
-from quiz.core.bank import Bank, load_bank_file
+from quiz.core.bank import Bank, load_bank_file, refused_character
 from quiz.db import db
 from quiz.models import Admin, Dimension, Option, Question, Result, Role
 from quiz.store.drafts import draft_bank, replace_draft
@@ -212,9 +212,27 @@ NEXT_TARGETS = [
     "/%2F%2Fevil.example",
     "\\\\evil.example",
     " /admin",
+    # control and invisible characters: CR and LF would split the Location header
+    "/admin/questions\r\nSet-Cookie: planted=1",
+    "/admin/questions\n",
+    "/admin/\tquestions",
+    "/admin/\x1b[31m",
+    "/admin/questions\x85",
+    "/admin/\u2028questions",
+    "/admin/\u202equestions",
+    "\ufeff/admin",
+    "/\r\n//evil.example",
 ]
+# characters a bank text may not hold; JSON can carry a lone surrogate as an escape
+REFUSED_IN_TEXTS = ["\ud800", "\udfff", "\u202e", "\u202a", "\u2066", "\u2069", "\x07", "\x1b"]
 
 short_texts = st.text(ANY_CHARACTER, max_size=30)
+# a path on this site with control or invisible characters somewhere in it
+next_paths = st.builds(
+    lambda before, after: f"/admin/{before}questions{after}",
+    st.text(st.sampled_from(CONTROL_CHARACTERS), max_size=3),
+    st.text(st.sampled_from(CONTROL_CHARACTERS), min_size=1, max_size=3),
+)
 field_values = st.one_of(
     st.sampled_from(TRICKY_VALUES),
     short_texts,
@@ -711,18 +729,26 @@ def send_fuzzed_form(site: Site, data: st.DataObject, rule: Rule, kind: str, ids
     headers = draw_csrf(data, body, token, site)
     request = draw_encoding(data, body)
     if rule.endpoint == "admin.sign_in" and data.draw(st.booleans(), label="with next"):
-        target = data.draw(st.one_of(st.sampled_from(NEXT_TARGETS), short_texts), label="next")
+        target = data.draw(
+            st.one_of(st.sampled_from(NEXT_TARGETS), short_texts, next_paths), label="next"
+        )
         request["query_string"] = {"next": target}
     response = site.send(
         client, "POST", path, kind=kind, endpoint=rule.endpoint, headers=headers, **request
     )
     event(f"{rule.endpoint} as {kind}: {response.status_code}")
+    if kind == "admin" and response.status_code == 302 and rule.endpoint.startswith("admin."):
+        assert_draft_holds_no_refused_character(site)
     if rule.endpoint == "admin.sign_in" and response.status_code == 302:
         location = response.headers["Location"]
         parts = urlsplit(location)
         assert not parts.scheme and not parts.netloc, f"sign-in sent the admin to {location}"
         assert location.startswith("/") and not location.startswith("//"), location
         assert "\\" not in location, location
+        assert location.isprintable(), f"sign-in sent the admin to {location!r}"
+        target = request.get("query_string", {}).get("next", "")
+        if not target.isprintable():
+            assert location == "/admin/", f"sign-in followed {target!r} to {location!r}"
 
 
 # ---------------------------------------------------------------- the properties
@@ -1051,6 +1077,10 @@ text_values = st.one_of(
     short_texts,
     st.builds(lambda a, b: f"{a}\x00{b}", short_texts, short_texts),
     st.text(st.sampled_from(CONTROL_CHARACTERS), min_size=1, max_size=5),
+    st.sampled_from(REFUSED_IN_TEXTS),
+    st.builds(
+        lambda a, c, b: f"{a}{c}{b}", short_texts, st.sampled_from(REFUSED_IN_TEXTS), short_texts
+    ),
 )
 
 
@@ -1124,11 +1154,12 @@ def test_any_bank_file_upload_never_fails(site: Site, data: st.DataObject) -> No
     else:
         opening = data.draw(st.sampled_from(["[", '{"a":']))
         text = opening * data.draw(st.integers(10, 5000), label="depth")
+    # a lone surrogate written out rather than escaped is bytes no UTF-8 reader takes
     content = data.draw(
         st.one_of(
-            st.just(text.encode("utf-8")),
-            st.just(text.encode("utf-16")),
-            st.just(b"\xef\xbb\xbf" + text.encode("utf-8")),
+            st.just(text.encode("utf-8", "surrogatepass")),
+            st.just(text.encode("utf-16", "surrogatepass")),
+            st.just(b"\xef\xbb\xbf" + text.encode("utf-8", "surrogatepass")),
             st.binary(max_size=200),
         ),
         label="bytes",
@@ -1141,9 +1172,32 @@ def test_any_bank_file_upload_never_fails(site: Site, data: st.DataObject) -> No
     response = upload_bank(site, client, content, filename)
     event(f"upload: {response.status_code}")
     if response.status_code == 302:
-        # an imported bank is one the admin pages can show
-        for page in ("/admin/", "/admin/questions", "/admin/roles", "/admin/preview"):
+        # an imported bank is one the admin pages can show, in every language
+        assert_draft_holds_no_refused_character(site)
+        for page in ("/admin/", "/admin/questions", "/admin/roles", "/admin/bank/export"):
             assert client.get(page).status_code == 200, page
+        for language in ("en", "de"):
+            preview = client.get("/admin/preview", headers={"Accept-Language": language})
+            assert preview.status_code == 200, language
+
+
+def texts_in(document: Any) -> Iterator[str]:
+    if isinstance(document, str):
+        yield document
+    elif isinstance(document, dict):
+        for value in document.values():
+            yield from texts_in(value)
+    elif isinstance(document, list):
+        for value in document:
+            yield from texts_in(value)
+
+
+def assert_draft_holds_no_refused_character(site: Site) -> None:
+    """No import or form save leaves a control, direction or broken character in the draft."""
+    with site.app.app_context():
+        document = draft_bank().to_document()
+    held = [text for text in texts_in(document) if refused_character(text) is not None]
+    assert not held, f"the draft holds {held!r}"
 
 
 # ---------------------------------------------------------------- what fuzzing found
@@ -1306,3 +1360,41 @@ def test_a_form_part_without_a_name_is_refused_by_every_form(site: Site) -> None
     ]
     answers = answers_to(site.client("fresh"), requests)
     assert_all_in(answers, {400})
+
+
+def test_a_bank_file_with_a_refused_character_or_a_repeated_key_is_refused(site: Site) -> None:
+    """A lone surrogate in a German translation was imported, and every page showing it
+    (the German quiz once published, the preview, the export) then failed to encode it:
+    a 500. Direction overrides, BEL and ESC were kept; a repeated key kept its last value."""
+    document = json.loads(export_text(load_bank_file()))
+    uploads = {}
+    for character in REFUSED_IN_TEXTS:
+        changed = copy.deepcopy(document)
+        changed["questions"][0]["translations"]["de"]["prompt"] += character
+        text = json.dumps(changed)  # escaped, as a file must carry a lone surrogate
+        uploads[f"U+{ord(character):04X} in a German prompt"] = bank_upload(text.encode())
+    repeated = json.dumps(document).replace('"format": 1', '"format": 1, "format": 1', 1)
+    uploads["a key twice"] = bank_upload(repeated.encode())
+    draft = site.stored()["draft bank"]
+
+    answers = send_uploads(site, uploads)
+
+    assert_all_in(answers, {422})
+    assert site.stored()["draft bank"] == draft
+    client = site.client("admin")
+    for page in ("/admin/preview", "/admin/bank/export"):
+        assert client.get(page, headers={"Accept-Language": "de"}).status_code == 200, page
+
+
+def test_sign_in_with_a_control_character_in_next_goes_to_the_dashboard(site: Site) -> None:
+    """CR and LF in ``next`` reached the Location header after a valid password: werkzeug
+    refuses a header value with a line break, and that was a 500."""
+    answers = {}
+    for target in [t for t in NEXT_TARGETS if not t.isprintable()]:
+        client = site.client("fresh")
+        page = client.get("/admin/sign-in")
+        fields = {"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}
+        fields["csrf_token"] = page_token(form_fields(page.get_data(as_text=True))) or ""
+        response = client.post("/admin/sign-in", query_string={"next": target}, data=fields)
+        answers[repr(target)] = (response.status_code, response.headers.get("Location"))
+    assert set(answers.values()) == {(302, "/admin/")}, answers
