@@ -23,8 +23,9 @@ SIGN_IN_LIMITS = (
     "ADMIN_SIGN_IN_LIMIT_PER_ACCOUNT",
 )
 
-# Where `python -m quiz` serves the site, and the host Flask's test client sends.
-LOCAL_PUBLIC_URL = "http://127.0.0.1:5000"
+# Where `python -m quiz` serves the site (on PORT, 5000 by default: quiz/__main__.py), and
+# the host Flask's test client sends.
+LOCAL_PUBLIC_URL = "http://127.0.0.1:{port}"
 TESTING_PUBLIC_URL = "http://localhost"
 # the names a browser on this machine opens a local install by, while PUBLIC_URL is unset
 LOCAL_HOSTS = ["127.0.0.1", "localhost"]
@@ -139,7 +140,8 @@ def configure(app: Flask, overrides: dict[str, Any] | None) -> None:
 
     local = not app.config["PUBLIC_URL"]
     if local:
-        app.config["PUBLIC_URL"] = TESTING_PUBLIC_URL if app.testing else LOCAL_PUBLIC_URL
+        local_url = LOCAL_PUBLIC_URL.format(port=os.environ.get("PORT") or "5000")
+        app.config["PUBLIC_URL"] = TESTING_PUBLIC_URL if app.testing else local_url
     app.config["PUBLIC_URL"] = public_address(str(app.config["PUBLIC_URL"]))
     public_host = str(urlsplit(app.config["PUBLIC_URL"]).hostname)
     app.config["TRUSTED_HOSTS"] = trusted_hosts(app, LOCAL_HOSTS if local else [public_host])

@@ -307,6 +307,7 @@ def test_a_public_url_that_is_no_site_address_stops_the_start(address, tmp_path)
 
 def test_public_url_defaults_to_where_the_app_is_served(tmp_path, monkeypatch):
     monkeypatch.delenv("PUBLIC_URL", raising=False)
+    monkeypatch.delenv("PORT", raising=False)
     monkeypatch.delenv("TRUSTED_HOSTS", raising=False)
     database = f"sqlite:///{tmp_path / 'defaults.sqlite3'}"
     local = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": database})
@@ -318,7 +319,12 @@ def test_public_url_defaults_to_where_the_app_is_served(tmp_path, monkeypatch):
     deployed_app = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": database})
     assert deployed_app.config["PUBLIC_URL"] == "https://careerfit.example"
     assert deployed_app.config["TRUSTED_HOSTS"] == ["careerfit.example"]
-    for app in (local, testing, deployed_app):
+    monkeypatch.delenv("PUBLIC_URL")
+    monkeypatch.setenv("PORT", "5077")  # python -m quiz serves on PORT
+    other_port = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": database})
+    assert other_port.config["PUBLIC_URL"] == "http://127.0.0.1:5077"
+    assert other_port.config["TRUSTED_HOSTS"] == ["127.0.0.1", "localhost"]
+    for app in (local, testing, deployed_app, other_port):
         with app.app_context():
             db.engine.dispose()
 
