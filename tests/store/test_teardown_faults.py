@@ -64,9 +64,9 @@ def test_a_rollback_failing_at_the_end_of_a_read_still_answers_the_page(site: Si
 
     assert site.proxy.cuts_made == [cut], "the connection was never cut at the rollback"
     assert health.status == 200, (health.status, health.text[:1500])
-    assert health.json() == {"status": "ok", "database": "ok"}
+    assert health.json() == {"status": "ok", "database": "ok", "limits": "memory"}
     assert_teardown_failure_logged(site)
     # the dead connection was thrown away: the next request gets a working one
     again = site.visitor.get("/healthz")
     assert again.status == 200, (again.status, again.text[:1500])
-    assert again.json() == {"status": "ok", "database": "ok"}
+    assert again.json() == {"status": "ok", "database": "ok", "limits": "memory"}
