@@ -14,9 +14,8 @@ from quiz.admin.plain_text import plain_text
 from quiz.admin.role_forms import (
     GIVE_A_KEY,
     KEY_HINT,
-    NAME_LIMIT,
     TOO_LONG,
-    WRITE_THIS,
+    name_field,
     strip,
     valid_key,
 )
@@ -30,16 +29,7 @@ from quiz.web.i18n import lazy_gettext as _l
 class DimensionForm(FlaskForm):
     """A skill or goal's key, name, kind and description."""
 
-    name = StringField(
-        _l("Name"),
-        filters=[strip],
-        validators=[
-            DataRequired(WRITE_THIS),
-            Length(max=NAME_LIMIT, message=TOO_LONG),
-            plain_text,
-        ],
-        description=_l("Shown to people on their result page."),
-    )
+    name = name_field(description=_l("Shown to people on their result page."))
     key = StringField(
         _l("Key"),
         filters=[strip],

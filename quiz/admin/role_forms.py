@@ -22,6 +22,7 @@ from quiz.admin.unique_key import unique_key
 from quiz.core.bank import KEY_PATTERN, LIST_LIMIT, PROFILE_RANGE, TEXT_LIMIT
 from quiz.models import Dimension, Role
 from quiz.store.editing import NO_DIMENSION_TO_EMPHASISE, NO_EMPHASIS, ROLE_FIELDS
+from quiz.web.i18n import LazyText
 from quiz.web.i18n import lazy_gettext as _l
 
 # The name columns are shorter than other texts; a longer name must fail here, not in the database.
@@ -52,6 +53,20 @@ def valid_key(form: FlaskForm, field: Field) -> None:
         raise ValidationError(
             _("Use 1 to 40 lowercase letters, digits or hyphens, starting with a letter or digit.")
         )
+
+
+def name_field(description: str | LazyText = "") -> StringField:
+    """A role's or dimension's name: written, short enough for its column, plain text."""
+    return StringField(
+        _l("Name"),
+        filters=[strip],
+        validators=[
+            DataRequired(WRITE_THIS),
+            Length(max=NAME_LIMIT, message=TOO_LONG),
+            plain_text,
+        ],
+        description=description,
+    )
 
 
 def _text(label: str, limit: int = TEXT_LIMIT, hint: str = "") -> TextAreaField:
@@ -125,15 +140,7 @@ class RevisionField(HiddenField):
 class RoleForm(FlaskForm):
     """Every text of a role; :func:`role_form` adds one emphasis field per dimension."""
 
-    name = StringField(
-        _l("Name"),
-        filters=[strip],
-        validators=[
-            DataRequired(WRITE_THIS),
-            Length(max=NAME_LIMIT, message=TOO_LONG),
-            plain_text,
-        ],
-    )
+    name = name_field()
     key = StringField(
         _l("Key"),
         filters=[strip],
