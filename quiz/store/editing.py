@@ -222,32 +222,23 @@ def _touch(question: Question) -> None:
     flag_modified(question, "prompt")
 
 
-def _commit_keyed(model: type[Role | Dimension], key: str, except_id: int | None = None) -> None:
-    """Commit a role or dimension saved under ``key``; refuse it if a save got in first.
+def _commit(keyed: tuple[type[Keyed], str, int | None] | None = None) -> None:
+    """Commit, or roll back and refuse the change when another admin's save got in first.
 
-    Another admin's save between the key check and this commit either took the same key
-    (the database's unique constraint refuses ours: say whose key it is now) or moved the
-    revision on (:class:`StaleCopy`).
+    Between the checks and this commit another save may have moved the revision on
+    (``StaleDataError``) or taken the same key or row (``IntegrityError``): both are
+    :class:`StaleCopy`, except that a change saved under a key (``keyed``: the model, the
+    key and the id of the row itself) that another row now holds is refused as that key
+    being taken, naming whose it is.
     """
     try:
         db.session.commit()
     except (StaleDataError, IntegrityError) as error:
         db.session.rollback()
-        if isinstance(error, IntegrityError):
-            clash = key_clash(model, key, except_id)
+        if keyed is not None and isinstance(error, IntegrityError):
+            clash = key_clash(*keyed)
             if clash is not None:
                 raise clash from error
-        raise StaleCopy from error
-
-
-def _commit() -> None:
-    """Commit, or roll back and raise StaleCopy when another admin's save got in first."""
-    try:
-        db.session.commit()
-    except (StaleDataError, IntegrityError) as error:
-        # StaleDataError: the revision moved on between our check and this commit;
-        # IntegrityError: a save at the same moment took the same key or row.
-        db.session.rollback()
         raise StaleCopy from error
 
 
@@ -405,7 +396,7 @@ def add_role(fields: Mapping[str, Any], profile: Mapping[int, int]) -> Role:
     _fill_role(role, fields, profile, dimensions)
     db.session.add(role)
     audit.record("add role", f"role {role.key}", role.name)
-    _commit_keyed(Role, fields["key"])
+    _commit((Role, fields["key"], None))
     return role
 
 
@@ -434,7 +425,7 @@ def edit_role(
     role.revision = role.revision + 1
     words = [f"key {before['key']} → {after['key']}" if n == "key" else n for n in changed]
     audit.record("edit role", f"role {role.key}", "changed " + ", ".join(words))
-    _commit_keyed(Role, fields["key"], role.id)
+    _commit((Role, fields["key"], role.id))
     return changed
 
 
@@ -486,7 +477,7 @@ def add_dimension(fields: Mapping[str, str]) -> Dimension:
         setattr(dimension, name, fields[name])
     db.session.add(dimension)
     audit.record("add dimension", f"dimension {dimension.key}", dimension.name)
-    _commit_keyed(Dimension, fields["key"])
+    _commit((Dimension, fields["key"], None))
     return dimension
 
 
@@ -508,7 +499,7 @@ def edit_dimension(dimension: Dimension, fields: Mapping[str, str]) -> list[str]
         f"key {before['key']} → {dimension.key}" if n == "key" else n for n in changed
     )
     audit.record("edit dimension", f"dimension {dimension.key}", detail)
-    _commit_keyed(Dimension, fields["key"], dimension.id)
+    _commit((Dimension, fields["key"], dimension.id))
     return changed
 
 
