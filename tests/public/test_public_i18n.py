@@ -186,7 +186,7 @@ def test_a_refused_comparison_says_why_in_german(client):
     )
     assert response.status_code == 400
     text = text_of(response.get_data(as_text=True))
-    assert "Das sieht nicht nach einem Link zu einem Ergebnis von Career Fit aus." in text
+    assert "Das sieht nicht nach einem Link zu einem Ergebnis dieser Seite aus." in text
     assert "Mit diesem Link können wir nicht vergleichen" in text
     assert "Link zum Ergebnis der anderen Person" in text
 
