@@ -274,6 +274,12 @@ def test_the_title_and_tagline_settings_name_the_site(library_site):
     assert element_text(privacy, r"<h1>(.*?)</h1>") == "What Shelf & Box keeps"
     german_privacy = page_in(client, "/privacy", language="de")
     assert "<title>Datenschutz – Shelf &amp; Box</title>" in german_privacy
+    assert re.search(r"<title>[^<]+ — Shelf &amp; Box</title>", page_in(client, "/quiz/1"))
+    missing = client.get("/no-such-page").get_data(as_text=True)
+    assert "<title>We couldn&#39;t find that page — Shelf &amp; Box</title>" in missing
+    assert re.search(
+        r"<title>[^<]+ — Shelf &amp; Box admin</title>", page_in(client, "/admin/sign-in")
+    )
 
     location = QuizTaker(client).finish()
     result = page_in(client, location)
