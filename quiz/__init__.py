@@ -45,7 +45,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from quiz import admin, cli, public
     from quiz.core.messages import N_
     from quiz.db import db
-    from quiz.web import assets, errors, filters, i18n
+    from quiz.web import assets, errors, filters, i18n, site
     from quiz.web.extensions import csrf, limiter, login_manager, migrate
     from quiz.web.security import HttpsAwareSessionInterface, protect
     from quiz.web.urls import register as use_public_address
@@ -66,6 +66,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(public.bp)
     app.register_blueprint(admin.bp)
     i18n.register(app)
+    site.register(app)
     errors.register(app)
     use_public_address(app)
     assets.register(app)

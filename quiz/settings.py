@@ -53,6 +53,8 @@ ENVIRONMENT_KEYS = (
     "ANALYTICS_FOLD_LIMIT",
     "QUALITY_SAMPLE_SIZE",
     "QUICK_MODE_CONFIDENCE",
+    "SITE_TITLE",
+    "SITE_TAGLINE",
 )
 
 
@@ -128,6 +130,11 @@ def configure(app: Flask, overrides: dict[str, Any] | None) -> None:
         # quick mode also stops once its top role is this likely to be the full quiz's;
         # 1.0 stops only when no answer left could change it (docs/quick-mode.md)
         QUICK_MODE_CONFIDENCE=DEFAULT_CONFIDENCE,
+        # the site's name in every title, the header, link previews and share cards
+        SITE_TITLE="Career Fit",
+        # the landing page's headline and the pages' default description; unset, a sentence
+        # naming no role, in the visitor's language (quiz/web/site.py); set, used as given
+        SITE_TAGLINE=None,
     )
     app.config.from_pyfile("config.py", silent=True)
     for key in ENVIRONMENT_KEYS:
@@ -147,6 +154,8 @@ def configure(app: Flask, overrides: dict[str, Any] | None) -> None:
     app.config["TRUSTED_HOSTS"] = trusted_hosts(app, LOCAL_HOSTS if local else [public_host])
     if not 0 < float(app.config["QUICK_MODE_CONFIDENCE"]) <= 1:
         raise RuntimeError("QUICK_MODE_CONFIDENCE must be above 0 and at most 1, such as 0.93.")
+    if not str(app.config["SITE_TITLE"]).strip():
+        raise RuntimeError("SITE_TITLE must be the site's name, such as 'Career Fit'.")
     if not int(app.config["ADMIN_IDLE_MINUTES"]) > 0:
         raise RuntimeError("ADMIN_IDLE_MINUTES must be a number of minutes above 0, such as 480.")
     for name in SIGN_IN_LIMITS:

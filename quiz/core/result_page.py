@@ -31,8 +31,9 @@ from quiz.core.scoring import CLOSE_CALL_POINTS
 PUSHES_SHOWN = 4
 # More changes than this is no longer a small step: the page says the result is a clear one.
 MOST_CHANGES_SHOWN = 6
-# how much a role draws on a skill or goal (its emphasis, 0..3), in words
-EMPHASIS_WORDS = {0: N_("Not needed"), 1: N_("Some"), 2: N_("Important"), 3: N_("Central")}
+# how much a role draws on a skill or goal (its emphasis, 0..3), in words; the lowest is
+# "less central", not "not needed": people in a role still use skills it weighs at 0
+EMPHASIS_WORDS = {0: N_("Less central"), 1: N_("Useful"), 2: N_("Important"), 3: N_("Central")}
 
 
 @dataclass(frozen=True)

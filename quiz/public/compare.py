@@ -34,7 +34,7 @@ LINK_LIMIT = 500
 SHARE_PATH = re.compile(rf"/r/({SHARE_TOKEN_SHAPE.pattern})")
 
 NOT_A_LINK = N_(
-    "That doesn't look like a link to a Career Fit result. Paste the whole link your friend "
+    "That doesn't look like a link to a result on this site. Paste the whole link your friend "
     "shared: it ends in /r/ and a long run of letters and digits."
 )
 NO_LINK = N_("Paste the link to your friend's result.")

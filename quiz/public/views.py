@@ -40,6 +40,7 @@ from quiz.web.banks import shown_bank
 from quiz.web.extensions import limiter
 from quiz.web.i18n import current_language
 from quiz.web.share_card import render_share_card
+from quiz.web.site import site_title
 from quiz.web.urls import public_address_tag, public_url
 
 bp = Blueprint("public", __name__)
@@ -139,7 +140,7 @@ def result_share_card(token: str) -> Response:
     if _still_fresh(result, "png"):
         return _not_modified(result, "png")
     page = result_page(shown_bank(result.quiz_version_id), stored_result(result))
-    response = Response(render_share_card(page, site_name="Career Fit"), mimetype="image/png")
+    response = Response(render_share_card(page, site_name=site_title()), mimetype="image/png")
     return _cacheable(response, result, "png")
 
 
@@ -160,7 +161,7 @@ def delete_result(token: str, key: str) -> Response | str:
 
 @bp.get("/privacy")
 def privacy() -> str:
-    """Say what Career Fit keeps, for how long, and how to delete it."""
+    """Say what the site keeps, for how long, and how to delete it."""
     return render_template("public/privacy.html")
 
 

@@ -2,8 +2,9 @@
 
 Every static URL carries a hash of the file's content (``?v=…``): a changed file gets a new
 URL, so the old one can be cached for a year. The release id hashes every template,
-translation catalog and static file; it is part of each result page's ETag, so a new release
-that changes how a result looks is never hidden behind a stale 304.
+translation catalog and static file, and the site's title and tagline; it is part of each
+result page's ETag, so a new release that changes how a result looks is never hidden behind a
+stale 304.
 """
 
 from __future__ import annotations
@@ -30,6 +31,10 @@ def register(app: Flask) -> None:
     for path in sorted(Path(app.root_path, "translations").rglob("*.mo")):
         release.update(path.read_bytes())
     release.update("".join(sorted(fingerprints.values())).encode())
+    # the site's title and tagline are settings printed on pages and share cards: a changed
+    # one must not hide behind a stale 304 either
+    site_words = [str(app.config["SITE_TITLE"]), str(app.config.get("SITE_TAGLINE") or "")]
+    release.update("\0".join(site_words).encode())
     app.config["RELEASE_ID"] = release.hexdigest()[:16]
 
     @app.url_defaults

@@ -18,6 +18,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from quiz.core.messages import N_
 from quiz.db import db
+from quiz.web.site import site_title
 
 # In English, as the log and the tests read them; each page says them in the visitor's language.
 MESSAGES = {
@@ -45,7 +46,7 @@ MESSAGES = {
         N_("It's not you. Please try again in a moment."),
     ),
     503: (
-        N_("Career Fit is briefly unavailable"),
+        N_("%(site)s is briefly unavailable"),
         N_(
             "We can't reach our database right now. Please try again in a minute: "
             "if you were taking the quiz, your answers so far are kept."
@@ -106,7 +107,7 @@ def _render(code: int, detail: str | None = None) -> tuple[str, int]:
     translated here like the standard messages; any other text is shown as it is.
     """
     if code in MESSAGES:
-        title, message = (gettext(text) for text in MESSAGES[code])
+        title, message = (gettext(text, site=site_title()) for text in MESSAGES[code])
     else:
         title, message = gettext("Error %(code)s", code=code), gettext("Something went wrong.")
     if detail:

@@ -25,8 +25,8 @@ from werkzeug.wrappers import Response
 from quiz.core.messages import N_
 
 UNTRUSTED_HOST = N_(
-    "Career Fit does not answer at the address this request was sent to. "
-    "Open the site at its own address, the one its links use."
+    "This site does not answer at the address this request was sent to. "
+    "Open it at its own address, the one its links use."
 )
 
 

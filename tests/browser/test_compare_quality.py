@@ -135,7 +135,7 @@ def test_a_refused_link_is_fixed_and_sent_by_keyboard_without_javascript(
     box = page.get_by_label("Your friend's result link")
     expect(box).to_have_value("not a link")
     expect(box).to_have_accessible_description(
-        "That doesn't look like a link to a Career Fit result. Paste the whole link your "
+        "That doesn't look like a link to a result on this site. Paste the whole link your "
         "friend shared: it ends in /r/ and a long run of letters and digits."
     )
 

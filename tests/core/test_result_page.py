@@ -227,7 +227,7 @@ def test_emphasis_is_said_in_english_words_the_page_translates_where_it_shows_th
             level, word = row.emphasis[role.key]
             assert level == role.profile.get(row.dimension.key, 0)
             assert word == EMPHASIS_WORDS[level]
-    assert list(EMPHASIS_WORDS.values()) == ["Not needed", "Some", "Important", "Central"]
+    assert list(EMPHASIS_WORDS.values()) == ["Less central", "Useful", "Important", "Central"]
 
 
 def test_every_emphasis_word_is_marked_for_the_catalog_and_translated() -> None:

@@ -81,7 +81,8 @@ def test_a_result_page_is_in_german_down_to_its_dates_numbers_and_script_message
     assert "Wie gut jede Rolle zu dir passt" in text
     assert "Your best fit" not in text and "How well each role fits" not in text
     # the words for how much a role needs a skill, and the kinds of skill, are German too
-    assert re.search(r'class="emphasis emphasis-\d">(Nicht nötig|Etwas|Wichtig|Zentral)<', html)
+    emphasis = r'class="emphasis emphasis-\d">(Weniger zentral|Nützlich|Wichtig|Zentral)<'
+    assert re.search(emphasis, html)
     assert '<span class="dimension-kind">Fähigkeit</span>' in html
     # a day is written the German way, and points with a decimal comma
     assert re.search(r"Abgeschlossen am \d{1,2}\. [A-Za-zä]+ \d{4}\.", text)
@@ -185,7 +186,7 @@ def test_a_refused_comparison_says_why_in_german(client):
     )
     assert response.status_code == 400
     text = text_of(response.get_data(as_text=True))
-    assert "Das sieht nicht nach einem Link zu einem Ergebnis von Career Fit aus." in text
+    assert "Das sieht nicht nach einem Link zu einem Ergebnis dieser Seite aus." in text
     assert "Mit diesem Link können wir nicht vergleichen" in text
     assert "Link zum Ergebnis der anderen Person" in text
 

@@ -126,7 +126,7 @@ def test_an_error_page_is_in_the_layout_helpful_and_gives_its_reference(
     assert 'class="site-header"' in page and 'class="site-footer"' in page
     assert 'href="/privacy"' in page
     heading = re.search(r"<h1>([^<]+)</h1>", page)
-    assert heading and html.unescape(heading[1]) == MESSAGES[status][0]
+    assert heading and html.unescape(heading[1]) == MESSAGES[status][0] % {"site": "Career Fit"}
     said = re.search(r"</h1>\s*<p>([^<]*)</p>", page)
     assert said, "no message under the heading"
     assert advice in shown, f"the page says {html.unescape(said[1])!r}, not {advice!r}"
@@ -151,7 +151,7 @@ def test_a_json_error_is_json_with_its_reference(
     assert response.status_code == status
     assert response.is_json
     body = response.get_json()
-    assert body["error"] == MESSAGES[status][0]
+    assert body["error"] == MESSAGES[status][0] % {"site": "Career Fit"}
     assert body["request_id"] == response.headers["X-Request-ID"]
     assert not any(leak in response.text for leak in LEAKS)
 

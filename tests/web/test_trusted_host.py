@@ -32,7 +32,7 @@ from quiz.db import db
 
 PUBLIC_URL = "https://careerfit.example"
 FORGED_HOST = "evil.example"
-REFUSAL = "Career Fit does not answer at the address this request was sent to."
+REFUSAL = "This site does not answer at the address this request was sent to."
 ROOT = Path(__file__).resolve().parents[2]
 URL_IN_PAGE = re.compile(r"""(?:href|src|content|value)="(https?://[^"]+)\"""")
 
@@ -151,7 +151,7 @@ def test_the_refusal_is_in_the_visitors_language(make_app, results):
     client = deployed(make_app).test_client()
     german = client.get("/", headers={"Host": FORGED_HOST, "Accept-Language": "de"})
     assert german.status_code == 400
-    assert "antwortet Career Fit nicht" in german.get_data(as_text=True)
+    assert "antwortet diese Seite nicht" in german.get_data(as_text=True)
 
 
 def test_behind_a_proxy_a_forged_forwarded_host_is_ignored_on_every_page(make_app, results):
