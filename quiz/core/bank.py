@@ -288,7 +288,7 @@ class Bank:
 
     def _translated(self, code: str, likert_labels: Mapping[str, str]) -> Bank:
         def question_in(question: BankQuestion) -> BankQuestion:
-            shown = _in(question, code, "question")
+            shown: BankQuestion = _in(question, code, "question")
             if question.kind != "likert":
                 options = tuple(_in(o, code, "option") for o in question.options)
             elif shown.labels:
@@ -474,7 +474,9 @@ def likert_options(
     """
     own = labels if len(labels) == len(LIKERT_SCALE) else ()
     return tuple(
-        BankOption(key, own[i] if own else label, {d: level * w for d, w in weights.items() if level})
+        BankOption(
+            key, own[i] if own else label, {d: level * w for d, w in weights.items() if level}
+        )
         for i, (key, label, level) in enumerate(LIKERT_SCALE)
     )
 
@@ -640,7 +642,10 @@ def parse_bank(document: Any) -> Bank:
                 )
         else:
             weights, options = {}, ()
-        translations = reader.translations(q, where, "question")
+        # only an agreement question has labels to translate; a choice question's options
+        # carry its answer texts
+        fields = TRANSLATABLE["question"] if kind == "likert" else ("prompt",)
+        translations = reader.translations(q, where, "question", fields)
         if not labels:
             for code, texts in translations.items():
                 if "labels" in texts:
@@ -791,19 +796,24 @@ class _DocumentReader:
         return tuple(v.strip() for v in value)
 
     def translations(
-        self, parent: dict[str, Any], where: str, kind: str
+        self,
+        parent: dict[str, Any],
+        where: str,
+        kind: str,
+        fields: tuple[str, ...] | None = None,
     ) -> dict[str, dict[str, Any]]:
         """Read an entry's translations; return them languages sorted, fields in table order.
 
         Each translated text follows the rules of the text it translates. A language
-        with no texts is left out, as export leaves it out.
+        with no texts is left out, as export leaves it out. ``fields`` narrows what this
+        entry may translate (by default every field of its ``kind``).
         """
         value = parent.get("translations", {})
         path = f"{where}.translations"
         if not isinstance(value, dict):
             self.problem(path, N_("must be an object of language codes to translated texts"))
             return {}
-        fields = TRANSLATABLE[kind]
+        fields = TRANSLATABLE[kind] if fields is None else fields
         found = {}
         for code, texts in value.items():
             here = f"{path}.{code}"
