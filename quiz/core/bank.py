@@ -646,7 +646,7 @@ def parse_bank(document: Any) -> Bank:
         # carry its answer texts
         fields = TRANSLATABLE["question"] if kind == "likert" else ("prompt",)
         translations = reader.translations(q, where, "question", fields)
-        if not labels:
+        if kind == "likert" and "labels" not in q:
             for code, texts in translations.items():
                 if "labels" in texts:
                     reader.problem(
