@@ -148,9 +148,9 @@ def inventory_document(variant: str) -> dict[str, Any]:
                     "key": item_key(area, number),
                     "kind": "likert",
                     "prompt": prompt,
-                    "labels": LABELS,
+                    "labels": list(LABELS),
                     "weights": {area: 1},
-                    "translations": {"de": {"labels": GERMAN_LABELS}},
+                    "translations": {"de": {"labels": list(GERMAN_LABELS)}},
                 }
             else:
                 question = {
