@@ -31,7 +31,7 @@ class Dimension(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(120))
-    kind: Mapped[str] = mapped_column(String(10))  # "skill" or "goal"
+    kind: Mapped[str] = mapped_column(String(10))  # "skill", "goal" or "interest"
     description: Mapped[str] = mapped_column(Text, default="")
     position: Mapped[int] = mapped_column(default=0)
     # Texts in other languages, by language code then field: {"de": {"name": "..."}}.
@@ -86,6 +86,10 @@ class Question(db.Model):
     key: Mapped[str] = mapped_column(String(40), unique=True)
     kind: Mapped[str] = mapped_column(String(10))  # "likert" or "choice"
     prompt: Mapped[str] = mapped_column(Text)
+    # An agreement question's own five answer labels, lowest level first ("Strongly
+    # dislike" ... "Strongly like"); empty: the app's own labels are shown. Their
+    # translations are the "labels" field of ``translations``.
+    labels: Mapped[list[str]] = mapped_column(JSON, default=list, server_default=text("'[]'"))
     position: Mapped[int] = mapped_column(default=0)
     # Texts in other languages, by language code then field: {"de": {"name": "..."}}.
     # Published with the bank; a field left out is shown in the bank's own language.

@@ -45,9 +45,10 @@ class DimensionForm(FlaskForm):
         choices=[
             SelectChoice("skill", _l("Skill — something a person does")),
             SelectChoice("goal", _l("Goal — something a person wants to achieve")),
+            SelectChoice("interest", _l("Interest — something a person likes to do")),
         ],
         validate_choice=False,
-        validators=[AnyOf(DIMENSION_KINDS, message=_l("Choose skill or goal."))],
+        validators=[AnyOf(DIMENSION_KINDS, message=_l("Choose skill, goal or interest."))],
     )
     description = TextAreaField(
         _l("Description"),

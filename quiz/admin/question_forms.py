@@ -29,6 +29,7 @@ from quiz.core.bank import (
     TEXT_LIMIT,
 )
 from quiz.models import Dimension, Question
+from quiz.web.banks import LIKERT_LABELS
 from quiz.web.i18n import lazy_gettext as _l
 
 KIND_LABELS = {
@@ -159,12 +160,40 @@ class WeightRow:
     cells: list[tuple[Dimension, WeightField]]
 
 
+ALL_OR_NO_SCALE_LABELS = _l(
+    "Fill in all five answer labels, or leave all five empty to show the usual ones."
+)
+
+
 class EditQuestionForm(RevisionForm, QuestionTextForm):
-    """Everything an editor saves at once: key, text, option labels and the weights matrix."""
+    """Everything an editor saves at once: key, text, option labels and the weights matrix.
+
+    An agreement statement also has five optional answer labels (``scale_labels``, lowest
+    level first): all five filled in, or none (the app's own labels are shown).
+    """
 
     option_labels: list[tuple[int, StringField]]
+    scale_labels: list[StringField]
     weight_rows: list[WeightRow]
     weight_range: tuple[int, int]
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        filled = [bool(field.data) for field in self.scale_labels]
+        if any(filled) and not all(filled):
+            for field, is_filled in zip(self.scale_labels, filled, strict=True):
+                if not is_filled:
+                    field.errors = [*field.errors, str(ALL_OR_NO_SCALE_LABELS)]
+            valid = False
+        return valid
+
+    def labels_of_scale(self) -> list[str] | None:
+        """Return the statement's five answer labels as submitted ([] for none); None for a
+        choice question, which has none."""
+        if not self.scale_labels:
+            return None
+        texts = [field.data or "" for field in self.scale_labels]
+        return texts if all(texts) else []
 
     def weights_by_row(self) -> dict[int | None, dict[Dimension, int]]:
         """Return the submitted weights per row (option id, or None for a statement)."""
@@ -200,6 +229,24 @@ def edit_question_form(
             ),
         )
         label_names.append((option.id, name))
+
+    scale_names: list[str] = []
+    if question.kind == "likert":
+        stored_labels = list(question.labels or ())
+        for position, (key, _label, _level) in enumerate(LIKERT_SCALE):
+            name = f"scale-label-{key}"
+            setattr(
+                QuestionForm,
+                name,
+                StringField(
+                    _("Answer %(number)s", number=key),
+                    filters=[_strip],
+                    validators=[Length(max=TEXT_LIMIT, message=TEXT_RULE), plain_text],
+                    default=stored_labels[position] if len(stored_labels) > position else "",
+                    description=_("Usually “%(label)s”", label=LIKERT_LABELS[key]),
+                ),
+            )
+            scale_names.append(name)
 
     # field names use ids: keys may contain hyphens, so "a-b" + "c" and "a" + "b-c" would clash
     row_names: list[tuple[str, str, int | None, list[tuple[Dimension, str]]]] = []
@@ -254,6 +301,7 @@ def edit_question_form(
     form.question_id = question.id
     form.weight_range = LIKERT_WEIGHT_RANGE if question.kind == "likert" else CHOICE_WEIGHT_RANGE
     form.option_labels = [(option_id, form[name]) for option_id, name in label_names]
+    form.scale_labels = [form[name] for name in scale_names]
     form.weight_rows = [
         WeightRow(heading, detail, option_id, [(d, form[name]) for d, name in names])
         for heading, detail, option_id, names in row_names

@@ -106,6 +106,7 @@ def edit_question(question_id: int) -> Rendered | Response:
             prompt=form.prompt.data,
             labels=form.labels_by_option(),
             weights=form.weights_by_row(),
+            scale_labels=form.labels_of_scale(),
         )
     except (editing.EditRefused, editing.StaleCopy):
         # stale, or the key the form found free was taken since: another save got in first
@@ -346,7 +347,9 @@ def _roles_weighed_on(bank: Bank, question_key: str) -> list[str]:
 def _answer_effects(bank: Bank, question: Question) -> list[tuple[str, tuple[int, ...]]]:
     """Return each answer's text with its effect on each of the bank's roles, in order."""
     effects = bank.effect_table.effects.get(question.key, {})
-    if question.kind == "likert":
+    if question.kind == "likert" and question.labels:
+        labels = [(o.key, o.label) for o in bank.question_by_key[question.key].options]
+    elif question.kind == "likert":
         labels = [(key, str(LIKERT_LABELS[key])) for key, _label, _level in LIKERT_SCALE]
     else:
         labels = [(o.key, f"{o.key}. {o.label}") for o in question.options]

@@ -33,10 +33,13 @@ FORMAT_VERSION = 1
 DEFAULT_BANK_PATH = Path(__file__).parent.parent / "data" / "default_bank.json"
 
 KEY_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{0,39}")
-DIMENSION_KINDS = ("skill", "goal")
+DIMENSION_KINDS = ("skill", "goal", "interest")
 QUESTION_KINDS = ("likert", "choice")
 PROFILE_RANGE = (0, 3)
-CHOICE_WEIGHT_RANGE = (-3, 3)
+# An agreement statement of weight 1 spans 4 points from its lowest level to its highest
+# (-2 to 2), so a choice option weighing 4 against one weighing 0 says as much as one
+# statement does; and classic inventories score their options 0 to 4.
+CHOICE_WEIGHT_RANGE = (-4, 4)
 LIKERT_WEIGHT_RANGE = (-2, 2)
 CHOICE_OPTIONS = (2, 6)
 TEXT_LIMIT = 600
@@ -64,18 +67,22 @@ TRANSLATABLE = {
         "learn_first",
         "first_project",
     ),
-    "question": ("prompt",),
+    "question": ("prompt", "labels"),
     "option": ("label",),
 }
-TEXT_LISTS = frozenset({"skills", "tasks", "goals", "learn_first"})
+# Fields holding a list of texts (a tuple in a bank): a role's lists of 1 to LIST_LIMIT,
+# and an agreement question's own scale labels, exactly one per level.
+ROLE_TEXT_LISTS = frozenset({"skills", "tasks", "goals", "learn_first"})
+TEXT_LISTS = ROLE_TEXT_LISTS | {"labels"}
 
 # Language code -> field -> translated text (a tuple of texts for a text list).
 Translations = Mapping[str, Mapping[str, Any]]
 
 # An agreement item's options, each multiplying the item's weights by its level:
 # strong disagreement counts against what the item measures as much as strong
-# agreement counts for it. The labels are the interface's, not the bank's: they are
-# translated by the app's catalog (see ``likert_labels`` of :meth:`Bank.in_language`).
+# agreement counts for it. These labels are the interface's, translated by the app's
+# catalog (see ``likert_labels`` of :meth:`Bank.in_language`), unless the question
+# carries its own five (``BankQuestion.labels``, lowest level first, translated by the bank).
 LIKERT_SCALE = (
     ("1", "Strongly disagree", -2),
     ("2", "Disagree", -1),
@@ -190,6 +197,8 @@ class BankQuestion:
     # an agreement item's own weights (its options' weights are these times the level)
     weights: Mapping[str, int]
     translations: Translations = field(default_factory=dict)
+    # an agreement item's own five labels, lowest level first; () shows the app's labels
+    labels: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -278,19 +287,26 @@ class Bank:
         return {}
 
     def _translated(self, code: str, likert_labels: Mapping[str, str]) -> Bank:
-        def options(question: BankQuestion) -> tuple[BankOption, ...]:
-            if question.kind == "likert":
-                return tuple(
+        def question_in(question: BankQuestion) -> BankQuestion:
+            shown: BankQuestion = _in(question, code, "question")
+            if question.kind != "likert":
+                options = tuple(_in(o, code, "option") for o in question.options)
+            elif shown.labels:
+                # the question's own labels, translated where the bank translates them
+                options = tuple(
+                    replace(o, label=label)
+                    for o, label in zip(question.options, shown.labels, strict=True)
+                )
+            else:
+                options = tuple(
                     replace(o, label=likert_labels.get(o.key, o.label)) for o in question.options
                 )
-            return tuple(_in(o, code, "option") for o in question.options)
+            return replace(shown, options=options)
 
         bank = Bank(
             dimensions=tuple(_in(d, code, "dimension") for d in self.dimensions),
             roles=tuple(_in(r, code, "role") for r in self.roles),
-            questions=tuple(
-                replace(_in(q, code, "question"), options=options(q)) for q in self.questions
-            ),
+            questions=tuple(question_in(q) for q in self.questions),
         )
         # the same numbers: share what scoring built from them rather than build it again
         # (effect tables are also cached elsewhere by identity)
@@ -301,8 +317,9 @@ class Bank:
     def translatable_texts(self) -> list[TranslatableText]:
         """Return every text a translation can replace, in document order.
 
-        An empty dimension description is left out: there is nothing to translate.
-        Agreement labels are the interface's and are not among them.
+        An empty dimension description is left out: there is nothing to translate. An
+        agreement question's own labels are one text (the five, a line each); the app's
+        labels, shown where a question has none, are the interface's and not among them.
         """
         texts = []
         for kind, item, key, option in self._translatable_entries():
@@ -386,6 +403,8 @@ class Bank:
             "prompt": question.prompt,
         }
         if question.kind == "likert":
+            if question.labels:
+                doc["labels"] = list(question.labels)
             doc["weights"] = self._in_dimension_order(question.weights)
         else:
             doc["options"] = [
@@ -445,11 +464,20 @@ def _with_translations(
     return document
 
 
-def likert_options(weights: Mapping[str, int]) -> tuple[BankOption, ...]:
-    """Return an agreement item's five options, each weighing ``weights`` times its level."""
+def likert_options(
+    weights: Mapping[str, int], labels: tuple[str, ...] = ()
+) -> tuple[BankOption, ...]:
+    """Return an agreement item's five options, each weighing ``weights`` times its level.
+
+    ``labels`` are the question's own five, lowest level first; without them the options
+    carry the app's labels (:data:`LIKERT_SCALE`). The keys are "1" to "5" either way.
+    """
+    own = labels if len(labels) == len(LIKERT_SCALE) else ()
     return tuple(
-        BankOption(key, label, {d: level * w for d, w in weights.items() if level})
-        for key, label, level in LIKERT_SCALE
+        BankOption(
+            key, own[i] if own else label, {d: level * w for d, w in weights.items() if level}
+        )
+        for i, (key, label, level) in enumerate(LIKERT_SCALE)
     )
 
 
@@ -585,11 +613,14 @@ def parse_bank(document: Any) -> Bank:
     for i, q in reader.items(document, "questions", ""):
         where = f"questions[{i}]"
         kind = reader.choice(q, "kind", QUESTION_KINDS, where)
+        labels: tuple[str, ...] = ()
         if kind == "likert":
             weights = reader.weights(q, "weights", where, dimension_keys, LIKERT_WEIGHT_RANGE)
             if isinstance(q.get("weights"), dict) and not any(q["weights"].values()):
                 reader.problem(f"{where}.weights", N_("needs at least one weight that is not 0"))
-            options = likert_options(weights)
+            if "labels" in q:
+                labels = reader.labels(q, "labels", where)
+            options = likert_options(weights, labels)
         elif kind == "choice":
             weights = {}
             options = tuple(
@@ -604,8 +635,24 @@ def parse_bank(document: Any) -> Bank:
                 for j, o in reader.items(q, "options", where, CHOICE_OPTIONS)
             )
             reader.unique([o.key for o in options], f"{where}.options")
+            if "labels" in q:
+                reader.problem(
+                    f"{where}.labels",
+                    N_("only an agreement question has labels; a choice question's options do"),
+                )
         else:
             weights, options = {}, ()
+        # only an agreement question has labels to translate; a choice question's options
+        # carry its answer texts
+        fields = TRANSLATABLE["question"] if kind == "likert" else ("prompt",)
+        translations = reader.translations(q, where, "question", fields)
+        if kind == "likert" and "labels" not in q:
+            for code, texts in translations.items():
+                if "labels" in texts:
+                    reader.problem(
+                        f"{where}.translations.{code}.labels",
+                        N_("can be translated only where the question has labels of its own"),
+                    )
         questions.append(
             BankQuestion(
                 key=reader.key(q, where),
@@ -613,7 +660,8 @@ def parse_bank(document: Any) -> Bank:
                 prompt=reader.text(q, "prompt", where),
                 options=options,
                 weights=weights,
-                translations=reader.translations(q, where, "question"),
+                translations=translations,
+                labels=labels,
             )
         )
     reader.unique([q.key for q in questions], "questions")
@@ -722,20 +770,50 @@ class _DocumentReader:
                 )
         return tuple(v.strip() for v in value)
 
+    def labels(self, parent: dict[str, Any], name: str, where: str) -> tuple[str, ...]:
+        """Read an agreement question's own labels: one text per level, lowest first."""
+        value = parent.get(name)
+        count = len(LIKERT_SCALE)
+        if (
+            not isinstance(value, list)
+            or len(value) != count
+            or not all(isinstance(v, str) and v.strip() for v in value)
+        ):
+            self.problem(
+                f"{where}.{name}",
+                N_("must be a list of exactly %(count)s non-empty texts, lowest level first"),
+                count=count,
+            )
+            return ()
+        for j, v in enumerate(value):
+            self.plain(v, f"{where}.{name}[{j}]")
+            if len(v.strip()) > TEXT_LIMIT:
+                self.problem(
+                    f"{where}.{name}[{j}]",
+                    N_("must be at most %(most)s characters"),
+                    most=TEXT_LIMIT,
+                )
+        return tuple(v.strip() for v in value)
+
     def translations(
-        self, parent: dict[str, Any], where: str, kind: str
+        self,
+        parent: dict[str, Any],
+        where: str,
+        kind: str,
+        fields: tuple[str, ...] | None = None,
     ) -> dict[str, dict[str, Any]]:
         """Read an entry's translations; return them languages sorted, fields in table order.
 
         Each translated text follows the rules of the text it translates. A language
-        with no texts is left out, as export leaves it out.
+        with no texts is left out, as export leaves it out. ``fields`` narrows what this
+        entry may translate (by default every field of its ``kind``).
         """
         value = parent.get("translations", {})
         path = f"{where}.translations"
         if not isinstance(value, dict):
             self.problem(path, N_("must be an object of language codes to translated texts"))
             return {}
-        fields = TRANSLATABLE[kind]
+        fields = TRANSLATABLE[kind] if fields is None else fields
         found = {}
         for code, texts in value.items():
             here = f"{path}.{code}"
@@ -758,7 +836,9 @@ class _DocumentReader:
                         fields=", ".join(fields),
                     )
             read = {
-                name: self.texts(texts, name, here)
+                name: self.labels(texts, name, here)
+                if name == "labels"
+                else self.texts(texts, name, here)
                 if name in TEXT_LISTS
                 else self.text(
                     texts, name, here, limit=NAME_LIMIT if name == "name" else TEXT_LIMIT

@@ -55,6 +55,7 @@ _FIELD_WORDS = {
     "first_project": N_("first project"),
     "prompt": N_("text"),
     "label": N_("text"),
+    "labels": N_("answer labels"),
     "options": N_("options"),
     "translations": N_("translations"),
     "format": N_("format"),

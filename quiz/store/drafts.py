@@ -116,6 +116,7 @@ def replace_draft(bank: Bank) -> None:
             key=q.key,
             kind=q.kind,
             prompt=q.prompt,
+            labels=list(q.labels),
             position=position,
             translations=stored_translations(q.translations),
         )
@@ -185,8 +186,9 @@ def draft_bank() -> Bank:
 
 def bank_question(question: Question) -> BankQuestion:
     weights = {w.dimension.key: w.weight for w in question.weights}
+    labels = tuple(question.labels or ()) if question.kind == "likert" else ()
     if question.kind == "likert":
-        options = likert_options(weights)
+        options = likert_options(weights, labels)
     else:
         options = tuple(
             BankOption(
@@ -204,4 +206,5 @@ def bank_question(question: Question) -> BankQuestion:
         options,
         weights,
         bank_translations(question.translations),
+        labels,
     )

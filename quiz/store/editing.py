@@ -28,7 +28,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
-from quiz.core.bank import CHOICE_OPTIONS
+from quiz.core.bank import CHOICE_OPTIONS, LIKERT_SCALE
 from quiz.core.messages import N_
 from quiz.db import db
 from quiz.models import (
@@ -56,6 +56,9 @@ DIMENSION_KEY_TAKEN = N_("The skill or goal “%(name)s” already uses this key
 NO_EMPHASIS = N_("Give at least one skill or goal an emphasis above 0.")
 NO_DIMENSION_TO_EMPHASISE = N_(
     "Add a skill or goal first: a role needs at least one in its profile."
+)
+SCALE_LABELS_ALL_OR_NONE = N_(
+    "An agreement statement has all %(count)s answer labels of its own or none."
 )
 TOO_MANY_OPTIONS = N_("A choice question can have at most %(most)s options. Delete one first.")
 TOO_FEW_OPTIONS = N_(
@@ -274,11 +277,14 @@ def edit_question(
     prompt: str,
     labels: Mapping[int, str],
     weights: Mapping[int | None, Mapping[Dimension, int]],
+    scale_labels: Sequence[str] | None = None,
 ) -> list[str]:
     """Save a question's key, text, option texts and weights together, or nothing at all.
 
     ``labels`` maps option ids to their texts; ``weights`` maps option ids (None for a
-    statement) to a weight per dimension, where 0 keeps no row. A changed English text
+    statement) to a weight per dimension, where 0 keeps no row. ``scale_labels`` are an
+    agreement statement's own five answer labels, lowest level first, or none (``[]``:
+    the app's own labels are shown); None leaves them as they are. A changed English text
     drops its translations. Return what changed, in words for the audit log; an empty
     list when nothing did (then nothing is saved).
     """
@@ -292,6 +298,8 @@ def edit_question(
         changes.append("text")
         question.prompt = prompt
         forget_stale_translations(question, ["prompt"])
+    if scale_labels is not None:
+        changes += _set_scale_labels(question, scale_labels)
     options = {o.id: o for o in question.options}
     for option_id, label in labels.items():
         if label != options[option_id].label:
@@ -310,6 +318,21 @@ def edit_question(
     audit.record("edit question", f"question {question.key}", "; ".join(changes))
     _commit()
     return changes
+
+
+def _set_scale_labels(question: Question, labels: Sequence[str]) -> list[str]:
+    """Give an agreement statement its own five answer labels, or none (``[]``).
+
+    Only a statement has them, and only all five: a scale with some levels unnamed
+    would mix the question's words with the app's.
+    """
+    if question.kind != "likert" or len(labels) not in (0, len(LIKERT_SCALE)):
+        raise EditRefused(SCALE_LABELS_ALL_OR_NONE, "labels", count=len(LIKERT_SCALE))
+    if list(labels) == list(question.labels or ()):
+        return []
+    question.labels = list(labels)
+    forget_stale_translations(question, ["labels"])
+    return ["answer labels" if labels else "answer labels removed"]
 
 
 def _set_weights(

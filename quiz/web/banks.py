@@ -1,7 +1,8 @@
 """Published banks as a reader sees them: in their language, with the interface's labels.
 
 Texts a version has no translation of stay English; the agreement scale's labels come from
-the interface's catalog. Cached per version and language, as versions never change.
+the interface's catalog, except on a question with labels of its own, which the bank
+translates like its other texts. Cached per version and language, as versions never change.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from quiz.store.publishing import VERSIONS_KEPT, published_bank
 from quiz.web.i18n import LANGUAGES, current_language
 
 # The agreement scale's labels, marked for the catalog: the bank keeps them in English
-# (quiz.core.bank.LIKERT_SCALE) and leaves translating them to the interface.
+# (quiz.core.bank.LIKERT_SCALE) and leaves translating them to the interface. A question
+# with labels of its own shows those instead (quiz.core.bank.BankQuestion.labels).
 LIKERT_LABELS = {
     "1": lazy_gettext("Strongly disagree"),
     "2": lazy_gettext("Disagree"),

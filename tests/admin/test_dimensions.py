@@ -235,7 +235,7 @@ DIMENSION_MISTAKES = [
     pytest.param("key", "software", "already uses this key", id="duplicate-key"),
     pytest.param("name", "", "Write this text", id="empty-name"),
     pytest.param("name", "x" * 121, "at most 120 characters", id="name-too-long"),
-    pytest.param("kind", "colour", "Choose skill or goal", id="unknown-kind"),
+    pytest.param("kind", "colour", "Choose skill, goal or interest", id="unknown-kind"),
     pytest.param("description", "x" * (TEXT_LIMIT + 1), "at most 600", id="description-too-long"),
 ]
 

@@ -448,13 +448,13 @@ def test_the_matrix_saves_choice_weights_and_blank_means_zero(app, admin_client)
     html = admin_client.get(url).get_data(as_text=True)
     changes = {
         cell(html, "Weight of option a on Data exploration & storytelling"): "",
-        cell(html, "Weight of option a on Statistics & experiments"): "-3",
+        cell(html, "Weight of option a on Statistics & experiments"): "-4",
         cell(html, "Weight of option d on Guiding decisions"): " +1 ",
     }
     response = admin_client.post(url, data={**form_fields(html, url), **changes})
     assert response.status_code == 302
     options = draft_question(app, "q02")["options"]
-    assert options[0]["weights"] == {"statistics": -3}
+    assert options[0]["weights"] == {"statistics": -4}
     assert options[3]["weights"] == {"decisions": 1, "product": 2, "automation": 1}
 
 
@@ -478,11 +478,11 @@ def test_the_matrix_saves_a_statement_weight_and_shows_its_effect_on_roles(app, 
 @pytest.mark.parametrize(
     ("question", "row", "value", "message"),
     [
-        ("q02", "option a", "abc", "Enter a whole number from -3 to 3."),
-        ("q02", "option a", "1.5", "Enter a whole number from -3 to 3."),
-        ("q02", "option c", "9", "Enter a whole number from -3 to 3."),
-        ("q02", "option d", "-9", "Enter a whole number from -3 to 3."),
-        ("q02", "option b", "2e0", "Enter a whole number from -3 to 3."),
+        ("q02", "option a", "abc", "Enter a whole number from -4 to 4."),
+        ("q02", "option a", "1.5", "Enter a whole number from -4 to 4."),
+        ("q02", "option c", "5", "Enter a whole number from -4 to 4."),
+        ("q02", "option d", "-5", "Enter a whole number from -4 to 4."),
+        ("q02", "option b", "2e0", "Enter a whole number from -4 to 4."),
         ("q01", "this statement", "3", "Enter a whole number from -2 to 2."),
         ("q01", "this statement", "-3", "Enter a whole number from -2 to 2."),
     ],

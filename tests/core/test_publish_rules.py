@@ -146,14 +146,14 @@ def _set(path: tuple[Any, ...], value: object) -> Callable[[dict[str, Any]], Non
             id="agreement-weight-above-2",
         ),
         pytest.param(
-            _set(("questions", CHOICE, "options", 1, "weights", "statistics"), -4),
+            _set(("questions", CHOICE, "options", 1, "weights", "statistics"), -5),
             f"option {DOCUMENT['questions'][CHOICE]['options'][1]['key']}, "
-            "weight on “Statistics & experiments”: must be a whole number from -3 to 3.",
-            id="choice-weight-below-minus-3",
+            "weight on “Statistics & experiments”: must be a whole number from -4 to 4.",
+            id="choice-weight-below-minus-4",
         ),
         pytest.param(
             _set(("questions", CHOICE, "options", 0, "weights", "statistics"), 1.5),
-            "must be a whole number from -3 to 3.",
+            "must be a whole number from -4 to 4.",
             id="fractional-weight",
         ),
         pytest.param(
