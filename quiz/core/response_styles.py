@@ -1,0 +1,390 @@
+"""Answer styles and keying balance: does the quiz reward a habit of answering, not a fit?
+
+Plain data in, plain data out, like :mod:`quiz.core.scoring`: nothing from Flask,
+SQLAlchemy or the models. The effect table does not say which questions are agreement
+statements, so the caller passes them in: ``agreement`` maps each agreement question's
+key to its option keys in level order, strongest disagreement first (``"1"`` to ``"5"``
+in a bank, levels -2 to +2).
+
+Answer styles
+-------------
+Some people answer agreement statements by habit more than by content: they agree with
+everything (acquiescence), stick to the middle, or use only the ends of the scale. A
+*response style* (:data:`RESPONSE_STYLES`) says which places on the agreement scale such
+a person picks from, uniformly at random; their answers to the choice questions are
+uniformly random. :func:`style_balance` simulates a few thousand of them per style, each
+style from a seed of its own, and counts how often each role comes out on top, ranked
+by the rule of :func:`quiz.core.scoring.rank_roles` (:func:`count_first_places`, the
+same exact path as the random balance of :mod:`quiz.core.quality`). A style that puts a
+role on top much more often than its even share means the quiz rewards the habit.
+
+Keying balance
+--------------
+An agreement statement is *agree-keyed* for a role when agreeing more raises the role's
+raw score, *disagree-keyed* when it lowers it. Its *step* on a role is the effect of one
+level more agreement (option "4" minus option "3"), in raw units. :func:`keying_balance`
+sums the steps' sizes per role: the share of the role's agreement range that is
+agree-keyed. Far from half, a person who agrees (or disagrees) with everything drifts
+towards that role (or away from it) whatever the statements say.
+
+The thresholds are the module constants below; each says why it has its value.
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+import random
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+
+from quiz.core.messages import N_
+from quiz.core.scoring import EffectTable
+
+# The agreement scale has five places, "Strongly disagree" (0) to "Strongly agree" (4).
+AGREEMENT_PLACES = 5
+MIDPOINT = AGREEMENT_PLACES // 2
+
+# Simulated respondents per answer style: at 2,000, a share near a third is known to about
+# one percentage point (its standard error), well inside the margin STYLE_HIGH_SHARE leaves.
+STYLE_RESPONDENTS = 2000
+# A style that puts a role on top more than this multiple of its even share (45% with three
+# roles) is warned about. Lower than the random balance's 1.5: an answering habit is
+# something real people have, so a quiz should be harder to tip by one than by pure chance;
+# high enough that a quiz whose choice questions still decide most results passes.
+STYLE_HIGH_SHARE = 1.35
+# The share of a role's agreement range that is agree-keyed should lie within these bounds
+# (40% to 60%): then a person who agrees, or disagrees, with everything gains a role at
+# most a fifth of its agreement range over answering the statements evenly.
+KEYED_SHARE_LOW = Fraction(2, 5)
+KEYED_SHARE_HIGH = Fraction(3, 5)
+
+
+@dataclass(frozen=True)
+class ResponseStyle:
+    """A habit of answering agreement statements: the places picked from, at random."""
+
+    key: str
+    name: str  # the catalog's msgid, worded where it is shown
+    places: tuple[int, ...]  # on the agreement scale, 0 = "Strongly disagree"
+
+
+RESPONSE_STYLES = (
+    ResponseStyle("all-strongly-disagree", N_("“Strongly disagree” to every statement"), (0,)),
+    ResponseStyle("all-disagree", N_("“Disagree” to every statement"), (1,)),
+    ResponseStyle(
+        "midpoint-only",
+        N_("“Neither agree nor disagree” to every statement (midpoint only)"),
+        (2,),
+    ),
+    ResponseStyle("all-agree", N_("“Agree” to every statement"), (3,)),
+    ResponseStyle("all-strongly-agree", N_("“Strongly agree” to every statement"), (4,)),
+    ResponseStyle(
+        "upper-half",
+        N_("“Neither agree nor disagree”, “Agree” or “Strongly agree” at random (upper half)"),
+        (2, 3, 4),
+    ),
+    ResponseStyle(
+        "lower-half",
+        N_(
+            "“Strongly disagree”, “Disagree” or “Neither agree nor disagree” at random (lower half)"
+        ),
+        (0, 1, 2),
+    ),
+    ResponseStyle(
+        "extremes-only",
+        N_("“Strongly disagree” or “Strongly agree” at random (extremes only)"),
+        (0, 4),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class StyleBalance:
+    """How often each role came out on top for respondents with one answer style."""
+
+    style: ResponseStyle
+    shares: dict[str, float]  # role -> share of first places, in the order of table.roles
+    even_share: float
+    respondents: int
+
+    @property
+    def leaders(self) -> list[str]:
+        """Return the roles put on top more than STYLE_HIGH_SHARE times their even share."""
+        return [
+            role
+            for role, share in self.shares.items()
+            if share > STYLE_HIGH_SHARE * self.even_share
+        ]
+
+
+@dataclass(frozen=True)
+class KeyingBalance:
+    """How one role's agreement range splits between agree- and disagree-keyed statements."""
+
+    role: str
+    # agreement question -> its step on the role: option "4"'s effect minus option "3"'s
+    steps: dict[str, int]
+    agree_keyed: int  # the sum of the positive steps
+    disagree_keyed: int  # the sum of the negative steps' sizes
+
+    @property
+    def total(self) -> int:
+        return self.agree_keyed + self.disagree_keyed
+
+    @property
+    def agree_keyed_statements(self) -> int:
+        return sum(1 for step in self.steps.values() if step > 0)
+
+    @property
+    def disagree_keyed_statements(self) -> int:
+        return sum(1 for step in self.steps.values() if step < 0)
+
+    @property
+    def agree_share(self) -> Fraction | None:
+        """The agree-keyed share of the range; None when no agreement statement moves the role."""
+        return Fraction(self.agree_keyed, self.total) if self.total else None
+
+    @property
+    def disagree_share(self) -> Fraction | None:
+        return Fraction(self.disagree_keyed, self.total) if self.total else None
+
+    @property
+    def lopsided(self) -> bool:
+        """Whether the agree-keyed share lies outside KEYED_SHARE_LOW..KEYED_SHARE_HIGH."""
+        share = self.agree_share
+        return share is not None and not KEYED_SHARE_LOW <= share <= KEYED_SHARE_HIGH
+
+
+# --- checking the caller's agreement questions --------------------------------------------
+
+
+def check_agreement(table: EffectTable, agreement: Mapping[str, Sequence[str]]) -> None:
+    """Raise ValueError unless every agreement question is in the table with its five options.
+
+    The options must be listed in level order; that they are is the caller's word (the
+    table knows effects, not levels).
+    """
+    for question, options in agreement.items():
+        known = table.effects.get(question)
+        if known is None:
+            raise ValueError(f"agreement question {question!r} is not in the table")
+        if len(options) != AGREEMENT_PLACES or sorted(options) != sorted(known):
+            raise ValueError(
+                f"agreement question {question!r} must list its {AGREEMENT_PLACES} options"
+            )
+
+
+# --- the exact fast path ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _FitScale:
+    """What turns raw scores into exactly comparable fits, with every question answered.
+
+    With every question answered, each role's lowest and highest raw score are fixed, so
+    ``fit * common / 100 = (raw - low) * scale`` is a whole number (0 for a role with no
+    span), and fits compare exactly without fractions.
+    """
+
+    scales: list[int]
+    lows: list[int]
+    # role indices, the one that wins a tie first: lower display position, then key
+    listed: list[int]
+
+    @classmethod
+    def of(cls, table: EffectTable) -> _FitScale:
+        roles = table.roles
+        n_roles = len(roles)
+        spans = [
+            sum(bounds[i][1] - bounds[i][0] for bounds in table.bounds.values())
+            for i in range(n_roles)
+        ]
+        lows = [sum(bounds[i][0] for bounds in table.bounds.values()) for i in range(n_roles)]
+        common = math.lcm(*(s for s in spans if s)) if any(spans) else 1
+        return cls(
+            scales=[common // s if s else 0 for s in spans],
+            lows=lows,
+            listed=sorted(range(n_roles), key=lambda i: (roles[i].position, roles[i].key)),
+        )
+
+
+def count_first_places(
+    table: EffectTable,
+    drawn: Sequence[Sequence[tuple[int, ...]]],
+    respondents: int,
+    rng: random.Random,
+) -> list[int]:
+    """Count, per role in the order of ``table.roles``, how often it comes out on top.
+
+    Each simulated respondent answers every question: per entry of ``drawn`` (one per
+    question, in table order) one effect vector picked with ``rng.choice``, respondent
+    after respondent, as :func:`quiz.core.scoring.random_answers` draws. The ranking rule
+    is :func:`quiz.core.scoring.rank_roles`'s, worked out some ten times faster
+    (:class:`_FitScale`). Ties go to the lower display position, then the key.
+    """
+    n_roles = len(table.roles)
+    counts = [0] * n_roles
+    if not n_roles:
+        return counts
+    fit = _FitScale.of(table)
+    offsets = [low * scale for low, scale in zip(fit.lows, fit.scales, strict=True)]
+    pools = [list(pool) for pool in drawn]
+    choice = rng.choice
+    zero = [0] * n_roles
+    for _ in range(respondents):
+        chosen = [choice(pool) for pool in pools]
+        raw = [sum(column) for column in zip(*chosen, strict=True)] if chosen else zero
+        fits = [
+            r * scale - offset for r, scale, offset in zip(raw, fit.scales, offsets, strict=True)
+        ]
+        top = max(fits)
+        counts[next(i for i in fit.listed if fits[i] == top)] += 1
+    return counts
+
+
+def count_first_places_drawn(
+    table: EffectTable,
+    picks: Mapping[str, Sequence[str]],
+) -> list[int]:
+    """Count, per role in the order of ``table.roles``, how often it comes out on top.
+
+    ``picks`` gives, for every question of the table, every respondent's option, in the
+    same respondent order for all questions. The same rule as :func:`count_first_places`,
+    worked out a question and a role at a time over all respondents at once, which
+    leaves the interpreter little to do per respondent.
+    """
+    roles = table.roles
+    counts = [0] * len(roles)
+    if not roles or not picks:
+        return counts
+    respondents = len(next(iter(picks.values())))
+    fit = _FitScale.of(table)
+    # per role, in tie order: every respondent's fit, times common / 100, plus low * scale
+    columns: list[list[int]] = []
+    for index in fit.listed:
+        raw = [0] * respondents
+        for question, options in table.effects.items():
+            answers = picks[question]
+            if len(answers) != respondents:
+                raise ValueError("every question needs one answer per respondent")
+            effect = {option: effects[index] for option, effects in options.items()}
+            raw = list(map(operator.add, raw, map(effect.__getitem__, answers)))
+        scale = fit.scales[index]
+        columns.append([r * scale for r in raw] if scale else [0] * respondents)
+    offsets = [fit.lows[i] * fit.scales[i] for i in fit.listed]
+    fits = [
+        [value - offset for value in column] if offset else column
+        for column, offset in zip(columns, offsets, strict=True)
+    ]
+    for row in zip(*fits, strict=True):
+        # the first in tie order among the highest: index finds the first
+        counts[fit.listed[row.index(max(row))]] += 1
+    return counts
+
+
+# --- answer styles ------------------------------------------------------------------------
+
+
+def style_seed(style: ResponseStyle, seed: int) -> str:
+    """Return the seed of one style's respondents: each style draws its own."""
+    return f"{style.key}:{seed}"
+
+
+def style_picks(
+    table: EffectTable,
+    agreement: Mapping[str, Sequence[str]],
+    style: ResponseStyle,
+    respondents: int,
+    seed: int = 0,
+) -> dict[str, list[str]]:
+    """Return every simulated respondent's answer to every question under ``style``.
+
+    Per question in table order, all respondents' answers at once: an agreement
+    statement's from the style's places, a choice question's from all its options,
+    uniformly, with ``random.choices`` from the style's own seed. A question with one
+    option to pick from takes it without drawing. ``[{q: picks[q][i] for q in picks}``
+    for each ``i``] are the respondents' answer sheets.
+    """
+    rng = random.Random(style_seed(style, seed))
+    picks = {}
+    for question, options in table.effects.items():
+        pool = (
+            [agreement[question][place] for place in style.places]
+            if question in agreement
+            else list(options)
+        )
+        picks[question] = (
+            [pool[0]] * respondents if len(pool) == 1 else rng.choices(pool, k=respondents)
+        )
+    return picks
+
+
+def style_balance(
+    table: EffectTable,
+    agreement: Mapping[str, Sequence[str]],
+    respondents: int = STYLE_RESPONDENTS,
+    seed: int = 0,
+    styles: Sequence[ResponseStyle] = RESPONSE_STYLES,
+) -> list[StyleBalance]:
+    """Return each style's share of first places per role; empty without agreement questions.
+
+    Each style's respondents come from their own seed (:func:`style_picks`), so the same
+    table always gives the same shares, and a style's figures do not depend on which
+    other styles are simulated.
+    """
+    if respondents < 1:
+        raise ValueError("respondents must be at least 1")
+    check_agreement(table, agreement)
+    if not agreement or not table.roles:
+        return []
+    even = 1 / len(table.roles)
+    balances = []
+    for style in styles:
+        picks = style_picks(table, agreement, style, respondents, seed)
+        counts = count_first_places_drawn(table, picks)
+        balances.append(
+            StyleBalance(
+                style=style,
+                shares={
+                    role.key: count / respondents
+                    for role, count in zip(table.roles, counts, strict=True)
+                },
+                even_share=even,
+                respondents=respondents,
+            )
+        )
+    return balances
+
+
+# --- keying balance -----------------------------------------------------------------------
+
+
+def keying_balance(
+    table: EffectTable, agreement: Mapping[str, Sequence[str]]
+) -> list[KeyingBalance]:
+    """Return each role's keying balance, in the order of ``table.roles``.
+
+    A statement's step on a role is the effect of the option one place above the
+    midpoint ("Agree") minus the midpoint's ("Neither agree nor disagree"): positive is
+    agree-keyed, negative disagree-keyed, zero does not move the role.
+    """
+    check_agreement(table, agreement)
+    result = []
+    for index, role in enumerate(table.roles):
+        steps = {
+            question: options[agreement[question][MIDPOINT + 1]][index]
+            - options[agreement[question][MIDPOINT]][index]
+            for question, options in table.effects.items()
+            if question in agreement
+        }
+        result.append(
+            KeyingBalance(
+                role=role.key,
+                steps=steps,
+                agree_keyed=sum(step for step in steps.values() if step > 0),
+                disagree_keyed=-sum(step for step in steps.values() if step < 0),
+            )
+        )
+    return result
