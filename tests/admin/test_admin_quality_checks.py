@@ -178,4 +178,4 @@ def test_the_new_parts_speak_german(app: Flask, admin_client: FlaskClient) -> No
     page_text = text(html)
     assert "„Stimme voll zu“ bei jeder Aussage" in page_text
     assert "Answer style" not in page_text and "agree-keyed" not in page_text
-    assert rows(html, "keying")["Alpha"][0] == "100,0 %"
+    assert rows(html, "keying")["Alpha"][0] == "100,0%"  # the decimal comma
