@@ -590,7 +590,8 @@ def quality_report(
                     {
                         "style": Message(style.style.name),
                         "role": role(key),
-                        "share": Figure(style.shares[key] * 100, 0),
+                        # to a tenth: the limit, 45% with three roles, is a whole percent
+                        "share": Figure(style.shares[key] * 100, 1),
                         "even": Figure(style.even_share * 100, 0),
                     },
                 )

@@ -96,7 +96,7 @@ def test_a_quiz_rewarding_agreement_is_warned_about_in_every_part(
     assert "<strong>" in table(html, "answer-styles")  # the share over the limit stands out
     assert (
         f"People who answer “Strongly agree” to every statement put Alpha on top "
-        f"{alpha_share:.0f}% of the time, against an even share of 33%"
+        f"{alpha_share:.1f}% of the time, against an even share of 33%"
     ) in page_text
 
     # keying: every Alpha statement is agree-keyed; no statement moves Beta or Gamma

@@ -241,7 +241,7 @@ def test_the_style_warning_names_the_style_the_role_and_the_shares() -> None:
     share = {b.style.key: b for b in report.styles}["all-strongly-agree"].shares["alpha"]
     assert (
         f"People who answer “Strongly agree” to every statement put Alpha on top "
-        f"{share * 100:.0f}% of the time, against an even share of 33%: the quiz rewards a "
+        f"{share * 100:.1f}% of the time, against an even share of 33%: the quiz rewards a "
         "habit of answering."
     ) in english(report.warnings)
 
