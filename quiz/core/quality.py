@@ -417,9 +417,7 @@ def random_balance(
     roles = table.roles
     if not roles:
         return []
-    # rng.choice over each question's options, in order: what scoring.random_answers draws
-    effects = [list(options.values()) for options in table.effects.values()]
-    counts = count_first_places(table, effects, respondents, random.Random(seed))
+    counts = count_first_places(table, respondents, random.Random(seed))
     even = 1 / len(roles)
     return [
         RoleShare(role=role.key, share=count / respondents, even_share=even)

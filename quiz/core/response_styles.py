@@ -180,107 +180,162 @@ def check_agreement(table: EffectTable, agreement: Mapping[str, Sequence[str]]) 
 
 
 @dataclass(frozen=True)
-class _FitScale:
-    """What turns raw scores into exactly comparable fits, with every question answered.
+class _Packed:
+    """An effect table laid out so that one addition adds a respondent's answer on every role.
 
-    With every question answered, each role's lowest and highest raw score are fixed, so
-    ``fit * common / 100 = (raw - low) * scale`` is a whole number (0 for a role with no
-    span), and fits compare exactly without fractions.
+    With every question answered, each role's lowest and highest raw score are fixed.
+    Each option's effect on role ``r``, minus the question's smallest effect on ``r``, is
+    a whole number from 0 up, and these numbers summed over the questions never exceed
+    the role's span (highest minus lowest). So each option's numbers fit side by side
+    in one whole number, ``bits`` to a role, and summing those whole numbers sums every
+    role at once without one field spilling into the next: field ``r`` of the sum is
+    ``raw - lowest`` for role ``r``. Times ``scales[r]`` it is the fit times
+    ``common / 100``, a whole number: fits compare exactly, without fractions.
     """
 
-    scales: list[int]
-    lows: list[int]
+    options: dict[str, dict[str, int]]  # question -> option -> its packed effects
+    bits: int
+    scales: list[int]  # per role; 0 for a role with no span, whose fit is always 0
     # role indices, the one that wins a tie first: lower display position, then key
     listed: list[int]
 
     @classmethod
-    def of(cls, table: EffectTable) -> _FitScale:
+    def of(cls, table: EffectTable) -> _Packed:
         roles = table.roles
         n_roles = len(roles)
         spans = [
             sum(bounds[i][1] - bounds[i][0] for bounds in table.bounds.values())
             for i in range(n_roles)
         ]
-        lows = [sum(bounds[i][0] for bounds in table.bounds.values()) for i in range(n_roles)]
+        bits = max(max(spans, default=0).bit_length(), 1)
+        options = {
+            question: {
+                option: sum(
+                    (effect - low) << (i * bits)
+                    for i, (effect, (low, _high)) in enumerate(
+                        zip(effects, table.bounds[question], strict=True)
+                    )
+                )
+                for option, effects in per_option.items()
+            }
+            for question, per_option in table.effects.items()
+        }
         common = math.lcm(*(s for s in spans if s)) if any(spans) else 1
         return cls(
+            options=options,
+            bits=bits,
             scales=[common // s if s else 0 for s in spans],
-            lows=lows,
             listed=sorted(range(n_roles), key=lambda i: (roles[i].position, roles[i].key)),
         )
 
+    def winner(self, total: int) -> int:
+        """Return the index of the role a respondent whose packed sum is ``total`` ranks first."""
+        mask = (1 << self.bits) - 1
+        fits = [((total >> (i * self.bits)) & mask) * self.scales[i] for i in self.listed]
+        # the first in tie order among the highest: index finds the first
+        return self.listed[fits.index(max(fits))]
 
-def count_first_places(
-    table: EffectTable,
-    drawn: Sequence[Sequence[tuple[int, ...]]],
-    respondents: int,
-    rng: random.Random,
-) -> list[int]:
-    """Count, per role in the order of ``table.roles``, how often it comes out on top.
 
-    Each simulated respondent answers every question: per entry of ``drawn`` (one per
-    question, in table order) one effect vector picked with ``rng.choice``, respondent
-    after respondent, as :func:`quiz.core.scoring.random_answers` draws. The ranking rule
-    is :func:`quiz.core.scoring.rank_roles`'s, worked out some ten times faster
-    (:class:`_FitScale`). Ties go to the lower display position, then the key.
+def count_first_places(table: EffectTable, respondents: int, rng: random.Random) -> list[int]:
+    """Count, per role in the order of ``table.roles``, how often it comes out on top
+    among ``respondents`` who answer every question uniformly at random.
+
+    The answers are :func:`quiz.core.scoring.random_answers`'s: per respondent, per
+    question in table order, ``rng.choice`` over its options. The ranking rule is
+    :func:`quiz.core.scoring.rank_roles`'s, worked out many times faster
+    (:class:`_Packed`). Ties go to the lower display position, then the key.
     """
-    n_roles = len(table.roles)
-    counts = [0] * n_roles
-    if not n_roles:
+    counts = [0] * len(table.roles)
+    if not table.roles:
         return counts
-    fit = _FitScale.of(table)
-    offsets = [low * scale for low, scale in zip(fit.lows, fit.scales, strict=True)]
-    pools = [list(pool) for pool in drawn]
+    packed = _Packed.of(table)
+    pools = [list(options.values()) for options in packed.options.values()]
     choice = rng.choice
-    zero = [0] * n_roles
+    winner = packed.winner
     for _ in range(respondents):
-        chosen = [choice(pool) for pool in pools]
-        raw = [sum(column) for column in zip(*chosen, strict=True)] if chosen else zero
-        fits = [
-            r * scale - offset for r, scale, offset in zip(raw, fit.scales, offsets, strict=True)
-        ]
-        top = max(fits)
-        counts[next(i for i in fit.listed if fits[i] == top)] += 1
+        counts[winner(sum([choice(pool) for pool in pools]))] += 1
     return counts
 
 
-def count_first_places_drawn(
+def _uniform_indices(rng: random.Random, size: int, count: int) -> Sequence[int]:
+    """Return ``count`` indices drawn uniformly from ``range(size)``.
+
+    Drawn as random bytes, most of a sheet at once: bytes at or above the largest
+    multiple of ``size`` under 256 are dropped (keeping them would favour the low
+    indices), the rest taken modulo ``size``, all by ``bytes.translate`` in C.
+    """
+    if size > 256:
+        return [rng.randrange(size) for _ in range(count)]
+    limit = 256 - 256 % size
+    dropped = bytes(range(limit, 256))
+    to_index = bytes(b % size for b in range(256))
+    indices = b""
+    while len(indices) < count:
+        missing = count - len(indices)
+        # a little more than is missing, so that one more draw is seldom needed
+        indices += rng.randbytes(missing + missing // 8 + 8).translate(to_index, dropped)
+    return indices[:count]
+
+
+@dataclass(frozen=True)
+class _Draw:
+    """One question's answers from every simulated respondent of a style."""
+
+    question: str
+    pool: tuple[str, ...]  # the options picked from
+    # per respondent, the index of the option picked; None when the pool has one option
+    picks: Sequence[int] | None
+
+
+def _style_draws(
     table: EffectTable,
-    picks: Mapping[str, Sequence[str]],
+    agreement: Mapping[str, Sequence[str]],
+    style: ResponseStyle,
+    respondents: int,
+    seed: int,
+) -> list[_Draw]:
+    """Draw every respondent's answers under ``style``, a question at a time, in table order.
+
+    An agreement statement's answer comes from the style's places, a choice question's
+    from all its options, uniformly, from the style's own seed (:func:`style_seed`). A
+    question with one option to pick from takes it without drawing.
+    """
+    rng = random.Random(style_seed(style, seed))
+    draws = []
+    for question, options in table.effects.items():
+        pool = (
+            tuple(agreement[question][place] for place in style.places)
+            if question in agreement
+            else tuple(options)
+        )
+        picks = _uniform_indices(rng, len(pool), respondents) if len(pool) > 1 else None
+        draws.append(_Draw(question, pool, picks))
+    return draws
+
+
+def _count_first_places_drawn(
+    table: EffectTable, draws: Sequence[_Draw], respondents: int
 ) -> list[int]:
     """Count, per role in the order of ``table.roles``, how often it comes out on top.
 
-    ``picks`` gives, for every question of the table, every respondent's option, in the
-    same respondent order for all questions. The same rule as :func:`count_first_places`,
-    worked out a question and a role at a time over all respondents at once, which
-    leaves the interpreter little to do per respondent.
+    The same rule as :func:`count_first_places`, the packed sums added a question at a
+    time over all respondents at once (the maps run in C); questions every respondent
+    answers alike add the same to all.
     """
-    roles = table.roles
-    counts = [0] * len(roles)
-    if not roles or not picks:
+    counts = [0] * len(table.roles)
+    if not table.roles:
         return counts
-    respondents = len(next(iter(picks.values())))
-    fit = _FitScale.of(table)
-    # per role, in tie order: every respondent's fit, times common / 100, plus low * scale
-    columns: list[list[int]] = []
-    for index in fit.listed:
-        raw = [0] * respondents
-        for question, options in table.effects.items():
-            answers = picks[question]
-            if len(answers) != respondents:
-                raise ValueError("every question needs one answer per respondent")
-            effect = {option: effects[index] for option, effects in options.items()}
-            raw = list(map(operator.add, raw, map(effect.__getitem__, answers)))
-        scale = fit.scales[index]
-        columns.append([r * scale for r in raw] if scale else [0] * respondents)
-    offsets = [fit.lows[i] * fit.scales[i] for i in fit.listed]
-    fits = [
-        [value - offset for value in column] if offset else column
-        for column, offset in zip(columns, offsets, strict=True)
-    ]
-    for row in zip(*fits, strict=True):
-        # the first in tie order among the highest: index finds the first
-        counts[fit.listed[row.index(max(row))]] += 1
+    packed = _Packed.of(table)
+    constant = sum(
+        packed.options[draw.question][draw.pool[0]] for draw in draws if draw.picks is None
+    )
+    totals = [constant] * respondents
+    for draw in draws:
+        if draw.picks is not None:
+            column = tuple(packed.options[draw.question][option] for option in draw.pool)
+            totals = list(map(operator.add, totals, map(column.__getitem__, draw.picks)))
+    for total in totals:
+        counts[packed.winner(total)] += 1
     return counts
 
 
@@ -301,24 +356,15 @@ def style_picks(
 ) -> dict[str, list[str]]:
     """Return every simulated respondent's answer to every question under ``style``.
 
-    Per question in table order, all respondents' answers at once: an agreement
-    statement's from the style's places, a choice question's from all its options,
-    uniformly, with ``random.choices`` from the style's own seed. A question with one
-    option to pick from takes it without drawing. ``[{q: picks[q][i] for q in picks}``
-    for each ``i``] are the respondents' answer sheets.
+    The very respondents :func:`style_balance` ranks: ``{q: picks[q][i] for q in picks}``
+    is respondent ``i``'s answer sheet.
     """
-    rng = random.Random(style_seed(style, seed))
-    picks = {}
-    for question, options in table.effects.items():
-        pool = (
-            [agreement[question][place] for place in style.places]
-            if question in agreement
-            else list(options)
-        )
-        picks[question] = (
-            [pool[0]] * respondents if len(pool) == 1 else rng.choices(pool, k=respondents)
-        )
-    return picks
+    return {
+        draw.question: [draw.pool[0]] * respondents
+        if draw.picks is None
+        else [draw.pool[i] for i in draw.picks]
+        for draw in _style_draws(table, agreement, style, respondents, seed)
+    }
 
 
 def style_balance(
@@ -330,9 +376,9 @@ def style_balance(
 ) -> list[StyleBalance]:
     """Return each style's share of first places per role; empty without agreement questions.
 
-    Each style's respondents come from their own seed (:func:`style_picks`), so the same
-    table always gives the same shares, and a style's figures do not depend on which
-    other styles are simulated.
+    Each style's respondents come from their own seed (:func:`style_seed`; they are
+    :func:`style_picks`), so the same table always gives the same shares, and a style's
+    figures do not depend on which other styles are simulated.
     """
     if respondents < 1:
         raise ValueError("respondents must be at least 1")
@@ -342,8 +388,8 @@ def style_balance(
     even = 1 / len(table.roles)
     balances = []
     for style in styles:
-        picks = style_picks(table, agreement, style, respondents, seed)
-        counts = count_first_places_drawn(table, picks)
+        draws = _style_draws(table, agreement, style, respondents, seed)
+        counts = _count_first_places_drawn(table, draws, respondents)
         balances.append(
             StyleBalance(
                 style=style,
