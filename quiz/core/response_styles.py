@@ -55,8 +55,10 @@ STYLE_RESPONDENTS = 2000
 # high enough that a quiz whose choice questions still decide most results passes.
 STYLE_HIGH_SHARE = 1.35
 # The share of a role's agreement range that is agree-keyed should lie within these bounds
-# (40% to 60%): then a person who agrees, or disagrees, with everything gains a role at
-# most a fifth of its agreement range over answering the statements evenly.
+# (40% to 60%). Someone answering "Strongly agree" to everything then reaches the role's
+# agree-keyed part of that range and nothing of the rest: at most a tenth of the range more
+# (or less) than someone answering "Neither agree nor disagree" throughout. Exactly half is
+# rare in a real bank, whose statements weigh differently, hence the band.
 KEYED_SHARE_LOW = Fraction(2, 5)
 KEYED_SHARE_HIGH = Fraction(3, 5)
 
