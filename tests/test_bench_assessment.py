@@ -1,4 +1,5 @@
-"""bench/assessment.py, run as a script on small bank files whose figures are known by hand."""
+"""bench/assessment.py, run as a script on small bank files whose figures are known by hand, and
+on the live version of a real database."""
 
 from __future__ import annotations
 
@@ -7,7 +8,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from flask import Flask
 from small_banks import alpha_agreement_document, choice_only_document, write_bank
+
+from quiz.core.bank import parse_bank
+from quiz.db import db
+from quiz.store.drafts import replace_draft
+from quiz.store.publishing import publish_draft
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "bench" / "assessment.py"
@@ -93,3 +100,24 @@ def test_it_refuses_no_respondents(tmp_path: Path) -> None:
     )
     assert finished.returncode == 2
     assert "at least 1" in finished.stderr
+
+
+def test_live_reads_the_newest_published_version(app: Flask, database_url: str) -> None:
+    with app.app_context():
+        replace_draft(parse_bank(alpha_agreement_document()))
+        version = publish_draft(actor="test")
+        db.session.commit()
+        version_id = version.id
+        db.engine.dispose()
+    output = assessment(
+        "--live",
+        "--database-url",
+        database_url,
+        "--respondents",
+        "100",
+        "--style-respondents",
+        "100",
+    )
+    assert f"Bank: the live version (id {version_id})" in output
+    assert "11 questions (4 agreement, 7 choice), 3 roles" in output
+    assert "- 100% of what the agreement statements can move Alpha is agree-keyed" in output
