@@ -78,7 +78,7 @@ def test_it_prints_every_part_for_a_bank_file(tmp_path: Path) -> None:
         "- People who answer “Strongly agree” to every statement put Alpha on top "
         f"{float(alpha[:-2]):.1f}% of the time" in warnings
     )
-    assert "- 100% of what the agreement statements can move Alpha is agree-keyed" in warnings
+    assert "- 100.0% of what the agreement statements can move Alpha is agree-keyed" in warnings
     assert output.rstrip().splitlines()[-1].startswith("Worked out in ")
 
 
@@ -120,4 +120,4 @@ def test_live_reads_the_newest_published_version(app: Flask, database_url: str) 
     )
     assert f"Bank: the live version (id {version_id})" in output
     assert "11 questions (4 agreement, 7 choice), 3 roles" in output
-    assert "- 100% of what the agreement statements can move Alpha is agree-keyed" in output
+    assert "- 100.0% of what the agreement statements can move Alpha is agree-keyed" in output

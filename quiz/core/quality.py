@@ -14,9 +14,17 @@ The parts of the report
   each question and each pair of roles, how many fit points choosing among its
   options can move one role's fit relative to the other's. A question that
   separates no pair cannot change anyone's ranking.
+* **Equal say** (:func:`question_say`), from the weights alone: each question's
+  range on each role as a share of the role's span. A question whose range is far
+  above the median range of the questions moving a role outweighs the rest.
 * **Balance** (:func:`random_balance`): how often each role comes out on top
   when every question is answered at random. A fair quiz gives each role about
   an even share.
+* **Answer styles** and **keying balance** (:mod:`quiz.core.response_styles`): how
+  often each role comes out on top for people who answer the agreement statements by
+  habit (all "Strongly agree", the midpoint only, ...), and how each role's agreement
+  range splits between agree- and disagree-keyed statements. The caller says which
+  questions are agreement statements: the effect table cannot tell.
 * **Reliability** (:func:`scale_reliability`): each role's *scale* is the
   questions whose options do not all have the same effect on it; a response's
   *item score* on a question is the chosen option's effect on the role (raw
@@ -47,6 +55,7 @@ from typing import cast
 from quiz.core.messages import N_, Figure, Message, plural_message
 from quiz.core.response_styles import (
     KEYED_SHARE_HIGH,
+    KEYED_SHARE_LOW,
     STYLE_RESPONDENTS,
     KeyingBalance,
     StyleBalance,
@@ -604,21 +613,22 @@ def quality_report(
                 "agree-keyed (more than %(most)s%%): people who agree with everything "
                 "drift towards it."
             )
-            share_shown = agree_share
+            share_shown, most = agree_share, KEYED_SHARE_HIGH
         else:
             text = N_(
                 "%(share)s%% of what the agreement statements can move %(role)s is "
                 "disagree-keyed (more than %(most)s%%): people who disagree with everything "
                 "drift towards it."
             )
-            share_shown = 1 - agree_share
+            share_shown, most = 1 - agree_share, 1 - KEYED_SHARE_LOW
         warnings.append(
             Message(
                 text,
                 {
-                    "share": Figure(float(share_shown) * 100, 0),
+                    # to a tenth, so that a share just over the bound never reads as on it
+                    "share": Figure(float(share_shown) * 100, 1),
                     "role": role(balance_of_role.role),
-                    "most": Figure(float(KEYED_SHARE_HIGH) * 100, 0),
+                    "most": Figure(float(most) * 100, 0),
                 },
             )
         )

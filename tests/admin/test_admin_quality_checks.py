@@ -104,7 +104,7 @@ def test_a_quiz_rewarding_agreement_is_warned_about_in_every_part(
     assert keying["Alpha"] == ["100.0%", "0.0%", "4 agree-keyed, 0 disagree-keyed"]
     assert keying["Beta"] == keying["Gamma"] == ["—", "—", "0"]
     assert (
-        "100% of what the agreement statements can move Alpha is agree-keyed (more than 60%)"
+        "100.0% of what the agreement statements can move Alpha is agree-keyed (more than 60%)"
         in page_text
     )
 

@@ -362,9 +362,9 @@ def test_the_keying_warnings_name_the_side_that_outweighs() -> None:
     )
     keyed = [w for w in english(report.warnings) if "keyed" in w]
     assert keyed == [
-        "75% of what the agreement statements can move A is agree-keyed (more than 60%): "
+        "75.0% of what the agreement statements can move A is agree-keyed (more than 60%): "
         "people who agree with everything drift towards it.",
-        "100% of what the agreement statements can move B is agree-keyed (more than 60%): "
+        "100.0% of what the agreement statements can move B is agree-keyed (more than 60%): "
         "people who agree with everything drift towards it.",
     ]
 
@@ -401,7 +401,7 @@ def test_a_disagree_keyed_role_is_warned_about_from_the_other_side() -> None:
     )
     report = report_of(bank, respondents=100)
     assert (
-        "67% of what the agreement statements can move Beta is disagree-keyed (more than 60%): "
+        "66.7% of what the agreement statements can move Beta is disagree-keyed (more than 60%): "
         "people who disagree with everything drift towards it."
     ) in english(report.warnings)
 
