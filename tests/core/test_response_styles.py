@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 from helpers import imports_beyond
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from small_banks import (
     alpha_agreement_document,
     balanced_agreement_document,
@@ -19,7 +21,7 @@ from small_banks import (
 
 from quiz.core import response_styles
 from quiz.core.bank import Bank, load_bank_file, parse_bank
-from quiz.core.quality import quality_report, weight_figures
+from quiz.core.quality import quality_report, random_balance, weight_figures
 from quiz.core.response_styles import (
     KEYED_SHARE_HIGH,
     KEYED_SHARE_LOW,
@@ -41,6 +43,7 @@ from quiz.core.scoring import (
     Question,
     Role,
     rank_roles,
+    top_role_shares,
 )
 
 STYLE = {style.key: style for style in RESPONSE_STYLES}
@@ -198,6 +201,59 @@ def test_style_shares_follow_the_ranking_rule_on_ties_and_a_role_no_question_mov
             table, agreement, balance.style, 200
         )
         assert balance.shares == {"second": 0.0, "first": 1.0, "third": 0.0}
+
+
+@st.composite
+def instruments(draw: st.DrawFn) -> tuple[EffectTable, dict[str, tuple[str, ...]]]:
+    """Small instruments of 1 to 4 roles (profiles 0..3, equal ones allowed, so ties happen),
+    agreement statements weighing -2..2 and choice questions weighing -3..3."""
+    dims = ("x", "y", "z")
+    profile = st.fixed_dictionaries({d: st.integers(0, 3) for d in dims})
+    roles = draw(st.lists(profile, min_size=1, max_size=4))
+    weights = st.fixed_dictionaries({d: st.integers(-2, 2) for d in dims})
+    questions = []
+    agreement = {}
+    for n, statement in enumerate(draw(st.lists(weights, min_size=1, max_size=4))):
+        key = f"s{n}"
+        questions.append(
+            Question(
+                key,
+                tuple(
+                    Option(str(level + 3), {d: level * w for d, w in statement.items()})
+                    for level in (-2, -1, 0, 1, 2)
+                ),
+            )
+        )
+        agreement[key] = ("1", "2", "3", "4", "5")
+    choice = st.lists(
+        st.fixed_dictionaries({d: st.integers(-3, 3) for d in dims}), min_size=2, max_size=4
+    )
+    for n, options in enumerate(draw(st.lists(choice, max_size=3))):
+        questions.append(
+            Question(f"c{n}", tuple(Option(f"o{i}", w) for i, w in enumerate(options)))
+        )
+    table = EffectTable.from_instrument(
+        Instrument(
+            dimensions=tuple(Dimension(d, "skill") for d in dims),
+            roles=tuple(Role(f"r{i}", i % 2, p) for i, p in enumerate(roles)),
+            questions=tuple(questions),
+        )
+    )
+    return table, agreement
+
+
+@settings(max_examples=40, deadline=None)
+@given(instruments())
+def test_the_fast_paths_rank_like_rank_roles_on_any_instrument(
+    case: tuple[EffectTable, dict[str, tuple[str, ...]]],
+) -> None:
+    table, agreement = case
+    for balance in style_balance(table, agreement, 30):
+        assert balance.shares == first_place_shares_by_rank_roles(
+            table, agreement, balance.style, 30
+        ), balance.style.key
+    shares = {b.role: b.share for b in random_balance(table, 30, seed=3)}
+    assert shares == top_role_shares(table, 30, seed=3)
 
 
 def test_styles_are_the_same_on_every_run_and_change_with_the_seed() -> None:
