@@ -10,7 +10,19 @@ from quiz.admin.analytics_forms import AnalyticsFilterForm
 from quiz.core.bank import Bank
 from quiz.core.messages import N_, Message
 from quiz.core.publish_rules import RoleReach, role_reach
-from quiz.core.quality import RANDOM_RESPONDENTS, quality_report
+from quiz.core.quality import (
+    OUTSIZED_SAY,
+    RANDOM_RESPONDENTS,
+    WeightFigures,
+    quality_report,
+    weight_figures,
+)
+from quiz.core.response_styles import (
+    KEYED_SHARE_HIGH,
+    KEYED_SHARE_LOW,
+    STYLE_HIGH_SHARE,
+    STYLE_RESPONDENTS,
+)
 from quiz.db import db
 from quiz.models import QuizVersion
 from quiz.store.analytics import (
@@ -93,6 +105,7 @@ def quality(number: int) -> str:
         responses,
         question_labels=question_labels(bank),
         role_names={r.key: r.name for r in bank.roles},
+        figures=_weight_figures(version.id, bank),
     )
     return render_template(
         "admin/quality.html",
@@ -103,6 +116,10 @@ def quality(number: int) -> str:
         careful=totals.get((version.id, False), 0),
         flagged=totals.get((version.id, True), 0),
         balance_respondents=RANDOM_RESPONDENTS,
+        style_respondents=STYLE_RESPONDENTS,
+        style_high_share=STYLE_HIGH_SHARE,
+        keyed_share=(float(KEYED_SHARE_LOW), float(KEYED_SHARE_HIGH)),
+        outsized_say=OUTSIZED_SAY,
         question_numbers={q.key: n for n, q in enumerate(bank.questions, start=1)},
     )
 
@@ -118,6 +135,14 @@ def question_labels(bank: Bank) -> dict[str, Message]:
             N_("Question %(number)s (“%(prompt)s”)"), {"number": number, "prompt": prompt}
         )
     return labels
+
+
+def _weight_figures(version_id: int, bank: Bank) -> WeightFigures:
+    """Work out what the weights alone say, once per version: its weights never change."""
+    return app_cache("weight figures", VERSIONS_KEPT).get(
+        version_id,
+        lambda: weight_figures(bank.effect_table, agreement=bank.agreement_levels),
+    )
 
 
 def _reach(version_id: int, bank: Bank) -> list[RoleReach]:

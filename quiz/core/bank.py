@@ -243,6 +243,14 @@ class Bank:
     def question_by_key(self) -> dict[str, BankQuestion]:
         return {q.key: q for q in self.questions}
 
+    @cached_property
+    def agreement_levels(self) -> dict[str, tuple[str, ...]]:
+        """Return each agreement question's option keys in level order, strongest disagreement
+        first: what the effect table cannot tell (it knows effects, not kinds or levels)."""
+        return {
+            q.key: tuple(o.key for o in q.options) for q in self.questions if q.kind == "likert"
+        }
+
     def pages(self, per_page: int) -> list[tuple[BankQuestion, ...]]:
         """Split the questions into pages of at most ``per_page``, spread evenly.
 

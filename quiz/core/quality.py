@@ -14,9 +14,17 @@ The parts of the report
   each question and each pair of roles, how many fit points choosing among its
   options can move one role's fit relative to the other's. A question that
   separates no pair cannot change anyone's ranking.
+* **Equal say** (:func:`question_say`), from the weights alone: each question's
+  range on each role as a share of the role's span. A question whose range is far
+  above the median range of the questions moving a role outweighs the rest.
 * **Balance** (:func:`random_balance`): how often each role comes out on top
   when every question is answered at random. A fair quiz gives each role about
   an even share.
+* **Answer styles** and **keying balance** (:mod:`quiz.core.response_styles`): how
+  often each role comes out on top for people who answer the agreement statements by
+  habit (all "Strongly agree", the midpoint only, ...), and how each role's agreement
+  range splits between agree- and disagree-keyed statements. The caller says which
+  questions are agreement statements: the effect table cannot tell.
 * **Reliability** (:func:`scale_reliability`): each role's *scale* is the
   questions whose options do not all have the same effect on it; a response's
   *item score* on a question is the chosen option's effect on the role (raw
@@ -45,6 +53,16 @@ from itertools import combinations
 from typing import cast
 
 from quiz.core.messages import N_, Figure, Message, plural_message
+from quiz.core.response_styles import (
+    KEYED_SHARE_HIGH,
+    KEYED_SHARE_LOW,
+    STYLE_RESPONDENTS,
+    KeyingBalance,
+    StyleBalance,
+    count_first_places,
+    keying_balance,
+    style_balance,
+)
 from quiz.core.scoring import EffectTable
 
 # --- warnings -----------------------------------------------------------------------------
@@ -70,6 +88,12 @@ WEAKLY_RELATED = 0.1
 MIN_RESPONSES = 50
 # Simulated random respondents for the balance.
 RANDOM_RESPONDENTS = 5000
+# A question whose range on a role is more than this multiple of the median range, over the
+# questions that move the role, has an outsized say in that role's fit: one answer to it
+# moves the fit as much as several typical questions together. Twice the median leaves room
+# for the ordinary spread of a well-built bank (a statement weighing 2 where most weigh 1 is
+# still fine); three times is one question doing the work of three.
+OUTSIZED_SAY = 2
 
 RolePair = tuple[str, str]
 _NO_GAPS: frozenset[str] = frozenset()
@@ -96,6 +120,35 @@ class ScaleReliability:
 
 
 @dataclass(frozen=True)
+class RoleSay:
+    """How much say each question has in one role's fit, from the weights alone."""
+
+    role: str
+    span: int  # the role's highest minus lowest raw score over the whole quiz
+    ranges: dict[str, int]  # question -> largest minus smallest effect among its options
+    # the median range over the questions that move the role; None when none does
+    median: Fraction | None
+
+    @property
+    def shares(self) -> dict[str, float]:
+        """Return each question's range as a share of the role's span (0 with no span)."""
+        return {q: r / self.span if self.span else 0.0 for q, r in self.ranges.items()}
+
+    @property
+    def largest_to_median(self) -> float | None:
+        """Return the largest range over the median range; None when no question moves it."""
+        return float(max(self.ranges.values()) / self.median) if self.median else None
+
+    @property
+    def outsized(self) -> list[str]:
+        """Return the questions whose range is more than OUTSIZED_SAY times the median."""
+        median = self.median
+        if median is None:
+            return []
+        return [q for q, r in self.ranges.items() if r > OUTSIZED_SAY * median]
+
+
+@dataclass(frozen=True)
 class QualityReport:
     """Everything the quality page shows about one quiz version."""
 
@@ -106,6 +159,12 @@ class QualityReport:
     balance: list[RoleShare]
     # empty until complete_responses reaches min_responses
     reliability: list[ScaleReliability]
+    # per role, each question's say in its fit
+    say: list[RoleSay]
+    # None when the caller did not say which questions are agreement statements; empty
+    # styles when there are none
+    styles: list[StyleBalance] | None
+    keying: list[KeyingBalance] | None
     responses: int  # every response given
     complete_responses: int  # those answering every question of the version
     min_responses: int
@@ -168,6 +227,47 @@ def strongest_pair(pairs: Mapping[RolePair, float]) -> tuple[RolePair, float] | 
         if best is None or points > best[1]:
             best = (pair, points)
     return best
+
+
+# --- equal say ----------------------------------------------------------------------------
+
+
+def median(values: Sequence[int]) -> Fraction | None:
+    """Return the exact median of whole numbers (the mean of the middle two for an even
+    count); None for no values."""
+    ordered = sorted(values)
+    if not ordered:
+        return None
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return Fraction(ordered[middle])
+    return Fraction(ordered[middle - 1] + ordered[middle], 2)
+
+
+def question_say(table: EffectTable) -> list[RoleSay]:
+    """Return, per role in the order of ``table.roles``, how much say each question has.
+
+    A question's *range* on a role is its largest minus its smallest effect among its
+    options; its share is that range over the role's span (the sum of the ranges,
+    :func:`role_spans`). With every question answered, choosing along a question's whole
+    range moves the role's fit by its share times 100 points. The median is taken over
+    the questions that move the role (range above 0): questions that never touch a role
+    would otherwise pull its median down to 0, and any question that does would stand
+    out.
+    """
+    spans = role_spans(table)
+    result = []
+    for index, role in enumerate(table.roles):
+        ranges = {q: bounds[index][1] - bounds[index][0] for q, bounds in table.bounds.items()}
+        result.append(
+            RoleSay(
+                role=role.key,
+                span=spans[index],
+                ranges=ranges,
+                median=median([r for r in ranges.values() if r > 0]),
+            )
+        )
+    return result
 
 
 # --- statistics ---------------------------------------------------------------------------
@@ -316,34 +416,17 @@ def random_balance(
 
     The same shares as :func:`quiz.core.scoring.top_role_shares` (the same random answers,
     drawn from the same seed, ranked by the same rule), worked out some ten times
-    faster: with every question answered, each role's lowest and highest raw score
-    are fixed, so only the raw scores need adding up, and the fits compare exactly as
-    whole numbers over a common denominator. Ties go to the lower display position,
-    then the key, as in :func:`quiz.core.scoring.rank_roles`.
+    faster by :func:`quiz.core.response_styles.count_first_places` (with every question
+    answered, each role's lowest and highest raw score are fixed, so only the raw scores
+    need adding up). Ties go to the lower display position, then the key, as in
+    :func:`quiz.core.scoring.rank_roles`.
     """
     if respondents < 1:
         raise ValueError("respondents must be at least 1")
     roles = table.roles
     if not roles:
         return []
-    spans = role_spans(table)
-    lows = [sum(bounds[i][0] for bounds in table.bounds.values()) for i in range(len(roles))]
-    common = math.lcm(*(s for s in spans if s)) if any(spans) else 1
-    # fit * common / 100 = (raw - low) * scale, a whole number; 0 for a role with no span
-    scales = [common // s if s else 0 for s in spans]
-    offsets = [low * scale for low, scale in zip(lows, scales, strict=True)]
-    # ties go to the lower position, then the key: the role listed first in this order
-    listed = sorted(range(len(roles)), key=lambda i: (roles[i].position, roles[i].key))
-    effects = [list(options.values()) for options in table.effects.values()]
-    rng = random.Random(seed)
-    counts = [0] * len(roles)
-    for _ in range(respondents):
-        # rng.choice over each question's options, in order: what scoring.random_answers draws
-        chosen = [rng.choice(options) for options in effects]
-        raw = [sum(column) for column in zip(*chosen, strict=True)] if chosen else [0] * len(roles)
-        fits = [r * scale - offset for r, scale, offset in zip(raw, scales, offsets, strict=True)]
-        top = max(fits)
-        counts[next(i for i in listed if fits[i] == top)] += 1
+    counts = count_first_places(table, respondents, random.Random(seed))
     even = 1 / len(roles)
     return [
         RoleShare(role=role.key, share=count / respondents, even_share=even)
@@ -354,6 +437,50 @@ def random_balance(
 # --- the report ---------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class WeightFigures:
+    """The report's figures that come from the weights alone, the same for a version forever.
+
+    Working them out (chiefly the simulated respondents) costs most of the report, so a
+    caller showing the report more than once can keep them (:func:`weight_figures`).
+    """
+
+    separation: dict[str, dict[RolePair, float]]
+    strongest: dict[str, tuple[RolePair, float] | None]
+    say: list[RoleSay]
+    balance: list[RoleShare]
+    styles: list[StyleBalance] | None
+    keying: list[KeyingBalance] | None
+    # the agreement questions the styles and keying were worked out for; None when not given
+    agreement: Mapping[str, Sequence[str]] | None
+
+
+def weight_figures(
+    table: EffectTable,
+    *,
+    respondents: int = RANDOM_RESPONDENTS,
+    agreement: Mapping[str, Sequence[str]] | None = None,
+    style_respondents: int = STYLE_RESPONDENTS,
+) -> WeightFigures:
+    """Return separation, equal say, random balance, answer styles and keying of ``table``.
+
+    ``agreement`` maps each agreement question to its option keys in level order (see
+    :mod:`quiz.core.response_styles`); without it the answer styles and the keying
+    balance are left out (None). The random balance and the answer styles use fixed
+    seeds, so the same inputs always give the same figures.
+    """
+    separation = question_separation(table)
+    return WeightFigures(
+        separation=separation,
+        strongest={q: strongest_pair(pairs) for q, pairs in separation.items()},
+        say=question_say(table),
+        balance=random_balance(table, respondents),
+        styles=None if agreement is None else style_balance(table, agreement, style_respondents),
+        keying=None if agreement is None else keying_balance(table, agreement),
+        agreement=agreement,
+    )
+
+
 def quality_report(
     table: EffectTable,
     responses: Sequence[Mapping[str, str]],
@@ -362,6 +489,9 @@ def quality_report(
     role_names: Mapping[str, str],
     min_responses: int = MIN_RESPONSES,
     respondents: int = RANDOM_RESPONDENTS,
+    agreement: Mapping[str, Sequence[str]] | None = None,
+    style_respondents: int = STYLE_RESPONDENTS,
+    figures: WeightFigures | None = None,
 ) -> QualityReport:
     """Return the quality report of one quiz version from its careful responses.
 
@@ -369,12 +499,20 @@ def quality_report(
     (“I enjoy …”)``); ``role_names`` gives each role's display name. The warnings and
     notes are messages, worded where the report is shown. Reliability is
     worked out only once ``min_responses`` responses answer every question of the
-    version. The random balance uses a fixed seed, so the same inputs always give
-    the same report.
+    version. ``figures`` are :func:`weight_figures` of ``table`` kept from before; when
+    None they are worked out here from ``respondents``, ``agreement`` and
+    ``style_respondents`` (see there).
     """
-    separation = question_separation(table)
-    strongest = {q: strongest_pair(pairs) for q, pairs in separation.items()}
-    balance = random_balance(table, respondents)
+    if figures is None:
+        figures = weight_figures(
+            table,
+            respondents=respondents,
+            agreement=agreement,
+            style_respondents=style_respondents,
+        )
+    agreement = figures.agreement
+    separation, strongest, say = figures.separation, figures.strongest, figures.say
+    balance, styles, keying = figures.balance, figures.styles, figures.keying
     complete = sum(
         1
         for response in responses
@@ -411,6 +549,27 @@ def quality_report(
                     {"question": question(key), "points": Figure(points, 1)},
                 )
             )
+    for role_say in say:
+        typical = role_say.median
+        if typical is None:  # no question moves the role
+            continue
+        for key in role_say.outsized:
+            warnings.append(
+                Message(
+                    N_(
+                        "%(question)s has an outsized say in %(role)s: its answers span "
+                        "%(share)s%% of the role's range, %(times)s times as much as the "
+                        "median question that moves it (%(median)s%%)."
+                    ),
+                    {
+                        "question": question(key),
+                        "role": role(role_say.role),
+                        "share": Figure(role_say.shares[key] * 100, 1),
+                        "times": Figure(float(role_say.ranges[key] / typical), 1),
+                        "median": Figure(float(typical / role_say.span) * 100, 1),
+                    },
+                )
+            )
     for share in balance:
         if not (LOW_SHARE * share.even_share <= share.share <= HIGH_SHARE * share.even_share):
             warnings.append(
@@ -426,6 +585,62 @@ def quality_report(
                     },
                 )
             )
+    for style in styles or ():
+        for key in style.leaders:
+            warnings.append(
+                Message(
+                    N_(
+                        "People who answer %(style)s put %(role)s on top %(share)s%% of the "
+                        "time, against an even share of %(even)s%%: the quiz rewards a habit "
+                        "of answering."
+                    ),
+                    {
+                        "style": Message(style.style.name),
+                        "role": role(key),
+                        # to a tenth: the limit, 45% with three roles, is a whole percent
+                        "share": Figure(style.shares[key] * 100, 1),
+                        "even": Figure(style.even_share * 100, 0),
+                    },
+                )
+            )
+    for balance_of_role in keying or ():
+        agree_share = balance_of_role.agree_share
+        if not balance_of_role.lopsided or agree_share is None:
+            continue
+        if agree_share > KEYED_SHARE_HIGH:
+            text = N_(
+                "%(share)s%% of what the agreement statements can move %(role)s is "
+                "agree-keyed (more than %(most)s%%): people who agree with everything "
+                "drift towards it."
+            )
+            share_shown, most = agree_share, KEYED_SHARE_HIGH
+        else:
+            text = N_(
+                "%(share)s%% of what the agreement statements can move %(role)s is "
+                "disagree-keyed (more than %(most)s%%): people who disagree with everything "
+                "drift towards it."
+            )
+            share_shown, most = 1 - agree_share, 1 - KEYED_SHARE_LOW
+        warnings.append(
+            Message(
+                text,
+                {
+                    # to a tenth, so that a share just over the bound never reads as on it
+                    "share": Figure(float(share_shown) * 100, 1),
+                    "role": role(balance_of_role.role),
+                    "most": Figure(float(most) * 100, 0),
+                },
+            )
+        )
+    if agreement is not None and not agreement:
+        notes.append(
+            Message(
+                N_(
+                    "This version has no agreement statements, so there are no answer styles "
+                    "to try and no keying to balance."
+                )
+            )
+        )
     if complete < min_responses:
         notes.append(
             plural_message(
@@ -495,6 +710,9 @@ def quality_report(
         strongest=strongest,
         balance=balance,
         reliability=reliability,
+        say=say,
+        styles=styles,
+        keying=keying,
         responses=len(responses),
         complete_responses=complete,
         min_responses=min_responses,

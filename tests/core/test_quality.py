@@ -54,7 +54,7 @@ BANK = load_bank_file()
 # --- purity -------------------------------------------------------------------------------
 
 FORBIDDEN_ROOTS = {"flask", "sqlalchemy", "flask_sqlalchemy", "werkzeug"}
-ALLOWED_QUIZ_MODULES = {"quiz.core.scoring", "quiz.core.messages"}
+ALLOWED_QUIZ_MODULES = {"quiz.core.scoring", "quiz.core.messages", "quiz.core.response_styles"}
 
 
 def forbidden_imports(source: str) -> list[str]:
@@ -591,7 +591,10 @@ def test_a_role_that_wins_too_often_or_too_seldom_is_warned_about() -> None:
 
 def test_the_default_bank_is_balanced_and_separates_every_question() -> None:
     report = report_for(BANK.effect_table, [])
-    assert english(report.warnings) == []
+    # the separation and balance warnings; equal say has its own tests (test_equal_say.py)
+    assert [
+        w for w in english(report.warnings) if "separate" in w or w.startswith("Under random")
+    ] == []
     assert all(0.5 * b.even_share <= b.share <= 1.5 * b.even_share for b in report.balance)
 
 
