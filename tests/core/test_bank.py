@@ -541,7 +541,7 @@ def test_in_language_is_made_once_per_language_and_english_is_the_bank_itself(ba
 
 
 def test_translation_gaps_name_each_untranslated_text_in_document_order():
-    document = translated(translate("questions", 0, {"de": {"prompt": "Neue Daten"}}))
+    document = translated(translate("questions", 1, {"de": {"prompt": "Neue Daten"}}))
     bank = parse_bank(document)
     gaps = bank.translation_gaps("de")
     assert len(gaps) == len(bank.translatable_texts()) - 1
@@ -552,8 +552,8 @@ def test_translation_gaps_name_each_untranslated_text_in_document_order():
     assert [g.field for g in role_gaps] == list(TRANSLATABLE["role"])
     skills = next(g for g in role_gaps if g.field == "skills")
     assert skills.text == "\n".join(bank.roles[0].skills)
-    question_gaps = [(g.kind, g.key, g.field, g.option) for g in gaps if g.key == "q01"]
-    assert question_gaps == [("option", "q01", "label", key) for key in "abcd"]
+    question_gaps = [(g.kind, g.key, g.field, g.option) for g in gaps if g.key == "q02"]
+    assert question_gaps == [("option", "q02", "label", key) for key in "abcd"]
     # an empty description has nothing to translate
     empty = parse_bank(translated(lambda d: d["dimensions"][0].update(description="")))
     assert ("dimension", "statistics", "description") not in {

@@ -227,7 +227,7 @@ def bank_text_with(repeat: str, where: str) -> str:
         (
             '"weights": {\n',
             '    "statistics": 2,\n    "statistics": 2,\n',
-            'questions[0].options[0].weights: the key "statistics" appears more than once',
+            'questions[0].weights: the key "statistics" appears more than once',
         ),
     ],
 )

@@ -35,14 +35,14 @@ PERSONAS = (
         "meeting where a chart changes the plan; mildly curious about language models, not at all "
         "about servers.",
         "data-scientist",
-        ("a 5 a 5 a 1 a 2 b 1 a 4 a 2 a 3 b 2 c 1 a 3 a 5 a a a b a a a a").split(),
+        ("5 a 5 a 1 a 2 a 1 b 4 a 2 a 3 a 2 b 1 c 3 a 5 a a a a b a a a a").split(),
     ),
     Persona(
         "Jonas",
         "A backend engineer who now runs a recommendation service: uptime, latency, pipelines and "
         "retraining are his day; he trains models in PyTorch and would rather not present.",
         "ml-engineer",
-        ("b 2 b 1 b 3 b 5 a 5 b 1 b 5 b 1 a 3 d 2 c 3 b 2 b b b a b b b b").split(),
+        ("2 b 1 b 3 b 5 b 5 a 1 b 5 b 1 b 3 a 2 d 3 c 2 b b b b a b b b b").split(),
     ),
     Persona(
         "Priya",
@@ -50,7 +50,7 @@ PERSONAS = (
         "documents, defences against prompt injection, features users touch; statistics and "
         "reports are not for her.",
         "ai-engineer",
-        ("c 2 c 2 c 4 c 3 c 2 c 3 c 1 c 5 a 5 a 5 b 1 c 1 c c c c c c c c").split(),
+        ("2 c 2 c 4 c 3 c 2 c 3 c 1 c 5 c 5 a 5 a 1 b 1 c c c c c c c c c").split(),
     ),
     Persona(
         "Tomás",
@@ -58,14 +58,14 @@ PERSONAS = (
         "builds models to understand what drives an outcome, and is shy about presenting even "
         "though he wants the evidence to change decisions.",
         "data-scientist",
-        ("d 4 a 4 a 1 d 3 d 2 a 3 a 3 a 2 a 2 c 2 a 3 a 5 a a a b a a a a").split(),
+        ("4 d 4 a 1 a 3 d 2 d 3 a 3 a 2 a 2 a 2 c 3 a 5 a a a a b a a a a").split(),
     ),
     Persona(
         "Lena",
         "A deep-learning practitioner who trains models on many GPUs, tunes them, then deploys and "
         "monitors them herself; indifferent to how an app looks.",
         "ml-engineer",
-        ("d 3 d 2 b 3 b 4 a 4 b 1 b 4 b 2 c 3 b 2 d 3 b 2 b b d a a d d b").split(),
+        ("3 d 2 d 3 b 4 b 4 a 1 b 4 b 2 b 3 c 2 b 3 d 2 b b b d a a d d b").split(),
     ),
     Persona(
         "Sam",
@@ -73,28 +73,28 @@ PERSONAS = (
         "fine-tuned models where prompting is not enough, evaluations and guardrails, and users "
         "trying it tomorrow.",
         "ai-engineer",
-        ("c 3 c 3 d 3 c 3 c 2 d 3 c 1 c 4 d 5 b 4 b 2 c 2 c d c c c c c c").split(),
+        ("3 c 3 c 3 d 3 c 2 c 3 d 1 c 4 c 5 d 4 b 2 b 2 c c d c c c c c c").split(),
     ),
     Persona(
         "Kai",
         "An ML platform engineer: schedulers, feature stores, model registries and releases; he "
         "keeps other people's models healthy in production rather than inventing them.",
         "ml-engineer",
-        ("b 2 b 2 b 3 b 5 a 4 b 2 b 5 b 1 c 3 d 2 c 3 b 3 b b b a b b b d").split(),
+        ("2 b 2 b 3 b 5 b 4 a 2 b 5 b 1 b 3 c 2 d 3 c 3 b b b b a b b b d").split(),
     ),
     Persona(
         "Rosa",
         "An engineer who fine-tunes open models and builds agents around them, measures their "
         "answers and hands the result to users; she is fine with a bit of statistics.",
         "ai-engineer",
-        ("c 3 c 3 d 2 c 3 c 2 c 3 c 2 c 4 b 5 b 4 b 2 c 2 c c c c c c c c").split(),
+        ("3 c 3 c 2 d 3 c 2 c 3 c 2 c 4 c 5 b 4 b 2 b 2 c c c c c c c c c").split(),
     ),
     Persona(
         "Ana",
         "An analytics data scientist who builds forecasting models and compares them by their "
         "metrics, lives in SQL, and hands managers a recommendation at the end.",
         "data-scientist",
-        ("d 4 d 4 a 2 d 3 b 2 a 3 a 2 a 3 b 2 c 2 a 3 a 4 a a a b a a d a").split(),
+        ("4 d 4 d 2 a 3 d 2 b 3 a 2 a 3 a 2 b 2 c 3 a 4 a a a a b a a d a").split(),
     ),
 )
 
