@@ -55,7 +55,7 @@ def test_keyboard_alone_takes_the_quick_quiz_from_the_landing_page(page: Page) -
     asked = answer_until_the_result(page, by_keyboard)
 
     assert_shows_full_ranking(page, roles)
-    expect(page.locator("#quiz-mode")).to_contain_text("Taken in quick mode")
+    expect(page.locator("#quiz-mode")).to_contain_text("Quick result from")
     shown, total = asked_of_total(page)
     assert shown == asked < total
 
