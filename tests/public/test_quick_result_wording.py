@@ -100,7 +100,10 @@ def test_a_settled_quick_result_says_so_with_the_questions_it_rests_on(
     assert CLOSE_CALL not in text
     assert NO_SINGLE_ROLE not in text
     top = rank_roles(bank.effect_table, answers).ranking[0]
-    assert f"{top.percent}% provisional" in text
+    assert (
+        f"Your best fit so far: {bank.role_by_key[top.role].name} {top.percent}% provisional"
+        in text
+    )
     assert "The percentages are provisional" in text
     assert f"Provisional fit for each role, from {len(answers)} of {count} questions" in text
 
@@ -151,7 +154,7 @@ def test_a_close_quick_result_points_to_no_single_role_and_is_never_called_settl
         f"Your answers so far point to no single role: {first} and {second} are about "
         "equally close." in text
     )
-    assert f"No single role yet: {first} and {second}" in text
+    assert f"Your best fit so far: {first}" in text
     assert CLOSE_CALL in text
     assert "settled" not in text.replace("not settled", "")
     assert full_quiz_link(client, url)
