@@ -93,7 +93,8 @@ def test_a_settled_quick_result_says_so_with_the_questions_it_rests_on(
 ) -> None:
     bank, _ = the_bank(app)
     answers = find_answers(bank, lambda state, outcome: state.decided and not outcome.close_call)
-    text = page_text(client, quick_result(app, answers))
+    url = quick_result(app, answers)
+    text = page_text(client, url)
 
     count = len(bank.questions)
     assert f"Quick result from {len(answers)} of {count} questions. {SETTLED}" in text
@@ -106,6 +107,13 @@ def test_a_settled_quick_result_says_so_with_the_questions_it_rests_on(
     )
     assert "The percentages are provisional" in text
     assert f"Provisional fit for each role, from {len(answers)} of {count} questions" in text
+    # what link previews show says so too
+    html = client.get(url).get_data(as_text=True)
+    description = re.search(r'<meta property="og:description" content="([^"]*)"', html)
+    assert description, "the page has no link preview description"
+    assert htmllib.unescape(description.group(1)).startswith(
+        f"Provisional, from {len(answers)} of {count} questions: "
+    )
 
 
 def test_a_likely_quick_result_gives_its_chance_and_is_not_called_settled(
