@@ -126,7 +126,8 @@ def configure(app: Flask, overrides: dict[str, Any] | None) -> None:
         # the quality report's statistics rest on at most this many recent responses
         QUALITY_SAMPLE_SIZE=5000,
         # quick mode also stops once its top role is this likely to be the full quiz's;
-        # 1.0 stops only when no answer left could change it (docs/quick-mode.md)
+        # 1.0 stops only when no answer left could change it, never on "no single role"
+        # (docs/quick-mode.md)
         QUICK_MODE_CONFIDENCE=DEFAULT_CONFIDENCE,
     )
     app.config.from_pyfile("config.py", silent=True)
