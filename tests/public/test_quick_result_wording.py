@@ -128,7 +128,10 @@ def test_a_likely_quick_result_gives_its_chance_and_is_not_called_settled(
     text = page_text(client, quick_result(app, answers))
 
     percent = min(99, int(chance * 100))
-    assert f"The top role is likely, not settled: about {percent}% chance it stays on top" in text
+    assert (
+        f"The top role is likely, not settled: an estimated {percent}% chance or more that it "
+        "stays on top" in text
+    )
     assert "is settled" not in text
     assert "provisional" in text
 
@@ -142,7 +145,8 @@ def test_an_unsettled_quick_result_says_it_is_not_settled(app: Flask, client: Fl
     chance = adaptive.progress(bank.effect_table, answers, confidence=1.0).chance
     text = page_text(client, quick_result(app, answers))
 
-    assert f"The top role is not settled: only about {int(chance * 100)}% chance" in text
+    assert "The top role is not settled: the rest of the questions could well change it" in text
+    assert f"(an estimated {int(chance * 100)}% chance or more that it stays on top)" in text
     assert "is settled" not in text
 
 
