@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from playwright.sync_api import Page, expect
+from test_page_quality import describe_violation
 
 from quiz.core.bank import Bank
 from quiz.core.scoring import answers_favouring, rank_roles
@@ -92,13 +93,13 @@ def test_answers_that_keep_two_roles_level_end_on_no_single_role_with_the_full_q
 
 
 def test_a_settled_quick_result_says_so_and_shows_no_close_call(
-    open_page: Callable[..., Page], live_app: Flask
+    open_page: Callable[..., Page], live_app: Flask, axe_script: Path
 ) -> None:
     live_app.config["QUICK_MODE_CONFIDENCE"] = 1.0  # stop only when the top role is settled
     table = live_bank(live_app).effect_table
     sheet = answers_favouring(table, table.roles[-1].key)
 
-    page = open_page()
+    page = open_page(bypass_csp=True)  # a content security policy may refuse injected scripts
     page.goto("/quiz/quick")
     asked = take_quick_quiz(page, lambda key, given: sheet[key])
 
@@ -112,3 +113,15 @@ def test_a_settled_quick_result_says_so_and_shows_no_close_call(
     expect(page.get_by_role("heading", level=1)).to_contain_text("provisional")
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "quick-settled.png"))
+
+    page.add_script_tag(path=axe_script)
+    violations = page.evaluate(
+        """async () => (await axe.run()).violations.map(v => ({
+            id: v.id, impact: v.impact, help: v.help,
+            nodes: v.nodes.map(n => ({target: n.target.join(' '), html: n.html,
+                                       why: n.failureSummary})),
+        }))"""
+    )
+    assert not violations, "axe-core on a quick result:\n" + "\n".join(
+        describe_violation(v) for v in violations
+    )
