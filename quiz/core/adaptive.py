@@ -108,11 +108,11 @@ from quiz.core.scoring import CLOSE_CALL_POINTS, EffectTable, Outcome, rank_role
 MODES: Final = ("full", "quick")
 
 # Chosen with bench/quick_mode.py: see docs/quick-mode.md for the figures.
-DEFAULT_CONFIDENCE: Final = 0.93
+DEFAULT_CONFIDENCE: Final = 0.85
 # "No single role": the result is a close call after at least this many answers, and a
 # clear first in the full quiz has at most this estimated chance. Chosen with the bench.
 NO_SINGLE_ROLE_MIN_ANSWERED: Final = 8
-NO_SINGLE_ROLE_CLEAR_CHANCE: Final = 0.25
+NO_SINGLE_ROLE_CLEAR_CHANCE: Final = 0.10
 
 Reason = Literal["complete", "decided", "confident", "no_single_role"]
 
@@ -330,7 +330,7 @@ def _assess(table: EffectTable, answers: Mapping[str, str], confidence: float) -
             band_rivals.append((rival, _weight(mean + band, variance)))
         if largest < 0 or (largest == 0 and leader_first):
             continue  # ruled out: no completion puts this rival first
-        # nothing left moves this pair, and the exact rule says the rival finishes ahead
+        # sd 0: nothing left moves this pair, and the exact rule says the rival finishes ahead
         risk += _normal_upper(mean / sd) if sd > 0 else 1.0
         open_rivals.append((rival, _weight(mean, variance)))
 
