@@ -147,7 +147,7 @@ def configure(app: Flask, overrides: dict[str, Any] | None) -> None:
     public_host = str(urlsplit(app.config["PUBLIC_URL"]).hostname)
     app.config["TRUSTED_HOSTS"] = trusted_hosts(app, LOCAL_HOSTS if local else [public_host])
     if not 0 < float(app.config["QUICK_MODE_CONFIDENCE"]) <= 1:
-        raise RuntimeError("QUICK_MODE_CONFIDENCE must be above 0 and at most 1, such as 0.93.")
+        raise RuntimeError("QUICK_MODE_CONFIDENCE must be above 0 and at most 1, such as 0.85.")
     if not int(app.config["ADMIN_IDLE_MINUTES"]) > 0:
         raise RuntimeError("ADMIN_IDLE_MINUTES must be a number of minutes above 0, such as 480.")
     for name in SIGN_IN_LIMITS:
