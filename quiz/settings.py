@@ -128,7 +128,8 @@ def configure(app: Flask, overrides: dict[str, Any] | None) -> None:
         # the quality report's statistics rest on at most this many recent responses
         QUALITY_SAMPLE_SIZE=5000,
         # quick mode also stops once its top role is this likely to be the full quiz's;
-        # 1.0 stops only when no answer left could change it (docs/quick-mode.md)
+        # 1.0 stops only when no answer left could change it, never on "no single role"
+        # (docs/quick-mode.md)
         QUICK_MODE_CONFIDENCE=DEFAULT_CONFIDENCE,
         # the site's name in every title, the header, link previews and share cards
         SITE_TITLE="Career Fit",
@@ -153,7 +154,7 @@ def configure(app: Flask, overrides: dict[str, Any] | None) -> None:
     public_host = str(urlsplit(app.config["PUBLIC_URL"]).hostname)
     app.config["TRUSTED_HOSTS"] = trusted_hosts(app, LOCAL_HOSTS if local else [public_host])
     if not 0 < float(app.config["QUICK_MODE_CONFIDENCE"]) <= 1:
-        raise RuntimeError("QUICK_MODE_CONFIDENCE must be above 0 and at most 1, such as 0.93.")
+        raise RuntimeError("QUICK_MODE_CONFIDENCE must be above 0 and at most 1, such as 0.85.")
     if not str(app.config["SITE_TITLE"]).strip():
         raise RuntimeError("SITE_TITLE must be the site's name, such as 'Career Fit'.")
     if not int(app.config["ADMIN_IDLE_MINUTES"]) > 0:

@@ -26,22 +26,41 @@ rivals ``worst_case``, in fit points.
 
 Stopping
 --------
-* **decided** (the exact rule): for every rival, that largest value is below 0, or is 0
-  and the leader comes first in the ranking's tie order (display position, then key).
-  Guarantee: whatever options the remaining questions would have been answered with,
-  the full quiz ranks the leader first, so the quick result's top role is the one the
-  full quiz would give. Only the top role is guaranteed: the other places and all fits
-  may differ from the full quiz's. The rule is exact both ways: it holds if and only if
-  no way of answering the remaining questions puts another role first.
-* **confident** (a heuristic, only when ``confidence < 1``): the estimated *chance* that
-  the leader stays first is at least ``confidence``. The estimate treats each remaining
-  answer as an independent, uniformly random option, approximates each rival's final
-  difference by a normal distribution with that mean and variance, and subtracts the
-  rivals' chances of finishing ahead from 1 (a union bound, so it errs low). Nothing is
-  guaranteed; ``bench/quick_mode.py`` measures how often it agrees with the full quiz.
+The quick result is shown with the fits of :func:`quick_outcome`; it is a *close call*
+when its top two are within ``CLOSE_CALL_POINTS`` (as in the full quiz). A result that
+names one role (decided, confident) is never a close call, and a close call is never
+called settled: while the top two are that close, the quiz asks on (or stops as "no
+single role"), even when the exact rule below already holds.
+
+* **decided** (the exact rule, :attr:`Progress.decided`): for every rival, that largest
+  value is below 0, or is 0 and the leader comes first in the ranking's tie order
+  (display position, then key). Guarantee: whatever options the remaining questions
+  would have been answered with, the full quiz ranks the leader first, so the quick
+  result's top role is the one the full quiz would give. Only the top role is
+  guaranteed: the other places and all fits may differ from the full quiz's. The rule is
+  exact both ways: it holds if and only if no way of answering the remaining questions
+  puts another role first. The quiz stops for it when the result is not a close call.
+* **confident** (a heuristic, only when ``confidence < 1``): the result is not a close
+  call and the estimated *chance* that the leader stays first is at least
+  ``confidence``. The estimate treats each remaining answer as an independent, uniformly
+  random option, approximates each rival's final difference by a normal distribution
+  with that mean and variance, and subtracts the rivals' chances of finishing ahead from
+  1 (a union bound, so it errs low). Nothing is guaranteed; ``bench/quick_mode.py``
+  measures how often it agrees with the full quiz.
+* **no_single_role** (a heuristic, only when ``confidence < 1``): the answers point to
+  no single role. Precisely: the result is a close call, at least
+  ``NO_SINGLE_ROLE_MIN_ANSWERED`` questions are answered, and the estimated chance that
+  the full quiz ends with a *clear* first (a role ahead of every other by more than
+  ``CLOSE_CALL_POINTS`` fit points, :attr:`Progress.clear_chance`) is at most
+  ``NO_SINGLE_ROLE_CLEAR_CHANCE``. Under the same normal approximation that chance is at
+  most ``min over rivals P(final_r - final_L < -c) + sum over rivals P(final_r - final_L
+  > c)`` (``c = CLOSE_CALL_POINTS``): the leader is clear only if it is clear of every
+  rival, and a rival is clear only if it is clear of the leader. The bound errs high, so
+  the rule errs towards asking on.
 * **complete**: every question has been answered (then the exact rule holds as well).
 
-``confidence == 1`` stops only by the exact rule (and when complete).
+``confidence == 1`` stops only by the exact rule (and when complete): the quick top role
+is then always the full quiz's.
 
 Choosing the next question
 --------------------------
@@ -56,9 +75,19 @@ ruled out, so an even contest counts for more than a long shot, and a question t
 moves the leader and a rival alike counts for nothing. Ties: the largest total
 worst-case movement (largest minus smallest term, in fit points) over those rivals,
 which decides when every chance is so certain that the information underflows to 0;
-then the earliest in the question order (``asked_order``, by default the bank's). The
+then the earliest in the question order (``asked_order``, by default the bank's).
+Once the exact rule has ruled out every rival but the result is still a close call, the
+question is chosen the same way for the rivals within the close-call band, with the
+chance of finishing *clearly* behind (by more than ``CLOSE_CALL_POINTS``) in place of
+the chance of finishing behind: what is left to learn is whether the gap opens. The
 choice does not depend on ``confidence``, so a lower confidence asks a prefix of the
 same questions; and the same answers, in any order, always give the same question.
+
+Questions left
+--------------
+:attr:`Progress.most_left` is the number of unanswered questions while the quiz goes on
+(0 once it stops): the quiz may ask every one of them and never more, so it is a true
+upper bound of what is left to ask, the question about to be asked included.
 
 The estimates use floating point; the exact rule and ``worst_case`` use integers and
 fractions, so they never depend on rounding or on the order of the questions.
@@ -74,14 +103,18 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Final, Literal
 
-from quiz.core.scoring import EffectTable, Outcome, rank_roles
+from quiz.core.scoring import CLOSE_CALL_POINTS, EffectTable, Outcome, rank_roles
 
 MODES: Final = ("full", "quick")
 
 # Chosen with bench/quick_mode.py: see docs/quick-mode.md for the figures.
-DEFAULT_CONFIDENCE: Final = 0.93
+DEFAULT_CONFIDENCE: Final = 0.85
+# "No single role": the result is a close call after at least this many answers, and a
+# clear first in the full quiz has at most this estimated chance. Chosen with the bench.
+NO_SINGLE_ROLE_MIN_ANSWERED: Final = 8
+NO_SINGLE_ROLE_CLEAR_CHANCE: Final = 0.10
 
-Reason = Literal["complete", "decided", "confident"]
+Reason = Literal["complete", "decided", "confident", "no_single_role"]
 
 
 @dataclass(frozen=True)
@@ -99,10 +132,24 @@ class Progress:
     # estimated chance that the leader stays first (1.0 once decided); see the module doc
     chance: float
     reason: Reason | None  # why to stop; None: keep asking
+    # second of quick_outcome on the answers so far (None: a single role)
+    runner_up: str | None = None
+    # the exact rule: no way of answering the rest puts another role first
+    decided: bool = False
+    # quick_outcome's top two are within CLOSE_CALL_POINTS
+    close_call: bool = False
+    # estimated chance (an upper bound) that the full quiz ends with one role ahead of all
+    # others by more than CLOSE_CALL_POINTS; see "no_single_role" in the module doc
+    clear_chance: float = 1.0
 
     @property
     def stop(self) -> bool:
         return self.reason is not None
+
+    @property
+    def most_left(self) -> int:
+        """The most questions the quiz can still ask, the next one included (0: stopped)."""
+        return 0 if self.stop else self.total - self.answered
 
 
 @dataclass(frozen=True)
@@ -212,7 +259,8 @@ def _forget(
 class _Assessment:
     progress: Progress
     leader: int
-    # rivals the exact rule has not ruled out, with their weight in a question's information
+    # the rivals a question's information is about, with their weight in it: those the exact
+    # rule has not ruled out, or, once it has ruled out all, those within the close-call band
     open_rivals: tuple[tuple[int, float], ...]
 
 
@@ -221,22 +269,47 @@ def _normal_upper(z: float) -> float:
     return 0.5 * math.erfc(-z / math.sqrt(2))
 
 
+def _normal_below(x: float, mean: float, sd: float) -> float:
+    """Return P(X < x) for X normal with ``mean`` and ``sd`` (a step when sd is 0)."""
+    if sd == 0:
+        return 1.0 if mean < x else 0.0
+    return _normal_upper((x - mean) / sd)
+
+
+def _weight(mean: float, variance: float) -> float:
+    """Return how much a question's variance for a pair counts: phi(z)**2 / variance."""
+    if variance <= 0:
+        return 0.0
+    z = mean / math.sqrt(variance)
+    density = math.exp(-z * z / 2) / math.sqrt(2 * math.pi)
+    return density * density / variance
+
+
 def _assess(table: EffectTable, answers: Mapping[str, str], confidence: float) -> _Assessment:
     if not 0 < confidence <= 1:
         raise ValueError("confidence must be in (0, 1]")
-    ranking = rank_roles(table, answers).ranking  # also refuses unknown questions and options
+    outcome = rank_roles(table, answers)  # also refuses unknown questions and options
+    ranking = outcome.ranking
     plan = _plan_for(table)
     total, answered = len(plan.questions), len(answers)
     if not ranking:
-        progress = Progress(None, answered, total, None, Fraction(0), 1.0, "decided")
+        progress = Progress(None, answered, total, None, Fraction(0), 1.0, "decided", decided=True)
         return _Assessment(progress, -1, ())
     leader = plan.roles.index(ranking[0].role)
+    runner_up = ranking[1].role if len(ranking) > 1 else None
+    close_call = outcome.close_call
     remaining = [q for q in plan.questions if q not in answers]
+    band = float(CLOSE_CALL_POINTS)
+    shown = {fit.role: fit.percent for fit in ranking}
+    shown_top = ranking[0].percent
 
     worst: tuple[Fraction, int] | None = None  # (worst case, -tie rank) of the closest rival
     rival_key: str | None = None
     risk = 0.0
+    leader_clear = 1.0  # upper bound of P(the leader ends clear of every rival)
+    rivals_clear = 0.0  # sum of P(a rival ends clear of the leader)
     open_rivals: list[tuple[int, float]] = []
+    band_rivals: list[tuple[int, float]] = []  # within the close-call band, for asking on
     for rival, pair in enumerate(plan.pairs(leader)):
         if rival == leader:
             continue
@@ -248,31 +321,37 @@ def _assess(table: EffectTable, answers: Mapping[str, str], confidence: float) -
         candidate = (worst_case, -plan.tie_rank[rival])
         if worst is None or candidate > worst:
             worst, rival_key = candidate, plan.roles[rival]
-        if largest < 0 or (largest == 0 and leader_first):
-            continue  # ruled out: no completion puts this rival first
         mean = float(pair.unit * fixed) + sum(s[2] for s in spreads)
         variance = sum(s[3] for s in spreads)
-        if variance > 0:
-            sd = math.sqrt(variance)
-            z = mean / sd
-            risk += _normal_upper(z)
-            density = math.exp(-z * z / 2) / math.sqrt(2 * math.pi)
-            weight = density * density / variance
-        else:
-            # nothing left moves this pair, and the exact rule says the rival finishes ahead
-            risk += 1.0
-            weight = 0.0
-        open_rivals.append((rival, weight))
+        sd = math.sqrt(variance) if variance > 0 else 0.0
+        leader_clear = min(leader_clear, _normal_below(-band, mean, sd))
+        rivals_clear += 1.0 - _normal_below(band, mean, sd)
+        if shown[plan.roles[rival]] >= shown_top - CLOSE_CALL_POINTS:
+            band_rivals.append((rival, _weight(mean + band, variance)))
+        if largest < 0 or (largest == 0 and leader_first):
+            continue  # ruled out: no completion puts this rival first
+        # sd 0: nothing left moves this pair, and the exact rule says the rival finishes ahead
+        risk += _normal_upper(mean / sd) if sd > 0 else 1.0
+        open_rivals.append((rival, _weight(mean, variance)))
 
+    decided = not open_rivals
+    chance = 1.0 if decided else max(0.0, 1.0 - risk)
+    clear_chance = min(1.0, leader_clear + rivals_clear)
+    heuristics = confidence < 1
+    reason: Reason | None
     if not remaining:
-        reason: Reason | None = "complete"
-    elif not open_rivals:
+        reason = "complete"
+    elif close_call:
+        no_single_role = (
+            answered >= NO_SINGLE_ROLE_MIN_ANSWERED and clear_chance <= NO_SINGLE_ROLE_CLEAR_CHANCE
+        )
+        reason = "no_single_role" if heuristics and no_single_role else None
+    elif decided:
         reason = "decided"
-    elif confidence < 1 and 1.0 - risk >= confidence:
+    elif heuristics and chance >= confidence:
         reason = "confident"
     else:
         reason = None
-    chance = 1.0 if not open_rivals else max(0.0, 1.0 - risk)
     progress = Progress(
         leader=plan.roles[leader],
         answered=answered,
@@ -281,8 +360,15 @@ def _assess(table: EffectTable, answers: Mapping[str, str], confidence: float) -
         worst_case=worst[0] if worst is not None else Fraction(0),
         chance=chance,
         reason=reason,
+        runner_up=runner_up,
+        decided=decided,
+        close_call=close_call,
+        clear_chance=clear_chance,
     )
-    return _Assessment(progress, leader, tuple(open_rivals))
+    # once the top role is decided but still a close call, what is left to learn is
+    # whether the gap to the roles within the band opens
+    asking_about = tuple(open_rivals) if open_rivals else tuple(band_rivals)
+    return _Assessment(progress, leader, asking_about)
 
 
 def progress(

@@ -5,6 +5,10 @@ A result is stored once, with the outcome it was scored to (see
 the person's profile. :func:`result_page` reads that outcome with the bank of the result's
 own quiz version, so a page reads the same however many versions are published after it.
 
+A quick result (see :mod:`quiz.core.adaptive`) also says how settled its ranking is and
+how many questions it rests on (:class:`QuickVerdict`, read from the stored answers with
+the version's own table, so it reads the same every time).
+
 The page shows at most ``PUSHES_SHOWN`` pushes towards and away from each role, and says
 which fewest answers would have put the runner-up on top, if no more than
 ``MOST_CHANGES_SHOWN`` would do it. That search costs far more than the rest of the page,
@@ -23,6 +27,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from quiz.core.adaptive import progress as quick_progress
 from quiz.core.bank import Bank, BankDimension, BankRole
 from quiz.core.changes import Changes, fewest_changes
 from quiz.core.messages import N_
@@ -93,6 +98,59 @@ class WhatWouldChange:
     fits_after: list[tuple[BankRole, int]]  # best first
 
 
+# A quick result not settled by the exact rule is called "likely" from this estimated
+# chance of its top role staying first on, and "not settled" below it.
+LIKELY_FROM = 0.5
+
+
+@dataclass(frozen=True)
+class QuickVerdict:
+    """How settled a quick result's ranking is, and how many questions it rests on.
+
+    ``kind``, checked in this order:
+
+    * ``"complete"``: every question was answered; the result is the full quiz's.
+    * ``"no_single_role"``: the shown fits are a close call (the top two within
+      ``CLOSE_CALL_POINTS``): the answers so far point to no single role. A close call is
+      never called settled, even when the exact rule has decided the top role.
+    * ``"settled"``: the exact rule holds: no way of answering the remaining questions
+      would put another role first in the full quiz.
+    * ``"likely"`` / ``"unsettled"``: the estimated chance that the top role stays first
+      (``chance``, in whole percent, rounded down) is at least / below ``LIKELY_FROM``.
+    """
+
+    kind: str
+    answered: int
+    question_count: int
+    chance: int  # percent; 100 only when settled or complete
+    # the two roles named by "no single role"; empty otherwise
+    roles: tuple[BankRole, ...] = ()
+
+
+def quick_verdict(bank: Bank, answers: Mapping[str, str], close_call: bool) -> QuickVerdict:
+    """Say how settled a quick result with ``answers`` is (see :class:`QuickVerdict`).
+
+    ``close_call`` is the stored outcome's, so the page's close-call note and the verdict
+    always agree.
+    """
+    state = quick_progress(bank.effect_table, answers, confidence=1.0)
+    answered, count = len(answers), len(bank.questions)
+    if answered >= count:
+        return QuickVerdict("complete", answered, count, 100)
+    if close_call and state.leader is not None and state.runner_up is not None:
+        roles = (bank.role_by_key[state.leader], bank.role_by_key[state.runner_up])
+        return QuickVerdict("no_single_role", answered, count, _percent(state.chance), roles)
+    if state.decided:
+        return QuickVerdict("settled", answered, count, 100)
+    kind = "likely" if state.chance >= LIKELY_FROM else "unsettled"
+    return QuickVerdict(kind, answered, count, _percent(state.chance))
+
+
+def _percent(chance: float) -> int:
+    # rounded down and kept below 100, so an estimate never reads as a certainty
+    return min(99, int(chance * 100))
+
+
 @dataclass(frozen=True)
 class ResultPage:
     """Everything the result page shows, read from the stored outcome and its own version."""
@@ -111,6 +169,8 @@ class ResultPage:
     question_count: int = 0
     # None when the page was built without a search, or when there is no runner-up
     what_would_change: WhatWouldChange | None = None
+    # how settled a quick result is; None for a full quiz
+    quick: QuickVerdict | None = None
 
     @property
     def top(self) -> ShownFit:
@@ -188,6 +248,9 @@ def result_page(
         answered=len(stored.answers),
         question_count=len(bank.questions),
         what_would_change=what,
+        quick=quick_verdict(bank, stored.answers, outcome["close_call"])
+        if mode == "quick"
+        else None,
     )
 
 

@@ -77,7 +77,7 @@ def take_quiz(page: int = 1) -> str | Response:
 @bp.route("/quiz/quick", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["QUIZ_SUBMISSION_LIMIT"], methods=["POST"])
 def take_quick_quiz() -> str | Response:
-    """Quick mode: one question at a time, the most telling next, until the top role is settled."""
+    """Quick mode: one question at a time, the most telling next, until the answers suffice."""
     progress = _quiz_in_progress("quick")
     if SESSION_KEYS["quick"] not in session:
         progress.save(progress.answers)  # the clock starts when the first question shows

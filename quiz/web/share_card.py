@@ -1,7 +1,9 @@
 """Draw a result's share card: the 1200×630 PNG that link previews show for /r/<token>.
 
 The card shows the site's name, the best-fitting role and every role's fit as a bar,
-in rank order, drawn from the stored result exactly as the result page shows it.
+in rank order, drawn from the stored result exactly as the result page shows it. A quick
+result that skipped questions says, under the role, from how many questions it comes and
+that its fits are provisional.
 
 The card is in the language of whoever asks for it, like the result page (quiz/i18n.py).
 Its text uses the font shipped in quiz/fonts, so it looks the same on every machine: DejaVu
@@ -31,6 +33,7 @@ WIDTH, HEIGHT = 1200, 630  # what Facebook, LinkedIn and X crop and scale to
 MARGIN = 64
 MAX_ROWS = 4  # more would be too small to read in a feed's thumbnail
 BARS_TOP = 214
+QUICK_LINE_TOP = 172  # between the headline and the bars
 
 # the colours of static/css/site.css
 INK = "#1b1f29"
@@ -93,9 +96,21 @@ def render_share_card(page: ResultPage, site_name: str) -> bytes:
 
     draw.rectangle((0, 0, WIDTH, 12), fill=BRAND)
     _text(draw, (MARGIN, 44), site_name, _font(34), BRAND, text_width, bold=True)
-    headline = _drawable(_("My best fit: %(role)s", role=page.top.role.name))
+    # a quick result that skipped questions says so: its fits are not a full measurement
+    quick = page.quick if page.quick is not None and page.quick.kind != "complete" else None
+    if quick is None:
+        headline = _drawable(_("My best fit: %(role)s", role=page.top.role.name))
+    else:
+        headline = _drawable(_("My best fit so far: %(role)s", role=page.top.role.name))
     size = _largest_size_that_fits(draw, headline, text_width, sizes=(64, 58, 52, 46, 40))
     _text(draw, (MARGIN, 100), headline, _font(size), INK, text_width, bold=True)
+    if quick is not None:
+        line = _(
+            "Quick result from %(answered)s of %(count)s questions · provisional",
+            answered=quick.answered,
+            count=quick.question_count,
+        )
+        _text(draw, (MARGIN, QUICK_LINE_TOP), _drawable(line), _font(26), MUTED, text_width)
 
     shown = page.fits if len(page.fits) <= MAX_ROWS else page.fits[: MAX_ROWS - 1]
     more = len(page.fits) - len(shown)

@@ -127,8 +127,10 @@ def quick_question_page(
     """
     table = bank.effect_table
     confidence = current_app.config["QUICK_MODE_CONFIDENCE"]
-    # None once the quiz should stop: the top role is settled
+    # None once the quiz should stop: the top role is settled, or no single role it will be
     key = adaptive.next_question(table, progress.answers, confidence=confidence)
+    # the questions left, this one included: at most every unanswered one
+    most_left = adaptive.progress(table, progress.answers, confidence=confidence).most_left
     question = bank.question_by_key[key] if key is not None else None
     form = quiz_page_form(
         [question] if question is not None else [],
@@ -157,6 +159,7 @@ def quick_question_page(
         "public/quick_quiz.html",
         form=form,
         number=len(progress.answers) + 1,
+        most_more=max(most_left - 1, 0),
         finished=question is None,
         question_count=len(bank.questions),
         quiz_endpoint=endpoint,

@@ -43,7 +43,7 @@ def test_the_switcher_works_without_javascript_and_is_remembered(
     expect(page.get_by_role("link", name="Schnell-Quiz")).to_be_visible()
     take_quick_quiz(page, "Weiter")
     expect(page.locator("html")).to_have_attribute("lang", "de")
-    expect(page.locator("#quiz-mode")).to_contain_text("Im Schnell-Quiz ermittelt")
+    expect(page.locator("#quiz-mode")).to_contain_text("Schnell-Ergebnis aus")
 
 
 def test_a_share_link_opens_in_the_language_of_whoever_opens_it(

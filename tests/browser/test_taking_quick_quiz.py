@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import pytest
 from playwright.sync_api import Page, expect
-from test_taking_quiz import assert_shows_full_ranking, roles_on_landing_page
+from test_taking_quiz import ranking_on_page, roles_on_landing_page
 
 pytestmark = pytest.mark.browser
 
@@ -28,6 +28,18 @@ def answer_until_the_result(page: Page, choose: Callable[[int], None], first: in
             return number
         number += 1
         assert number < 100, "the quick quiz never stopped"
+
+
+def assert_shows_provisional_ranking(page: Page, roles: list[str]) -> None:
+    """The quick result ranks every role, best first, its top fit marked provisional."""
+    ranking = ranking_on_page(page)
+    assert sorted(name for name, _ in ranking) == sorted(roles)
+    fits = [fit for _, fit in ranking]
+    assert fits == sorted(fits, reverse=True), f"the ranking is not best first: {ranking}"
+    best, best_fit = ranking[0]
+    heading = page.get_by_role("heading", level=1)
+    expect(heading).to_contain_text(f"Your best fit so far: {best}")
+    expect(heading).to_contain_text(f"{best_fit}% provisional")
 
 
 def asked_of_total(page: Page) -> tuple[int, int]:
@@ -54,8 +66,8 @@ def test_keyboard_alone_takes_the_quick_quiz_from_the_landing_page(page: Page) -
 
     asked = answer_until_the_result(page, by_keyboard)
 
-    assert_shows_full_ranking(page, roles)
-    expect(page.locator("#quiz-mode")).to_contain_text("Taken in quick mode")
+    assert_shows_provisional_ranking(page, roles)
+    expect(page.locator("#quiz-mode")).to_contain_text("Quick result from")
     shown, total = asked_of_total(page)
     assert shown == asked < total
 

@@ -28,7 +28,13 @@ from quiz.core.scoring import CLOSE_CALL_POINTS, random_answers, rank_roles
 
 BANK = load_bank_file()
 ALLOWED_QUIZ_MODULES = frozenset(
-    {"quiz.core.bank", "quiz.core.changes", "quiz.core.messages", "quiz.core.scoring"}
+    {
+        "quiz.core.adaptive",
+        "quiz.core.bank",
+        "quiz.core.changes",
+        "quiz.core.messages",
+        "quiz.core.scoring",
+    }
 )
 
 

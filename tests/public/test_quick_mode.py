@@ -144,9 +144,8 @@ def test_result_page_and_json_say_which_mode_produced_them(
     with app.app_context():
         total = len(published_bank(latest_version_id()).questions)
     answered = len(stored(app, quick_url).answers)
-    assert "Taken in quick mode" in quick_page
-    assert f"{answered} of {total} questions" in quick_page
-    assert "Taken in quick mode" not in client.get(full_url).get_data(as_text=True)
+    assert f"Quick result from {answered} of {total} questions." in quick_page
+    assert "Quick result" not in client.get(full_url).get_data(as_text=True)
     assert f"Full quiz: all {total} questions" in client.get(full_url).get_data(as_text=True)
     assert client.get(quick_url + ".json").get_json()["mode"] == "quick"
     assert client.get(full_url + ".json").get_json()["mode"] == "full"
