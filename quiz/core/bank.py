@@ -254,12 +254,20 @@ class Bank:
     def pages(self, per_page: int) -> list[tuple[BankQuestion, ...]]:
         """Split the questions into pages of at most ``per_page``, spread evenly.
 
-        Spread evenly, so the last page is never a lone question: 35 questions at 6 a
-        page make 6 pages of 6, 6, 6, 6, 6 and 5.
+        Spread evenly, page sizes differing by at most one, so the last page is never a
+        short one: 35 questions at 6 a page make 6 pages of 6, 6, 6, 6, 6 and 5; 32 make
+        6, 6, 5, 5, 5 and 5 (not 6, 6, 6, 6, 6 and 2).
         """
         count = max(1, math.ceil(len(self.questions) / per_page))
-        size = math.ceil(len(self.questions) / count)
-        return [self.questions[i : i + size] for i in range(0, len(self.questions), size)]
+        # the first `longer` pages take one question more: sizes differ by at most one
+        size, longer = divmod(len(self.questions), count)
+        pages = []
+        start = 0
+        for page in range(count):
+            end = start + size + (1 if page < longer else 0)
+            pages.append(self.questions[start:end])
+            start = end
+        return pages
 
     def option_label(self, question: str, option: str) -> str:
         """Return the text of ``option`` in ``question``."""

@@ -93,13 +93,13 @@ PAGES = [
         at("/admin/"),
         [
             "Quiz-Übersicht",
-            "35 Fragen, 3 Rollen, 12 Fähigkeiten und Ziele.",
+            "32 Fragen, 3 Rollen, 13 Fähigkeiten und Ziele.",
             "Der Entwurf besteht alle Prüfungen.",
             'value="Entwurf veröffentlichen"',
             "Veröffentlichte Versionen",
             "(aktuell für Teilnehmende)",
         ],
-        ["Quiz overview", "35 questions, 3 roles, 12 skills and goals.", "Published versions"],
+        ["Quiz overview", "32 questions, 3 roles, 13 skills and goals.", "Published versions"],
         id="overview",
     ),
     pytest.param(

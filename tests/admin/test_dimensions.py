@@ -68,7 +68,8 @@ def test_dimensions_page_lists_each_with_kind_description_and_usage(
         or any("statistics" in o["weights"] for o in q.get("options", []))
     )
     roles = sum(1 for r in document["roles"] if "statistics" in r["profile"])
-    assert f"Used by {questions} questions and {roles} roles." in statistics
+    counted = f"{roles} role" if roles == 1 else f"{roles} roles"
+    assert f"Used by {questions} questions and {counted}." in statistics
     assert 'aria-current="page">Skills and goals</a>' in html
 
 
@@ -160,11 +161,12 @@ def test_deleting_an_unused_dimension_needs_no_confirmation(
 def test_deleting_a_used_dimension_lists_its_users_and_needs_the_box_ticked(
     app: Flask, admin_client: FlaskClient
 ) -> None:
-    url = f"/admin/dimensions/{dimension_ids(app)['statistics']}/delete"
+    # only Machine Learning Engineer draws on scale in the default bank
+    url = f"/admin/dimensions/{dimension_ids(app)['scale']}/delete"
     html = admin_client.get(url).get_data(as_text=True)
     page = html[html.index("<main") :]
-    assert "Data Scientist" in page and "Machine Learning Engineer" in page
-    assert "AI Engineer" not in page
+    assert "Machine Learning Engineer" in page
+    assert "Data Scientist" not in page and "AI Engineer" not in page
     assert "removes its weight from" in page
     assert '<input id="confirm" name="confirm" type="checkbox"' in page
     draft, entries = draft_document(app), audit_entries(app)

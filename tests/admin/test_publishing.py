@@ -178,7 +178,7 @@ def test_overview_shows_the_draft_its_checks_and_the_published_versions(app, adm
     taker.finish()
     html = admin_client.get("/admin/").get_data(as_text=True)
     text = text_of(html)
-    assert "35 questions, 3 roles, 12 skills and goals." in text
+    assert "32 questions, 3 roles, 13 skills and goals." in text
     assert "The draft passes every check." in text
     assert "The draft is the same as the latest published version." in text
     assert 'action="/admin/publish"' in html
@@ -187,7 +187,7 @@ def test_overview_shows_the_draft_its_checks_and_the_published_versions(app, adm
     cells = [text_of(c) for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)]
     assert cells[0] == "1 (takers get this one)"
     assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", cells[1])
-    assert cells[2:] == ["35", "3", "1", "Quality report for version 1"]
+    assert cells[2:] == ["32", "3", "1", "Quality report for version 1"]
 
 
 def test_overview_lists_every_check_the_draft_fails(app, admin_client):
@@ -225,10 +225,10 @@ def test_published_versions_are_listed_with_the_same_few_queries_however_many_th
     queries, versions = listed()
     assert queries == one <= 4
     assert [(v.number, v.result_count, v.question_count) for v in versions] == [
-        (4, 0, 35),
-        (3, 0, 35),
-        (2, 0, 35),
-        (1, 1, 35),
+        (4, 0, 32),
+        (3, 0, 32),
+        (2, 0, 32),
+        (1, 1, 32),
     ]
 
 
@@ -342,7 +342,7 @@ def test_preview_shows_the_draft_as_a_taker_sees_it_and_stores_no_result(app, ad
     assert BANNER in html
     assert "Only in the draft: I like telling luck from real effects." in html
     assert 'action="/admin/preview/1"' in html
-    assert "Page 1 of 6 · 0 of 35 answered" in text_of(html)
+    assert "Page 1 of 6 · 0 of 32 answered" in text_of(html)
     # the public quiz is untouched by the draft
     assert "Only in the draft" not in QuizTaker(app.test_client()).open(1)
 
@@ -410,7 +410,7 @@ def test_preview_drops_answers_the_changed_draft_no_longer_has(app, admin_client
     set_draft(app, smaller)
 
     page = admin_client.get("/admin/preview/1").get_data(as_text=True)
-    assert f"{len(answered) - 1} of 34 answered" in text_of(page)
+    assert f"{len(answered) - 1} of 31 answered" in text_of(page)
 
 
 def test_starting_the_preview_over_forgets_its_answers(app, admin_client):
@@ -424,7 +424,7 @@ def test_starting_the_preview_over_forgets_its_answers(app, admin_client):
     )
     assert response.status_code == 302
     assert response.headers["Location"] == "/admin/preview"
-    assert "0 of 35 answered" in text_of(admin_client.get("/admin/preview").get_data(as_text=True))
+    assert "0 of 32 answered" in text_of(admin_client.get("/admin/preview").get_data(as_text=True))
 
 
 def test_preview_of_a_draft_that_cannot_be_taken_lists_why(app, admin_client):
@@ -469,7 +469,7 @@ def test_uploading_a_bank_file_replaces_the_draft_but_publishes_nothing(app, adm
     assert response.status_code == 302
     assert response.headers["Location"] == "/admin/"
     (notice,) = notices(admin_client.get("/admin/").get_data(as_text=True))
-    assert notice.startswith("Imported 35 questions and 3 roles into the draft.")
+    assert notice.startswith("Imported 32 questions and 3 roles into the draft.")
     assert "Nothing is published yet" in notice
     with app.app_context():
         assert draft_bank().questions[0].prompt.startswith("Uploaded:")

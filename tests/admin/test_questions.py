@@ -145,9 +145,9 @@ def test_list_shows_every_question_in_order_with_number_kind_state_and_roles(app
     assert [e["prompt"] for e in entries] == [q["prompt"] for q in draft]
     assert {e["State"] for e in entries} == {"Active"}
     first, second = entries[0], entries[1]
-    # q01 weighs on statistics, which Data Scientists and ML Engineers draw on, AI Engineers not
+    # q01 weighs on data exploration, which only Data Scientists draw on
     assert first["Kind"] == "Agreement statement"
-    assert first["Weighs on"] == "Data Scientist, Machine Learning Engineer"
+    assert first["Weighs on"] == "Data Scientist"
     assert second["Kind"] == "Choice"
     assert second["Weighs on"] == "Data Scientist, Machine Learning Engineer, AI Engineer"
 
@@ -439,15 +439,15 @@ def test_the_matrix_has_a_row_per_option_and_a_column_per_dimension(app, admin_c
         assert f'<th scope="row">Option {option}<span class="row-detail">' in html
     assert len(re.findall(r'class="weight-input"', html)) == 4 * len(names)
     assert 'role="region" aria-label="Weights matrix, scrolls sideways" tabindex="0"' in html
-    exploration = cell(html, "Weight of option a on Data exploration & storytelling")
-    assert re.search(rf'name="{exploration}"[^>]*value="3"', html)
+    exploration = cell(html, "Weight of option a on Data exploration & visual storytelling")
+    assert re.search(rf'name="{exploration}"[^>]*value="4"', html)
 
 
 def test_the_matrix_saves_choice_weights_and_blank_means_zero(app, admin_client):
     url = editor_url(app, "q02")
     html = admin_client.get(url).get_data(as_text=True)
     changes = {
-        cell(html, "Weight of option a on Data exploration & storytelling"): "",
+        cell(html, "Weight of option a on Data exploration & visual storytelling"): "",
         cell(html, "Weight of option a on Statistics & experiments"): "-4",
         cell(html, "Weight of option d on Guiding decisions"): " +1 ",
     }
@@ -455,7 +455,12 @@ def test_the_matrix_saves_choice_weights_and_blank_means_zero(app, admin_client)
     assert response.status_code == 302
     options = draft_question(app, "q02")["options"]
     assert options[0]["weights"] == {"statistics": -4}
-    assert options[3]["weights"] == {"decisions": 1, "product": 2, "automation": 1}
+    assert options[3]["weights"] == {
+        "statistics": 1,
+        "exploration": 1,
+        "decisions": 1,
+        "model-training": 2,
+    }
 
 
 def test_the_matrix_saves_a_statement_weight_and_shows_its_effect_on_roles(app, admin_client):
@@ -463,16 +468,18 @@ def test_the_matrix_saves_a_statement_weight_and_shows_its_effect_on_roles(app, 
     html = admin_client.get(url).get_data(as_text=True)
     assert "multiplied by the answer&#39;s level, -2 to +2" in html
     changes = {
+        cell(html, "Weight of this statement on Data exploration & visual storytelling"): "",
         cell(html, "Weight of this statement on Statistics & experiments"): "-1",
         cell(html, "Weight of this statement on Products people enjoy using"): "2",
     }
     assert admin_client.post(url, data={**form_fields(html, url), **changes}).status_code == 302
     assert draft_question(app, "q01")["weights"] == {"statistics": -1, "product": 2}
 
-    # strongly agree is level 2: Data Scientist 2·(−1·3), ML Engineer 2·(−1·1), AI Engineer 2·(2·3)
+    # strongly agree is level 2: Data Scientist 2·(−1·3), ML Engineer 0 (no statistics in its
+    # profile), AI Engineer 2·(2·3)
     effects = admin_client.get(url).get_data(as_text=True)
     row = re.search(r'<th scope="row">Strongly agree</th>\s*((?:<td>[^<]*</td>)+)', effects)
-    assert re.findall(r"<td>([^<]*)</td>", row.group(1)) == ["-6", "-2", "+12"]
+    assert re.findall(r"<td>([^<]*)</td>", row.group(1)) == ["-6", "0", "+12"]
 
 
 @pytest.mark.parametrize(
