@@ -776,13 +776,15 @@ class _DocumentReader:
                 most=LIST_LIMIT,
             )
             return ()
+        return self._each_text(value, f"{where}.{name}")
+
+    def _each_text(self, value: list[str], where: str) -> tuple[str, ...]:
+        """Check each text of a list the way a single text is checked; return them stripped."""
         for j, v in enumerate(value):
-            self.plain(v, f"{where}.{name}[{j}]")
+            self.plain(v, f"{where}[{j}]")
             if len(v.strip()) > TEXT_LIMIT:
                 self.problem(
-                    f"{where}.{name}[{j}]",
-                    N_("must be at most %(most)s characters"),
-                    most=TEXT_LIMIT,
+                    f"{where}[{j}]", N_("must be at most %(most)s characters"), most=TEXT_LIMIT
                 )
         return tuple(v.strip() for v in value)
 
@@ -801,15 +803,7 @@ class _DocumentReader:
                 count=count,
             )
             return ()
-        for j, v in enumerate(value):
-            self.plain(v, f"{where}.{name}[{j}]")
-            if len(v.strip()) > TEXT_LIMIT:
-                self.problem(
-                    f"{where}.{name}[{j}]",
-                    N_("must be at most %(most)s characters"),
-                    most=TEXT_LIMIT,
-                )
-        return tuple(v.strip() for v in value)
+        return self._each_text(value, f"{where}.{name}")
 
     def translations(
         self,
