@@ -1,4 +1,4 @@
-"""docs/bank-coverage.md maps every skill, task and goal of the roles to questions of the default bank.
+"""docs/bank-coverage.md maps each skill, task and goal of the roles to the bank's questions.
 
 The map is only worth reading if it is true, so these tests hold it to the bank: every question
 and option it names exists and moves the role of its section, every row names at least one, and
@@ -56,7 +56,9 @@ def test_every_row_names_questions_that_move_its_role() -> None:
             if option is not None:
                 effects = table.effects[question]
                 assert option in effects, f"{covers!r}: {question} has no option {option}"
-                assert effects[option][i] != 0, f"{covers!r}: {question} {option} does not move {role}"
+                assert effects[option][i] != 0, (
+                    f"{covers!r}: {question} {option} does not move {role}"
+                )
 
 
 def test_every_question_of_the_bank_is_on_the_map() -> None:

@@ -25,7 +25,7 @@ class Persona:
     name: str
     who: str
     role: str
-    answers: tuple[str, ...]
+    answers: str  # one answer per question, separated by spaces
 
 
 PERSONAS = (
@@ -35,14 +35,14 @@ PERSONAS = (
         "meeting where a chart changes the plan; mildly curious about language models, not at all "
         "about servers.",
         "data-scientist",
-        ("5 a 5 a 1 a 2 a 1 b 4 a 2 a 3 a 2 b 1 c 3 a 5 a a a a b a a a a").split(),
+        "5 a 5 a 1 a 2 a 1 b 4 a 2 a 3 a 2 b 1 c 3 a 5 a a a a b a a a a",
     ),
     Persona(
         "Jonas",
         "A backend engineer who now runs a recommendation service: uptime, latency, pipelines and "
         "retraining are his day; he trains models in PyTorch and would rather not present.",
         "ml-engineer",
-        ("2 b 1 b 3 b 5 b 5 a 1 b 5 b 1 b 3 a 2 d 3 c 2 b b b b a b b b b").split(),
+        "2 b 1 b 3 b 5 b 5 a 1 b 5 b 1 b 3 a 2 d 3 c 2 b b b b a b b b b",
     ),
     Persona(
         "Priya",
@@ -50,7 +50,7 @@ PERSONAS = (
         "documents, defences against prompt injection, features users touch; statistics and "
         "reports are not for her.",
         "ai-engineer",
-        ("2 c 2 c 4 c 3 c 2 c 3 c 1 c 5 c 5 a 5 a 1 b 1 c c c c c c c c c").split(),
+        "2 c 2 c 4 c 3 c 2 c 3 c 1 c 5 c 5 a 5 a 1 b 1 c c c c c c c c c",
     ),
     Persona(
         "Tomás",
@@ -58,14 +58,14 @@ PERSONAS = (
         "builds models to understand what drives an outcome, and is shy about presenting even "
         "though he wants the evidence to change decisions.",
         "data-scientist",
-        ("4 d 4 a 1 a 3 d 2 d 3 a 3 a 2 a 2 a 2 c 3 a 5 a a a a b a a a a").split(),
+        "4 d 4 a 1 a 3 d 2 d 3 a 3 a 2 a 2 a 2 c 3 a 5 a a a a b a a a a",
     ),
     Persona(
         "Lena",
         "A deep-learning practitioner who trains models on many GPUs, tunes them, then deploys and "
         "monitors them herself; indifferent to how an app looks.",
         "ml-engineer",
-        ("3 d 2 d 3 b 4 b 4 a 1 b 4 b 2 b 3 c 2 b 3 d 2 b b b d a a d d b").split(),
+        "3 d 2 d 3 b 4 b 4 a 1 b 4 b 2 b 3 c 2 b 3 d 2 b b b d a a d d b",
     ),
     Persona(
         "Sam",
@@ -73,28 +73,28 @@ PERSONAS = (
         "fine-tuned models where prompting is not enough, evaluations and guardrails, and users "
         "trying it tomorrow.",
         "ai-engineer",
-        ("3 c 3 c 3 d 3 c 2 c 3 d 1 c 4 c 5 d 4 b 2 b 2 c c d c c c c c c").split(),
+        "3 c 3 c 3 d 3 c 2 c 3 d 1 c 4 c 5 d 4 b 2 b 2 c c d c c c c c c",
     ),
     Persona(
         "Kai",
         "An ML platform engineer: schedulers, feature stores, model registries and releases; he "
         "keeps other people's models healthy in production rather than inventing them.",
         "ml-engineer",
-        ("2 b 2 b 3 b 5 b 4 a 2 b 5 b 1 b 3 c 2 d 3 c 3 b b b b a b b b d").split(),
+        "2 b 2 b 3 b 5 b 4 a 2 b 5 b 1 b 3 c 2 d 3 c 3 b b b b a b b b d",
     ),
     Persona(
         "Rosa",
         "An engineer who fine-tunes open models and builds agents around them, measures their "
         "answers and hands the result to users; she is fine with a bit of statistics.",
         "ai-engineer",
-        ("3 c 3 c 2 d 3 c 2 c 3 c 2 c 4 c 5 b 4 b 2 b 2 c c c c c c c c c").split(),
+        "3 c 3 c 2 d 3 c 2 c 3 c 2 c 4 c 5 b 4 b 2 b 2 c c c c c c c c c",
     ),
     Persona(
         "Ana",
         "An analytics data scientist who builds forecasting models and compares them by their "
         "metrics, lives in SQL, and hands managers a recommendation at the end.",
         "data-scientist",
-        ("4 d 4 d 2 a 3 d 2 b 3 a 2 a 3 a 2 b 2 c 3 a 4 a a a a b a a d a").split(),
+        "4 d 4 d 2 a 3 d 2 b 3 a 2 a 3 a 2 b 2 c 3 a 4 a a a a b a a d a",
     ),
 )
 
@@ -102,9 +102,10 @@ PERSONAS = (
 def _option_keys(bank, persona: Persona) -> dict[str, str]:
     """Map the persona's answers, in question order, onto the bank's question and option keys."""
     questions = bank.questions
-    assert len(persona.answers) == len(questions), persona.name
+    given = persona.answers.split()
+    assert len(given) == len(questions), persona.name
     answers = {}
-    for question, answer in zip(questions, persona.answers, strict=True):
+    for question, answer in zip(questions, given, strict=True):
         keys = [option.key for option in question.options]
         if question.kind == "likert":
             assert answer.isdigit(), (persona.name, question.key)

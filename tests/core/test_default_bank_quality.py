@@ -11,7 +11,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from quiz.core.bank import load_bank_file
-from quiz.core.quality import question_say, quality_report, random_balance
+from quiz.core.quality import quality_report, question_say, random_balance
 from quiz.core.response_styles import RESPONSE_STYLES, keying_balance, style_balance
 
 BANK = load_bank_file()
