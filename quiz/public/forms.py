@@ -6,24 +6,18 @@ from collections.abc import Iterable
 
 from flask_wtf import FlaskForm
 from wtforms import Field, RadioField, StringField, SubmitField
-from wtforms.fields import SelectChoice
 from wtforms.validators import AnyOf, InputRequired, ValidationError
 
 from quiz.core.bank import BankRole
-from quiz.store.self_reports import MOST_YEARS, OTHER_WORK
+from quiz.store.self_reports import MOST_YEARS
 from quiz.web.i18n import lazy_gettext as _l
+from quiz.web.self_reports import work_choices
 
 
 class DeleteResultForm(FlaskForm):
     submit = SubmitField(_l("Delete my result"))
 
 
-# The answers offered beside the roles, in OTHER_WORK's order.
-OTHER_WORK_LABELS = {
-    "other-data-software": _l("Another data or software role"),
-    "student-or-changer": _l("Student or changing careers"),
-    "something-else": _l("Something else"),
-}
 YEARS_RULE = _l(
     "Give the years as a whole number from 0 to %(most)s, or leave it empty.", most=MOST_YEARS
 )
@@ -46,11 +40,7 @@ class WorkNowForm(FlaskForm):
 
     def __init__(self, roles: Iterable[BankRole], **kwargs: object) -> None:
         super().__init__(**kwargs)
-        choices = [SelectChoice(role.key, role.name) for role in roles]
-        keys = {choice.value for choice in choices}
-        choices += [
-            SelectChoice(key, OTHER_WORK_LABELS[key]) for key in OTHER_WORK if key not in keys
-        ]
+        choices = work_choices(roles)
         self.work_now.choices = choices
         self.work_now.validators = [
             *self.work_now.validators,

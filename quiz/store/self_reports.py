@@ -12,6 +12,8 @@ from collections.abc import Collection
 from datetime import UTC, datetime
 from typing import Final
 
+from sqlalchemy import ColumnElement
+
 from quiz.models import Result
 
 # Answers beside the roles of the result's version, in the order they are offered.
@@ -55,6 +57,11 @@ def withdraw_work_now(result: Result) -> None:
     result.work_reported_at = None
 
 
-def work_now_of(result: Result) -> tuple[str | None, int | None]:
-    """Return the taker's answer and years, (None, None) when they gave none."""
-    return result.work_now, result.work_years
+def reported_work_is(answer: str) -> ColumnElement[bool]:
+    """Return the condition that picks results whose taker gave ``answer``.
+
+    :data:`NOT_ANSWERED` picks those whose taker said nothing (or withdrew what they said).
+    """
+    if answer == NOT_ANSWERED:
+        return Result.work_now.is_(None)
+    return Result.work_now == answer
