@@ -1,9 +1,13 @@
-"""A taker answers "what do you do now?" with the keyboard alone, with JavaScript off."""
+"""A taker answers "what do you do now?" with the keyboard alone, with JavaScript off; the
+owner's pages that ask it pass axe-core and the Nu HTML checker."""
 
 from __future__ import annotations
 
+import json
 import re
+import subprocess
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from helpers import csrf_token, page_options
@@ -98,3 +102,45 @@ def test_keyboard_alone_answers_changes_and_removes_the_work_answer(
     page.keyboard.press("Enter")
     expect(page.get_by_role("status")).to_contain_text("Your answer about your work is removed.")
     assert checked_work_answer(page) is None
+
+
+def problems_found(page: Page, axe_script: Path, vnu_command: list[str]) -> list[str]:
+    """Return what the Nu checker finds in the page's HTML, and axe-core on the page as shown."""
+    # the checker refuses loopback URLs, so the document goes in on stdin, before axe is added
+    report = subprocess.run(
+        vnu_command, input=page.content().encode(), capture_output=True, timeout=120
+    )
+    assert report.stdout, f"the Nu HTML checker did not run: {report.stderr.decode()}"
+    found = [
+        f"line {m.get('lastLine', '?')}: {m['message']}"
+        for m in json.loads(report.stdout)["messages"]
+        if m.get("type") in ("error", "non-document-error")
+    ]
+    page.add_script_tag(path=axe_script)
+    return found + page.evaluate(
+        "async () => (await axe.run()).violations.map(v => v.id + ': ' + "
+        "v.nodes.map(n => n.html).join(' | '))"
+    )
+
+
+def test_the_owners_pages_that_ask_have_no_axe_violations_and_valid_html(
+    open_page: Callable[..., Page], axe_script: Path, vnu_command: list[str]
+) -> None:
+    page = open_page(bypass_csp=True)  # a content security policy may refuse injected scripts
+    finish_quiz_in_this_browser(page)
+    work_url = page.locator("form.work-now-form").get_attribute("action")
+    assert work_url
+    assert problems_found(page, axe_script, vnu_command) == [], "the result page's first view"
+
+    page.goto(work_url)
+    page.get_by_label("Student or changing careers").check()
+    page.get_by_label("Years in that work").fill("75")
+    page.watch.expect_console_error(r"status of 400")  # type: ignore[attr-defined]
+    page.get_by_role("button", name="Save my answer").click()
+    expect(page.locator("#work_years-error")).to_be_visible()
+    assert problems_found(page, axe_script, vnu_command) == [], "a refused answer"
+
+    page.get_by_label("Years in that work").fill("3")
+    page.get_by_role("button", name="Save my answer").click()
+    expect(page.get_by_role("button", name="Remove my answer")).to_be_visible()
+    assert problems_found(page, axe_script, vnu_command) == [], "the page with an answer"
