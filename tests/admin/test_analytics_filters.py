@@ -174,3 +174,12 @@ def test_bad_filter_values_are_refused_with_a_message_beside_the_field(
     response = admin_client.get("/admin/analytics/results.csv", query_string=query)
     assert response.status_code == 400
     assert html.unescape(page).count("field-error") == 1
+
+
+def test_the_new_filters_speak_german(app, admin_client, results):
+    admin_client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "de-DE,de;q=0.9"
+    page = analytics(admin_client, mode="quick", work_now="not-answered")
+    for german in ("Quiz-Art", "Schnell-Quiz", "Sagt, arbeitet als", "Nicht beantwortet"):
+        assert german in page
+    assert "Diese Zahlen zählen die Ergebnisse selbst" in page
+    assert "Says they work as" not in page and "Not answered" not in page
