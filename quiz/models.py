@@ -14,7 +14,17 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, String, Text, UniqueConstraint, text
+from sqlalchemy import (
+    JSON,
+    Date,
+    DateTime,
+    ForeignKey,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -176,6 +186,12 @@ class Result(db.Model):
     # How the quiz was taken: "full" (every question) or "quick" (adaptive, stopped
     # once the top role was settled; see quiz/core/adaptive.py).
     mode: Mapped[str] = mapped_column(String(10), default="full", server_default="full")
+    # What the taker says they do now, if they chose to say (never scored): a role key of
+    # the result's version or one of quiz.store.self_reports.OTHER_WORK; and for how many
+    # years. Written only by quiz.store.self_reports; erased with the result.
+    work_now: Mapped[str | None] = mapped_column(String(40))
+    work_years: Mapped[int | None] = mapped_column(SmallInteger)
+    work_reported_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     quiz_version: Mapped[QuizVersion] = relationship()
 
 

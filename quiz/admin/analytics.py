@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from quiz.admin import bp
 from quiz.admin.analytics_forms import AnalyticsFilterForm
-from quiz.core.bank import Bank
+from quiz.core.bank import Bank, BankRole
 from quiz.core.messages import N_, Message
 from quiz.core.publish_rules import RoleReach, role_reach
 from quiz.core.quality import (
@@ -52,11 +52,19 @@ def _version_ids() -> dict[int, int]:
 def _filter_from_query() -> tuple[AnalyticsFilterForm, ResultFilter | None]:
     """Read the filter from the query string; the filter is None when it does not validate."""
     ids = _version_ids()
-    form = AnalyticsFilterForm(request.args, list(ids))
+    form = AnalyticsFilterForm(request.args, list(ids), _roles_to_filter_by(ids))
     if not form.validate():
         return form, None
     number = form.version_number()
     return form, form.result_filter(ids[number] if number is not None else None)
+
+
+def _roles_to_filter_by(ids: dict[int, int]) -> list[BankRole]:
+    """Return the roles a taker of the chosen version (else the latest) could say they work as."""
+    chosen = request.args.get("version", "")
+    version_id = ids.get(int(chosen)) if chosen.isdecimal() and len(chosen) < 10 else None
+    version_id = version_id or next(iter(ids.values()), None)
+    return list(shown_bank(version_id).roles) if version_id is not None else []
 
 
 @bp.get("/analytics")

@@ -1,7 +1,9 @@
-"""The analytics filter: which version, which days, careless answers in or out."""
+"""The analytics filter: which version, which days, careless answers in or out, which quiz
+mode, and what takers say they do now."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, timedelta
 
 from flask_babel import format_date
@@ -11,14 +13,20 @@ from wtforms import Form, SelectField
 from wtforms.fields import DateField, SelectChoice
 from wtforms.validators import Optional, ValidationError
 
+from quiz.core.adaptive import MODES
+from quiz.core.bank import BankRole
 from quiz.store.analytics import ResultFilter, today
+from quiz.store.self_reports import NOT_ANSWERED
 from quiz.web.i18n import lazy_gettext as _l
+from quiz.web.self_reports import work_choices
 
 DEFAULT_DAYS = 30
 # one bar per day: a longer range would make the chart unreadable
 MOST_DAYS = 366
 EARLIEST_DAY = date(2000, 1, 1)
 ALL_VERSIONS = ""
+ANY = ""
+MODE_NAMES = {"full": _l("Full quiz"), "quick": _l("Quick mode")}
 
 
 class AnalyticsFilterForm(Form):
@@ -41,11 +49,25 @@ class AnalyticsFilterForm(Form):
         ],
         default="include",
     )
+    mode = SelectField(
+        _l("Quiz mode"),
+        choices=[SelectChoice(ANY, _l("Both")), *(SelectChoice(m, MODE_NAMES[m]) for m in MODES)],
+        default=ANY,
+    )
+    work_now = SelectField(_l("Says they work as"), default=ANY)
 
-    def __init__(self, formdata: object, version_numbers: list[int]) -> None:
+    def __init__(
+        self, formdata: object, version_numbers: list[int], roles: Iterable[BankRole] = ()
+    ) -> None:
+        """Offer ``version_numbers``, and ``roles`` (a version's) as answers to filter by."""
         super().__init__(formdata)
         self.version.choices = [SelectChoice(ALL_VERSIONS, _("All versions"))] + [
             SelectChoice(str(n), _("Version %(number)s", number=n)) for n in version_numbers
+        ]
+        self.work_now.choices = [
+            SelectChoice(ANY, _("Any answer, or none")),
+            SelectChoice(NOT_ANSWERED, _("Not answered")),
+            *work_choices(roles),
         ]
 
     def validate_first_day(self, field: DateField) -> None:
@@ -79,6 +101,8 @@ class AnalyticsFilterForm(Form):
             first_day=first,
             last_day=last,
             include_careless=self.careless.data != "exclude",
+            mode=self.mode.data or None,
+            work_now=self.work_now.data or None,
         )
 
 

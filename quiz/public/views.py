@@ -9,6 +9,7 @@ from flask import (
     Blueprint,
     abort,
     current_app,
+    flash,
     jsonify,
     redirect,
     render_template,
@@ -16,6 +17,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
 from sqlalchemy import text
 from werkzeug.wrappers import Response
 
@@ -23,7 +25,7 @@ from quiz.core.bank import Bank
 from quiz.core.result_page import result_json, result_page
 from quiz.db import db
 from quiz.models import Result
-from quiz.public.forms import DeleteResultForm
+from quiz.public.forms import DeleteResultForm, WithdrawWorkNowForm, WorkNowForm
 from quiz.store.analytics import count_reached_page, forget_result
 from quiz.store.publishing import latest_version_id, published_bank
 from quiz.store.results import (
@@ -35,6 +37,7 @@ from quiz.store.results import (
     remembered_changes_search,
     stored_result,
 )
+from quiz.store.self_reports import record_work_now, withdraw_work_now
 from quiz.web import taking
 from quiz.web.banks import shown_bank
 from quiz.web.extensions import limiter
@@ -110,6 +113,9 @@ def show_result(token: str) -> Response:
         ),
         share_url=public_url(".show_result", token=token),
         delete_url=delete_key and public_url(".delete_result", token=token, key=delete_key),
+        # only the owner's view asks what they do now: the key proves whose result it is
+        work_form=delete_key and WorkNowForm(bank.roles),
+        work_url=delete_key and url_for(".report_work_now", token=token, key=delete_key),
     )
     response = Response(html, mimetype="text/html")
     if delete_key is None:
@@ -147,16 +153,50 @@ def result_share_card(token: str) -> Response:
 @bp.route("/r/<token>/delete/<key>", methods=["GET", "POST"])
 def delete_result(token: str, key: str) -> Response | str:
     """Ask the taker to confirm, then delete their answers for good."""
-    result = _shown_result(token)
-    if not delete_key_matches(result, key):
-        abort(404)  # the same answer as an unknown link: nothing to learn by guessing
+    result = _owned_result(token, key)
     form = DeleteResultForm()
     if form.validate_on_submit():
         forget_result(result)
         erase_result(result)
         db.session.commit()
         return _private(render_template("public/deleted.html"))
-    return _private(render_template("public/delete.html", form=form, result=result))
+    return _private(render_template("public/delete.html", form=form, result=result, key=key))
+
+
+@bp.route("/r/<token>/work/<key>", methods=["GET", "POST"])
+def report_work_now(token: str, key: str) -> Response:
+    """Let a result's owner say what they do now, or change what they said."""
+    result = _owned_result(token, key)
+    bank = shown_bank(result.quiz_version_id)
+    years = "" if result.work_years is None else str(result.work_years)
+    form = WorkNowForm(bank.roles, data={"work_now": result.work_now, "work_years": years})
+    if form.validate_on_submit():
+        record_work_now(result, form.work_now.data, form.years(), [r.key for r in bank.roles])
+        db.session.commit()
+        flash(_("Thank you: your answer is saved. It does not change your result."))
+        return redirect(url_for(".report_work_now", token=token, key=key), code=303)
+    html = render_template(
+        "public/work_now.html",
+        result=result,
+        form=form,
+        withdraw_form=WithdrawWorkNowForm(),
+        answer={c.value: c.label for c in form.work_now.choices}.get(result.work_now),
+        token=token,
+        key=key,
+    )
+    return _private(html, status=400 if form.errors else 200)
+
+
+@bp.post("/r/<token>/work/<key>/remove")
+def withdraw_work_now_answer(token: str, key: str) -> Response:
+    """Forget what a result's owner said they do now."""
+    result = _owned_result(token, key)
+    if not WithdrawWorkNowForm().validate_on_submit():
+        abort(400)
+    withdraw_work_now(result)
+    db.session.commit()
+    flash(_("Your answer about your work is removed."))
+    return redirect(url_for(".report_work_now", token=token, key=key), code=303)
 
 
 @bp.get("/privacy")
@@ -206,6 +246,14 @@ def _shown_result(token: str) -> Result:
     return result
 
 
+def _owned_result(token: str, key: str) -> Result:
+    """Return the result whose private delete key is ``key``; 404 for any other key."""
+    result = _shown_result(token)
+    if not delete_key_matches(result, key):
+        abort(404)  # the same answer as an unknown link: nothing to learn by guessing
+    return result
+
+
 def _delete_key_to_show(token: str) -> str | None:
     """Hand over the private delete key once, on the first view after the quiz."""
     # a visitor without a session cookie (most share-link readers) never touches the
@@ -219,8 +267,8 @@ def _delete_key_to_show(token: str) -> str | None:
     return str(created["delete_key"])
 
 
-def _private(html: str) -> Response:
-    response = Response(html, mimetype="text/html")
+def _private(html: str, status: int = 200) -> Response:
+    response = Response(html, status=status, mimetype="text/html")
     response.cache_control.no_store = True
     response.headers["X-Robots-Tag"] = "noindex"
     return response

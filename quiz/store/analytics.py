@@ -2,7 +2,9 @@
 
 The analytics page never reads the results themselves: with millions of them that
 would take seconds. It adds up :class:`~quiz.models.DailyCount` rows instead,
-a few thousand at most, which stay small however many results there are.
+a few thousand at most, which stay small however many results there are. Only a
+filter by quiz mode or by what takers say they do now reads the results it picks
+(:func:`read_analytics_of_results`), as the daily counts keep neither.
 
 Folding
 -------
@@ -38,6 +40,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from quiz.db import db
 from quiz.models import CountedResults, DailyCount, Result
+from quiz.store.self_reports import reported_work_is
 
 FINISHED = "finished"
 SECONDS = "seconds"
@@ -73,6 +76,15 @@ class ResultFilter:
     first_day: date
     last_day: date
     include_careless: bool = True
+    mode: str | None = None  # "full" or "quick"; None: both
+    # a role key, one of OTHER_WORK or NOT_ANSWERED (quiz.store.self_reports); None: any
+    work_now: str | None = None
+
+    @property
+    def reads_results(self) -> bool:
+        """Tell whether the filter needs the results themselves: the daily counts keep no
+        mode and no self-reported work."""
+        return self.mode is not None or self.work_now is not None
 
     def day_bounds(self) -> tuple[datetime, datetime]:
         """Return the first moment of ``first_day`` and the first moment after ``last_day``."""
@@ -92,6 +104,10 @@ class ResultFilter:
             conditions.append(Result.quiz_version_id == self.version_id)
         if not self.include_careless:
             conditions.append(Result.careless.is_(None))
+        if self.mode is not None:
+            conditions.append(Result.mode == self.mode)
+        if self.work_now is not None:
+            conditions.append(reported_work_is(self.work_now))
         return conditions
 
 
@@ -346,7 +362,13 @@ def _sum_by(measure: str, result_filter: ResultFilter, *columns: Any) -> Select[
 
 
 def read_analytics(result_filter: ResultFilter) -> Analytics:
-    """Add up the daily counts for ``result_filter``."""
+    """Add up the daily counts for ``result_filter``.
+
+    A filter by mode or by self-reported work reads the results it picks instead (see
+    :func:`read_analytics_of_results`): the daily counts keep neither.
+    """
+    if result_filter.reads_results:
+        return read_analytics_of_results(result_filter)
     by_day = dict(db.session.execute(_sum_by(FINISHED, result_filter, DailyCount.day)).all())
     days = (result_filter.last_day - result_filter.first_day).days + 1
     per_day = [
@@ -384,6 +406,60 @@ def read_analytics(result_filter: ResultFilter) -> Analytics:
         top_roles=top_roles,
         median_seconds=median_of_counts(durations),
         reached=dict(sorted(reached.items())),
+        answers=answers,
+    )
+
+
+def read_analytics_of_results(result_filter: ResultFilter) -> Analytics:
+    """Count the results ``result_filter`` picks one by one, as a fold would.
+
+    Slower than the daily counts, as it reads every result picked, so only for the
+    filters the counts cannot answer. Results too new to be folded yet are included.
+    Pages reached are counted per visit, before any result exists, so they are not
+    shown: ``reached`` is empty.
+    """
+    counts: Counter[CountKey] = Counter()
+    rows = db.session.execute(
+        select(
+            Result.quiz_version_id,
+            Result.created_at,
+            Result.top_role,
+            Result.seconds_taken,
+            Result.careless,
+            Result.answers,
+        )
+        .where(*result_filter.result_conditions())
+        .execution_options(yield_per=FOLD_BATCH)
+    )
+    for row in rows:
+        counts.update(counts_of_result(*row))
+    by_day: Counter[date] = Counter()
+    top_roles: Counter[str] = Counter()
+    durations: Counter[int] = Counter()
+    answers: dict[str, dict[str, int]] = {}
+    careless = 0
+    for (_, measure, day, subject, value, flagged), n in counts.items():
+        if measure == FINISHED:
+            by_day[day] += n
+            top_roles[value] += n
+            careless += n if flagged else 0
+        elif measure == SECONDS:
+            durations[int(value)] += n
+        elif measure == ANSWER:
+            by_question = answers.setdefault(subject, {})
+            by_question[value] = by_question.get(value, 0) + n
+    days = (result_filter.last_day - result_filter.first_day).days + 1
+    return Analytics(
+        filter=result_filter,
+        finished=sum(top_roles.values()),
+        careless=careless,
+        per_day=[
+            (day, by_day[day])
+            for day in (result_filter.first_day + timedelta(days=i) for i in range(days))
+        ],
+        top_roles=dict(top_roles),
+        median_seconds=median_of_counts(durations),
+        reached={},
         answers=answers,
     )
 

@@ -70,8 +70,17 @@ FUZZ_CONFIG = {
 }
 # Routes whose forms anyone may send; every other POST route is the admin area's.
 PUBLIC_FORMS = frozenset(
-    {"public.take_quiz", "public.take_quick_quiz", "public.delete_result", "admin.sign_in"}
+    {
+        "public.take_quiz",
+        "public.take_quick_quiz",
+        "public.delete_result",
+        "public.report_work_now",
+        "public.withdraw_work_now_answer",
+        "admin.sign_in",
+    }
 )
+# The result owner's answer about their work: a 303 means it was saved or withdrawn.
+WORK_NOW_FORMS = frozenset({"public.report_work_now", "public.withdraw_work_now_answer"})
 # Where each POST-only form is shown, so its fields and token can be read off a real page.
 FORM_PAGES = {
     "admin.sign_out": "admin.dashboard",
@@ -87,6 +96,7 @@ FORM_PAGES = {
     "admin.retire_role": "admin.roles",
     "admin.restore_role": "admin.roles",
     "admin.move_dimension": "admin.dimensions",
+    "public.withdraw_work_now_answer": "public.report_work_now",
 }
 INTEGER_ARGUMENTS = frozenset({"page", "question_id", "option_id", "role_id", "dimension_id"})
 TEXT_ARGUMENTS = frozenset({"token", "key"})
@@ -561,6 +571,8 @@ def stores_allowed(kind: str, endpoint: str, response: TestResponse) -> bool:
     if response.status_code in (302, 303):
         if endpoint in ("public.take_quiz", "public.take_quick_quiz"):
             return "/r/" in response.headers["Location"]
+        if endpoint in WORK_NOW_FORMS:
+            return response.status_code == 303
         return kind == "admin" and endpoint.startswith("admin.")
     if endpoint == "public.delete_result" and response.status_code == 200:
         return CONFIRMED_DELETION in response.get_data(as_text=True)
