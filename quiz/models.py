@@ -14,7 +14,18 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, String, Text, UniqueConstraint, text
+from sqlalchemy import (
+    JSON,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -176,7 +187,12 @@ class Result(db.Model):
     # How the quiz was taken: "full" (every question) or "quick" (adaptive, stopped
     # once the top role was settled; see quiz/core/adaptive.py).
     mode: Mapped[str] = mapped_column(String(10), default="full", server_default="full")
+    # Made up by `flask demo-results`, not given by a person: left out of every statistic
+    # that describes takers, and counted apart on the analytics page.
+    synthetic: Mapped[bool] = mapped_column(default=False, server_default=false())
     quiz_version: Mapped[QuizVersion] = relationship()
+
+    __table_args__ = (Index("ix_result_real_by_version", "quiz_version_id", "synthetic", "id"),)
 
 
 def new_session_nonce() -> str:

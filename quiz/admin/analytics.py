@@ -93,18 +93,24 @@ def results_download() -> Response | tuple[str, int]:
 
 @bp.get("/versions/<int:number>/quality")
 def quality(number: int) -> str:
-    """Show how well a published version measures: reach, balance, separation, reliability."""
+    """Show how well a published version measures: reach, balance, separation, reliability.
+
+    Reliability describes takers, so it rests on real, careful results only, and is
+    shown once STATISTICS_MINIMUM_RESULTS of them answer every question.
+    """
     version = db.session.scalar(select(QuizVersion).where(QuizVersion.number == number))
     if version is None:
         abort(404)
     bank = shown_bank(version.id)
     responses = careful_responses(version.id, current_app.config["QUALITY_SAMPLE_SIZE"])
-    totals = result_totals()
+    totals = result_totals(real_only=True)
+    every_total = result_totals()
     report = quality_report(
         bank.effect_table,
         responses,
         question_labels=question_labels(bank),
         role_names={r.key: r.name for r in bank.roles},
+        min_responses=current_app.config["STATISTICS_MINIMUM_RESULTS"],
         figures=_weight_figures(version.id, bank),
     )
     return render_template(
@@ -115,6 +121,8 @@ def quality(number: int) -> str:
         reach=_reach(version.id, bank),
         careful=totals.get((version.id, False), 0),
         flagged=totals.get((version.id, True), 0),
+        synthetic=sum(every_total.get((version.id, flag), 0) for flag in (False, True))
+        - sum(totals.get((version.id, flag), 0) for flag in (False, True)),
         balance_respondents=RANDOM_RESPONDENTS,
         style_respondents=STYLE_RESPONDENTS,
         style_high_share=STYLE_HIGH_SHARE,
