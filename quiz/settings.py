@@ -147,10 +147,8 @@ def configure(app: Flask, overrides: dict[str, Any] | None) -> None:
             try:
                 app.config[key] = _typed(os.environ[key], app.config.get(key))
             except ValueError:
-                raise RuntimeError(
-                    f"{key} must be a {type(app.config.get(key)).__name__}, "
-                    f"not {os.environ[key]!r}."
-                ) from None
+                kind = "whole number" if isinstance(app.config.get(key), int) else "number"
+                raise RuntimeError(f"{key} must be a {kind}, not {os.environ[key]!r}.") from None
     if os.environ.get("DATABASE_URL"):
         app.config["SQLALCHEMY_DATABASE_URI"] = database_uri(os.environ["DATABASE_URL"])
     if overrides:
