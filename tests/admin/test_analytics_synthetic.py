@@ -30,7 +30,7 @@ def test_the_page_says_how_many_of_its_results_are_synthetic(
     assert (
         f"{NOTICE}These figures include 45 synthetic demo results, made by flask demo-results "
         "for trying the page out: they were not given by people. "
-        "The quality report leaves them out.</p>"
+        "The quality report leaves synthetic results out.</p>"
     ) in html
     careful_only = analytics_page(admin_client, "?careless=exclude")
     assert f"These figures include {careful_demo} synthetic demo results" in careful_only
