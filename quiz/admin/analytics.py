@@ -121,8 +121,7 @@ def quality(number: int) -> str:
         reach=_reach(version.id, bank),
         careful=totals.get((version.id, False), 0),
         flagged=totals.get((version.id, True), 0),
-        synthetic=sum(every_total.get((version.id, flag), 0) for flag in (False, True))
-        - sum(totals.get((version.id, flag), 0) for flag in (False, True)),
+        synthetic=_version_total(every_total, version.id) - _version_total(totals, version.id),
         balance_respondents=RANDOM_RESPONDENTS,
         style_respondents=STYLE_RESPONDENTS,
         style_high_share=STYLE_HIGH_SHARE,
@@ -130,6 +129,11 @@ def quality(number: int) -> str:
         outsized_say=OUTSIZED_SAY,
         question_numbers={q.key: n for n, q in enumerate(bank.questions, start=1)},
     )
+
+
+def _version_total(totals: dict[tuple[int, bool], int], version_id: int) -> int:
+    """Add up one version's careful and careless results in ``result_totals``."""
+    return sum(n for (counted_version, _), n in totals.items() if counted_version == version_id)
 
 
 def question_labels(bank: Bank) -> dict[str, Message]:
