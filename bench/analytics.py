@@ -8,7 +8,8 @@ the same code as ``flask --app quiz demo-results`` (a million take a few minutes
 this process, through the whole Flask stack (the test client: no sockets), it times:
 
 * the analytics page: the default last 30 days, and 90 days of every version;
-* the quality report of the latest version;
+* the quality report of the latest version (synthetic results never reach its reliability,
+  so on a database of them alone that part waits for real results and is not timed);
 * the landing page, as the reference the ratios are taken against;
 * and, as the baseline the daily counts replace, the same figures aggregated straight from
   the results table in SQL (results per day, top roles, the median time, and every answer

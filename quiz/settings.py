@@ -52,6 +52,7 @@ ENVIRONMENT_KEYS = (
     "ANALYTICS_SETTLE_SECONDS",
     "ANALYTICS_FOLD_LIMIT",
     "QUALITY_SAMPLE_SIZE",
+    "STATISTICS_MINIMUM_RESULTS",
     "QUICK_MODE_CONFIDENCE",
     "SITE_TITLE",
     "SITE_TAGLINE",
@@ -127,6 +128,9 @@ def configure(app: Flask, overrides: dict[str, Any] | None) -> None:
         ANALYTICS_FOLD_LIMIT=50_000,
         # the quality report's statistics rest on at most this many recent responses
         QUALITY_SAMPLE_SIZE=5000,
+        # a statistic that describes takers (reliability) is shown once this many real,
+        # careful results answer every question: fewer give figures that swing with each one
+        STATISTICS_MINIMUM_RESULTS=100,
         # quick mode also stops once its top role is this likely to be the full quiz's;
         # 1.0 stops only when no answer left could change it, never on "no single role"
         # (docs/quick-mode.md)
@@ -140,7 +144,11 @@ def configure(app: Flask, overrides: dict[str, Any] | None) -> None:
     app.config.from_pyfile("config.py", silent=True)
     for key in ENVIRONMENT_KEYS:
         if os.environ.get(key):
-            app.config[key] = _typed(os.environ[key], app.config.get(key))
+            try:
+                app.config[key] = _typed(os.environ[key], app.config.get(key))
+            except ValueError:
+                kind = "whole number" if isinstance(app.config.get(key), int) else "number"
+                raise RuntimeError(f"{key} must be a {kind}, not {os.environ[key]!r}.") from None
     if os.environ.get("DATABASE_URL"):
         app.config["SQLALCHEMY_DATABASE_URI"] = database_uri(os.environ["DATABASE_URL"])
     if overrides:
@@ -159,6 +167,7 @@ def configure(app: Flask, overrides: dict[str, Any] | None) -> None:
         raise RuntimeError("SITE_TITLE must be the site's name, such as 'Career Fit'.")
     if not int(app.config["ADMIN_IDLE_MINUTES"]) > 0:
         raise RuntimeError("ADMIN_IDLE_MINUTES must be a number of minutes above 0, such as 480.")
+    check_statistics_minimum(app.config)
     for name in SIGN_IN_LIMITS:
         try:
             parse(str(app.config[name]))
@@ -173,6 +182,24 @@ def configure(app: Flask, overrides: dict[str, Any] | None) -> None:
             raise RuntimeError(MISSING_SECRET_KEY)
         # testing and debugging only: a key that lasts as long as this process
         app.config["SECRET_KEY"] = secrets.token_hex(32)
+
+
+def check_statistics_minimum(config: Config) -> None:
+    """Refuse a STATISTICS_MINIMUM_RESULTS that is not a whole number the sample can reach."""
+    minimum = config["STATISTICS_MINIMUM_RESULTS"]
+    if isinstance(minimum, bool) or not isinstance(minimum, int) or minimum < 1:
+        raise RuntimeError(
+            "STATISTICS_MINIMUM_RESULTS must be a whole number of results of at least 1, "
+            f"such as 100, not {minimum!r}."
+        )
+    sample = config["QUALITY_SAMPLE_SIZE"]
+    # the report reads at most QUALITY_SAMPLE_SIZE results: a higher minimum is never met
+    if isinstance(sample, bool) or not isinstance(sample, int) or sample < minimum:
+        raise RuntimeError(
+            f"QUALITY_SAMPLE_SIZE ({sample!r}) must be a whole number of at least "
+            f"STATISTICS_MINIMUM_RESULTS ({minimum}): the quality report reads at most that "
+            "many results, so it would never have enough."
+        )
 
 
 def database_uri(url: str) -> str:

@@ -101,18 +101,24 @@ def results_download() -> Response | tuple[str, int]:
 
 @bp.get("/versions/<int:number>/quality")
 def quality(number: int) -> str:
-    """Show how well a published version measures: reach, balance, separation, reliability."""
+    """Show how well a published version measures: reach, balance, separation, reliability.
+
+    Reliability describes takers, so it rests on real, careful results only, and is
+    shown once STATISTICS_MINIMUM_RESULTS of them answer every question.
+    """
     version = db.session.scalar(select(QuizVersion).where(QuizVersion.number == number))
     if version is None:
         abort(404)
     bank = shown_bank(version.id)
     responses = careful_responses(version.id, current_app.config["QUALITY_SAMPLE_SIZE"])
-    totals = result_totals()
+    totals = result_totals(real_only=True)
+    every_total = result_totals()
     report = quality_report(
         bank.effect_table,
         responses,
         question_labels=question_labels(bank),
         role_names={r.key: r.name for r in bank.roles},
+        min_responses=current_app.config["STATISTICS_MINIMUM_RESULTS"],
         figures=_weight_figures(version.id, bank),
     )
     return render_template(
@@ -123,6 +129,7 @@ def quality(number: int) -> str:
         reach=_reach(version.id, bank),
         careful=totals.get((version.id, False), 0),
         flagged=totals.get((version.id, True), 0),
+        synthetic=_version_total(every_total, version.id) - _version_total(totals, version.id),
         balance_respondents=RANDOM_RESPONDENTS,
         style_respondents=STYLE_RESPONDENTS,
         style_high_share=STYLE_HIGH_SHARE,
@@ -130,6 +137,11 @@ def quality(number: int) -> str:
         outsized_say=OUTSIZED_SAY,
         question_numbers={q.key: n for n, q in enumerate(bank.questions, start=1)},
     )
+
+
+def _version_total(totals: dict[tuple[int, bool], int], version_id: int) -> int:
+    """Add up one version's careful and careless results in ``result_totals``."""
+    return sum(n for (counted_version, _), n in totals.items() if counted_version == version_id)
 
 
 def question_labels(bank: Bank) -> dict[str, Message]:

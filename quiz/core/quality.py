@@ -84,7 +84,8 @@ AGAINST_SCALE = -0.05
 # From AGAINST_SCALE up to this, a question is only weakly related to its scale: a note,
 # not a warning.
 WEAKLY_RELATED = 0.1
-# Reliability is worked out once this many responses answer every question.
+# Reliability is worked out once this many responses answer every question, unless the
+# caller says otherwise: the app passes its STATISTICS_MINIMUM_RESULTS setting.
 MIN_RESPONSES = 50
 # Simulated random respondents for the balance.
 RANDOM_RESPONDENTS = 5000
@@ -174,6 +175,11 @@ class QualityReport:
     @property
     def reliability_ready(self) -> bool:
         return self.complete_responses >= self.min_responses
+
+    @property
+    def responses_needed(self) -> int:
+        """Return how many more complete responses reliability waits for (0 once ready)."""
+        return max(0, self.min_responses - self.complete_responses)
 
 
 # --- separation ---------------------------------------------------------------------------
@@ -644,12 +650,13 @@ def quality_report(
     if complete < min_responses:
         notes.append(
             plural_message(
-                "Reliability is worked out once %(needed)s people have answered every question "
-                "of this version; %(num)s has so far.",
-                "Reliability is worked out once %(needed)s people have answered every question "
-                "of this version; %(num)s have so far.",
+                "Reliability is worked out once %(needed)s real, careful results answer every "
+                "question; %(num)s has so far — %(more)s more needed.",
+                "Reliability is worked out once %(needed)s real, careful results answer every "
+                "question; %(num)s have so far — %(more)s more needed.",
                 complete,
                 needed=min_responses,
+                more=min_responses - complete,
             )
         )
     for scale in reliability:

@@ -22,6 +22,15 @@ takes the same lock and, if the result was already folded in, subtracts it
 
 Pages reached are counted as they are shown (:func:`count_reached_page`), once per
 page per visit; that count is best effort and never fails the page.
+
+Synthetic results
+-----------------
+Results made up by ``flask demo-results`` (``Result.synthetic``) are folded in like
+any other, so the page's figures with them add up, and each also adds one to a
+``synthetic`` count, keyed like its ``finished`` count: the page says how many of
+its results are made up. Statistics that describe takers (the quality report's
+reliability) never read them: :func:`careful_responses` and
+``result_totals(real_only=True)`` leave them out.
 """
 
 from __future__ import annotations
@@ -46,6 +55,8 @@ FINISHED = "finished"
 SECONDS = "seconds"
 ANSWER = "answer"
 REACHED = "reached"
+# one per synthetic result, beside its FINISHED count (subject and value are empty)
+SYNTHETIC = "synthetic"
 
 # Longer than an hour counts as an hour: the median is what matters, and it keeps the
 # number of distinct values (so of rows) bounded.
@@ -121,11 +132,14 @@ def counts_of_result(
     seconds_taken: int | None,
     careless: str | None,
     answers: Mapping[str, str],
+    synthetic: bool = False,
 ) -> Iterable[CountKey]:
     """Yield the count keys one stored result adds one to."""
     day = utc_day(created_at)
     flagged = careless is not None
     yield (version_id, FINISHED, day, "", top_role, flagged)
+    if synthetic:
+        yield (version_id, SYNTHETIC, day, "", "", flagged)
     if seconds_taken is not None:
         shown = max(0, min(seconds_taken, SECONDS_CAP))
         yield (version_id, SECONDS, day, "", str(shown), flagged)
@@ -236,6 +250,7 @@ def fold_new_results(limit: int | None = None) -> int:
             Result.seconds_taken,
             Result.careless,
             Result.answers,
+            Result.synthetic,
             Result.deleted_at,
         )
         .where(Result.id > mark, Result.id <= upper)
@@ -264,29 +279,38 @@ def results_per_version() -> dict[int, int]:
     return dict(totals)
 
 
-def result_totals() -> dict[tuple[int, bool], int]:
+def result_totals(*, real_only: bool = False) -> dict[tuple[int, bool], int]:
     """Return how many undeleted results each version has, careful and careless apart.
 
-    Keys are (version id, flagged as careless). The counted results come from the
-    daily counts and only the few not counted yet from the results table, whose rows
-    are large: reading them all would take seconds with millions of them.
+    Keys are (version id, flagged as careless). With ``real_only``, synthetic results
+    are left out. The counted results come from the daily counts and only the few not
+    counted yet from the results table, whose rows are large: reading them all would
+    take seconds with millions of them.
     """
     totals: Counter[tuple[int, bool]] = Counter()
-    counted = (
-        select(DailyCount.quiz_version_id, DailyCount.careless, func.sum(DailyCount.count))
-        .where(DailyCount.measure == FINISHED)
-        .group_by(DailyCount.quiz_version_id, DailyCount.careless)
-    )
+
+    def counted(measure: str) -> Select[Any]:
+        return (
+            select(DailyCount.quiz_version_id, DailyCount.careless, func.sum(DailyCount.count))
+            .where(DailyCount.measure == measure)
+            .group_by(DailyCount.quiz_version_id, DailyCount.careless)
+        )
+
     flagged = Result.careless.is_not(None)
     newer = (
         select(Result.quiz_version_id, flagged, func.count())
         .where(Result.id > _mark(), Result.deleted_at.is_(None))
         .group_by(Result.quiz_version_id, flagged)
     )
-    for query in (counted, newer):
+    if real_only:
+        newer = newer.where(Result.synthetic.is_(False))
+    for query in (counted(FINISHED), newer):
         for version_id, careless, n in db.session.execute(query):
             totals[(version_id, bool(careless))] += int(n)
-    return dict(totals)
+    if real_only:
+        for version_id, careless, n in db.session.execute(counted(SYNTHETIC)):
+            totals[(version_id, bool(careless))] -= int(n)
+    return {key: n for key, n in totals.items() if n}
 
 
 def _mark() -> int:
@@ -318,6 +342,7 @@ def forget_result(result: Result) -> None:
             result.seconds_taken,
             result.careless,
             result.answers,
+            result.synthetic,
         )
     )
     add_counts({key: -amount for key, amount in counts.items()})
@@ -333,6 +358,7 @@ class Analytics:
     filter: ResultFilter
     finished: int
     careless: int
+    synthetic: int  # of the finished results, how many ``flask demo-results`` made up
     per_day: list[tuple[date, int]]
     top_roles: dict[str, int]
     median_seconds: float | None
@@ -383,6 +409,8 @@ def read_analytics(result_filter: ResultFilter) -> Analytics:
         DailyCount.careless.is_(True)
     )
     careless = sum(int(n) for _, n in db.session.execute(careless_query))
+    synthetic_query = _sum_by(SYNTHETIC, result_filter, DailyCount.careless)
+    synthetic = sum(int(n) for _, n in db.session.execute(synthetic_query))
     durations = {
         int(seconds): int(n)
         for seconds, n in db.session.execute(_sum_by(SECONDS, result_filter, DailyCount.value))
@@ -402,6 +430,7 @@ def read_analytics(result_filter: ResultFilter) -> Analytics:
         filter=result_filter,
         finished=sum(top_roles.values()),
         careless=careless,
+        synthetic=synthetic,
         per_day=per_day,
         top_roles=top_roles,
         median_seconds=median_of_counts(durations),
@@ -485,10 +514,12 @@ def median_of_counts(counts: Mapping[int, int]) -> float | None:
 
 
 def careful_responses(version_id: int, most: int) -> list[dict[str, str]]:
-    """Return the answers of the latest ``most`` careful, undeleted results of a version.
+    """Return the answers of the latest ``most`` real, careful, undeleted results of a version.
 
     Only full-quiz results count: quick mode skips the questions that would not change
     its top role, so its answers say nothing about how the skipped ones hang together.
+    Synthetic results never count: they are drawn from the bank's own weights, so they
+    would show the quiz measuring exactly what it was built to measure.
     """
     return list(
         db.session.scalars(
@@ -497,6 +528,7 @@ def careful_responses(version_id: int, most: int) -> list[dict[str, str]]:
                 Result.quiz_version_id == version_id,
                 Result.deleted_at.is_(None),
                 Result.careless.is_(None),
+                Result.synthetic.is_(False),
                 Result.mode == "full",
             )
             .order_by(Result.id.desc())

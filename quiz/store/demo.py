@@ -16,6 +16,9 @@ a question). Everyone else takes about five minutes (log-normal). Whether a
 result is flagged is decided by :func:`quiz.core.careless.careless_reasons`, exactly as
 for a real result, never by the kind of respondent.
 
+Every result is stored with ``synthetic`` set, so the analytics page can say how many
+of its results are made up and the quality report's statistics leave them all out.
+
 Scoring costs some 300 µs a result, so at most POOL_SIZE respondents are made up
 and scored; a larger count draws its results from that pool at random, each with
 its own share token and time. Each respondent's answers and outcome are turned
@@ -154,6 +157,8 @@ def insert_demo_results(
                 "deleted_at": None,
                 "seconds_taken": seconds,
                 "careless": careless,
+                # kept out of every statistic that describes takers
+                "synthetic": True,
             }
         )
         day = created_at.date()

@@ -14,6 +14,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from helpers import take_quiz, varied
 from sqlalchemy import event, select, update
+from taker_results import insert_people_results
 
 from quiz.core.bank import DEFAULT_BANK_PATH, parse_bank
 from quiz.db import db
@@ -190,7 +191,7 @@ def test_the_quality_report_proves_each_role_can_win_and_shows_the_balance(
         assert "yes, with" in entry and "The answers that do it" in entry
     assert "Balance under random answers" in html
     assert html.count("<meter") >= len(bank.roles)
-    assert "Reliability is worked out once 50 careful results" in html
+    assert "Reliability is worked out once 100 real, careful results" in html
     assert admin_client.get("/admin/versions/99/quality").status_code == 404
 
 
@@ -198,7 +199,7 @@ def test_the_quality_report_works_out_reliability_once_enough_people_answered(
     app: Flask, admin_client: FlaskClient
 ) -> None:
     with app.app_context():
-        insert_demo_results(120, days=5, seed=1)
+        insert_people_results(120, seed=1)
         careful = db.session.scalar(
             select(db.func.count()).select_from(Result).where(Result.careless.is_(None))
         )

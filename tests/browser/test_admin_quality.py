@@ -19,6 +19,7 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
+from taker_results import insert_people_results
 from werkzeug.security import generate_password_hash
 
 from quiz.db import db
@@ -93,7 +94,10 @@ def targets(live_app: Flask) -> Targets:
 
         role_id = db.session.scalar(select(Role.id).order_by(Role.position).limit(1))
         assert role_id is not None
-        # enough answers for every chart, table and statistic of the analytics and quality pages
+        # enough answers for every chart, table and statistic of the analytics and quality pages:
+        # people's for the reliability tables, which leave synthetic ones out, and demo ones
+        # for the analytics page's note about them
+        insert_people_results(120, seed=2)
         insert_demo_results(80, days=10, seed=2)
         return Targets(first_question("likert"), first_question("choice"), role_id)
 

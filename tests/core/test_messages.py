@@ -111,10 +111,10 @@ def test_plural_messages_are_extracted_with_both_forms() -> None:
     assert CATALOG_KEYWORDS["plural_message"] == (1, 2)
     found = extracted_messages([("quiz/core/**.py", "python")])
     assert (
-        "Reliability is worked out once %(needed)s people have answered every question "
-        "of this version; %(num)s has so far.",
-        "Reliability is worked out once %(needed)s people have answered every question "
-        "of this version; %(num)s have so far.",
+        "Reliability is worked out once %(needed)s real, careful results answer every "
+        "question; %(num)s has so far — %(more)s more needed.",
+        "Reliability is worked out once %(needed)s real, careful results answer every "
+        "question; %(num)s have so far — %(more)s more needed.",
     ) in found
     assert "%(question)s does not separate any two roles: every answer moves them alike." in found
 
@@ -129,4 +129,4 @@ def test_pybabel_finds_both_forms_through_babel_cfg() -> None:
             "python", str(Path(quality.__file__)), keywords=keywords
         )
     }
-    assert any(isinstance(m, tuple) and m[1].endswith("have so far.") for m in found)
+    assert any(isinstance(m, tuple) and m[1].endswith("more needed.") for m in found)

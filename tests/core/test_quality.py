@@ -617,8 +617,8 @@ def test_reliability_waits_for_enough_complete_responses() -> None:
     assert (waiting.responses, waiting.complete_responses) == (79, 49)
     assert waiting.reliability == [] and not waiting.reliability_ready
     assert english(waiting.notes) == [
-        "Reliability is worked out once 50 people have answered every question of this "
-        "version; 49 have so far."
+        "Reliability is worked out once 50 real, careful results answer every question; "
+        "49 have so far — 1 more needed."
     ]
     ready = report_for(TWO_SCALES, consistent_responses(50) + incomplete)
     assert ready.reliability_ready and ready.complete_responses == 50
@@ -630,8 +630,8 @@ def test_reliability_waits_for_enough_complete_responses() -> None:
 
 def test_reliability_note_says_has_for_a_single_response() -> None:
     assert english(report_for(TWO_SCALES, consistent_responses(1)).notes) == [
-        "Reliability is worked out once 50 people have answered every question of this "
-        "version; 1 has so far."
+        "Reliability is worked out once 50 real, careful results answer every question; "
+        "1 has so far — 49 more needed."
     ]
 
 
