@@ -30,6 +30,7 @@ from typing import Any
 from quiz.core.adaptive import progress as quick_progress
 from quiz.core.bank import Bank, BankDimension, BankRole
 from quiz.core.changes import Changes, fewest_changes
+from quiz.core.fit_bands import BAND_WORDS, MODERATE_FROM, STRONG_FROM, WEAK, fit_band
 from quiz.core.messages import N_
 from quiz.core.scoring import CLOSE_CALL_POINTS
 
@@ -71,6 +72,20 @@ class ShownFit:
     fit: int
     toward: list[ShownPush]
     away: list[ShownPush]
+
+    @property
+    def band(self) -> str:
+        """Return the fit's band, "strong", "moderate" or "weak" (see quiz.core.fit_bands)."""
+        return fit_band(self.fit)
+
+    @property
+    def band_words(self) -> str:
+        """Return the band in English words, translated where shown."""
+        return BAND_WORDS[self.band]
+
+    @property
+    def weak(self) -> bool:
+        return self.band == WEAK
 
 
 @dataclass(frozen=True)
@@ -171,6 +186,9 @@ class ResultPage:
     what_would_change: WhatWouldChange | None = None
     # how settled a quick result is; None for a full quiz
     quick: QuickVerdict | None = None
+    # where the fit bands start (see quiz.core.fit_bands), for the page's key to them
+    strong_from: int = STRONG_FROM
+    moderate_from: int = MODERATE_FROM
 
     @property
     def top(self) -> ShownFit:
@@ -295,7 +313,12 @@ def as_utc(moment: datetime) -> datetime:
 
 
 def result_json(bank: Bank, stored: StoredResult, version_number: int) -> dict[str, Any]:
-    """Return the public JSON form of a result, best role first."""
+    """Return the public JSON form of a result, best role first.
+
+    Each role's ``band`` is read from its stored fit (see :mod:`quiz.core.fit_bands`).
+    ``percentile`` (where the fit stands among other takers of the version) is always None
+    for now: it needs norms from enough real results of the version.
+    """
     return {
         "token": stored.share_token,
         "quiz_version": version_number,
@@ -307,6 +330,8 @@ def result_json(bank: Bank, stored: StoredResult, version_number: int) -> dict[s
                 "name": bank.role_by_key[entry["role"]].name,
                 "fit": entry["fit"],
                 "rank": entry["rank"],
+                "band": fit_band(entry["fit"]),
+                "percentile": None,
             }
             for entry in stored.outcome["ranking"]
         ],

@@ -14,6 +14,7 @@ from helpers import extracted_messages, imports_beyond, translation_catalog
 from quiz.core import result_page as result_page_module
 from quiz.core.bank import Bank, load_bank_file
 from quiz.core.changes import Change, Changes
+from quiz.core.fit_bands import fit_band
 from quiz.core.result_page import (
     EMPHASIS_WORDS,
     MOST_CHANGES_SHOWN,
@@ -32,6 +33,7 @@ ALLOWED_QUIZ_MODULES = frozenset(
         "quiz.core.adaptive",
         "quiz.core.bank",
         "quiz.core.changes",
+        "quiz.core.fit_bands",
         "quiz.core.messages",
         "quiz.core.scoring",
     }
@@ -262,6 +264,8 @@ def test_the_json_names_the_token_version_time_mode_and_ranking_best_first() -> 
             "name": BANK.role_by_key[entry["role"]].name,
             "fit": entry["fit"],
             "rank": entry["rank"],
+            "band": fit_band(entry["fit"]),
+            "percentile": None,  # until the version has norms
         }
         for entry in result.outcome["ranking"]
     ]

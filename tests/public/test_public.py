@@ -735,9 +735,9 @@ def test_result_json_has_the_documented_shape_best_first(app, client, taker):
     assert data["quiz_version"] == 1
     created = datetime.fromisoformat(data["created_at"])
     assert created.utcoffset() is not None
-    assert [list(entry) for entry in data["ranking"]] == [["slug", "name", "fit", "rank"]] * len(
-        ROLE_NAMES
-    )
+    assert [list(entry) for entry in data["ranking"]] == [
+        ["slug", "name", "fit", "rank", "band", "percentile"]
+    ] * len(ROLE_NAMES)
     assert [entry["rank"] for entry in data["ranking"]] == [1, 2, 3]
     assert {e["slug"] for e in data["ranking"]} == {r["key"] for r in DEFAULT_DOCUMENT["roles"]}
     assert all(isinstance(e["fit"], int) and 0 <= e["fit"] <= 100 for e in data["ranking"])
