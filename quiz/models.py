@@ -188,12 +188,15 @@ class Result(db.Model):
     # How the quiz was taken: "full" (every question) or "quick" (adaptive, stopped
     # once the top role was settled; see quiz/core/adaptive.py).
     mode: Mapped[str] = mapped_column(String(10), default="full", server_default="full")
-    Index,
-    SmallInteger,
-    String,
-    Text,
-    UniqueConstraint,
-    false,
+    # What the taker says they do now, if they chose to say (never scored): a role key of
+    # the result's version or one of quiz.store.self_reports.OTHER_WORK; and for how many
+    # years. Written only by quiz.store.self_reports; erased with the result.
+    work_now: Mapped[str | None] = mapped_column(String(40))
+    work_years: Mapped[int | None] = mapped_column(SmallInteger)
+    work_reported_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Made up by `flask demo-results`, not given by a person: left out of every statistic
+    # that describes takers, and counted apart on the analytics page.
+    synthetic: Mapped[bool] = mapped_column(default=False, server_default=false())
     quiz_version: Mapped[QuizVersion] = relationship()
 
     __table_args__ = (Index("ix_result_real_by_version", "quiz_version_id", "synthetic", "id"),)
