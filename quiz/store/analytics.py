@@ -456,6 +456,7 @@ def read_analytics_of_results(result_filter: ResultFilter) -> Analytics:
             Result.seconds_taken,
             Result.careless,
             Result.answers,
+            Result.synthetic,
         )
         .where(*result_filter.result_conditions())
         .execution_options(yield_per=FOLD_BATCH)
@@ -467,11 +468,14 @@ def read_analytics_of_results(result_filter: ResultFilter) -> Analytics:
     durations: Counter[int] = Counter()
     answers: dict[str, dict[str, int]] = {}
     careless = 0
+    synthetic = 0
     for (_, measure, day, subject, value, flagged), n in counts.items():
         if measure == FINISHED:
             by_day[day] += n
             top_roles[value] += n
             careless += n if flagged else 0
+        elif measure == SYNTHETIC:
+            synthetic += n
         elif measure == SECONDS:
             durations[int(value)] += n
         elif measure == ANSWER:
@@ -482,6 +486,7 @@ def read_analytics_of_results(result_filter: ResultFilter) -> Analytics:
         filter=result_filter,
         finished=sum(top_roles.values()),
         careless=careless,
+        synthetic=synthetic,
         per_day=[
             (day, by_day[day])
             for day in (result_filter.first_day + timedelta(days=i) for i in range(days))

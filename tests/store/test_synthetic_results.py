@@ -17,6 +17,7 @@ from quiz.store.analytics import (
     fold_new_results,
     forget_result,
     read_analytics,
+    read_analytics_of_results,
     result_totals,
     today,
 )
@@ -120,3 +121,24 @@ def counted_up_to() -> int:
 
 def sorted_items(answers: dict[str, str]) -> list[tuple[str, str]]:
     return sorted(answers.items())
+
+
+def test_results_read_one_by_one_count_their_synthetic_ones_as_the_daily_counts_do(
+    app: Flask,
+) -> None:
+    # a mode filter makes the page read the results themselves rather than the daily counts
+    with app.app_context():
+        insert_demo_results(40, days=2, seed=7)
+        insert_people_results(9, seed=8)
+        fold_new_results()
+        by_counts = read_analytics(every_day())
+        one_by_one = read_analytics_of_results(
+            ResultFilter(
+                version_id=None, first_day=date(2000, 1, 1), last_day=today(), mode="full"
+            )
+        )
+        assert by_counts.synthetic == count_results(Result.synthetic.is_(True)) == 40
+        assert one_by_one.synthetic == count_results(
+            Result.synthetic.is_(True), Result.mode == "full"
+        )
+        assert one_by_one.finished == count_results(Result.mode == "full")

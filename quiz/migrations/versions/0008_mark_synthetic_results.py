@@ -1,7 +1,7 @@
 """Mark synthetic results, so the statistics about takers can leave them out
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 Create Date: 2026-12-07 04:20:00.000000
 
 """
