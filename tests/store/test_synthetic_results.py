@@ -133,9 +133,7 @@ def test_results_read_one_by_one_count_their_synthetic_ones_as_the_daily_counts_
         fold_new_results()
         by_counts = read_analytics(every_day())
         one_by_one = read_analytics_of_results(
-            ResultFilter(
-                version_id=None, first_day=date(2000, 1, 1), last_day=today(), mode="full"
-            )
+            ResultFilter(version_id=None, first_day=date(2000, 1, 1), last_day=today(), mode="full")
         )
         assert by_counts.synthetic == count_results(Result.synthetic.is_(True)) == 40
         assert one_by_one.synthetic == count_results(
