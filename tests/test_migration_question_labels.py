@@ -4,48 +4,34 @@ questions stored before it keep showing the app's labels; and it can be undone."
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import AbstractContextManager as ContextManager
-from contextlib import nullcontext
 from pathlib import Path
 
 import flask_migrate
 import pytest
-from databases import fresh_postgres_database
+from databases import app_migrated_to
+from flask import Flask
 from sqlalchemy import inspect, select, text
 
-from quiz import create_app
 from quiz.db import db
 from quiz.models import Question
 from quiz.store.drafts import draft_bank
 
 
+def _fill() -> None:
+    db.session.execute(
+        text(
+            "INSERT INTO question (key, kind, prompt, position, translations, active, "
+            "revision) VALUES ('q1', 'likert', 'I like puzzles', 0, '{}', :yes, 1)"
+        ),
+        {"yes": True},
+    )
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
-def app_at_0005(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator:
+def app_at_0005(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
     """An app whose database is migrated up to revision 0005 and holds one question."""
-
-    def at(url: str):
-        app = create_app({"TESTING": True, "SEED_ON_START": False, "SQLALCHEMY_DATABASE_URI": url})
-        with app.app_context():
-            flask_migrate.upgrade(revision="0005")
-            db.session.execute(
-                text(
-                    "INSERT INTO question (key, kind, prompt, position, translations, active, "
-                    "revision) VALUES ('q1', 'likert', 'I like puzzles', 0, '{}', :yes, 1)"
-                ),
-                {"yes": True},
-            )
-            db.session.commit()
-        return app
-
-    if request.param == "sqlite":
-        database: ContextManager[str] = nullcontext(f"sqlite:///{tmp_path / 'at-0005.sqlite3'}")
-    else:
-        database = fresh_postgres_database()
-    with database as url:
-        app = at(url)
+    with app_migrated_to("0005", request.param, tmp_path, _fill) as app:
         yield app
-        with app.app_context():
-            db.engine.dispose()
 
 
 def test_questions_stored_before_have_no_labels_of_their_own(app_at_0005):

@@ -4,54 +4,39 @@ column the statistics filter on, and can be undone."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import AbstractContextManager as ContextManager
-from contextlib import nullcontext
 from pathlib import Path
 
 import flask_migrate
 import pytest
-from databases import fresh_postgres_database
+from databases import app_migrated_to
 from flask import Flask
 from sqlalchemy import inspect, select, text
 
-from quiz import create_app
 from quiz.db import db
 from quiz.models import Result
+
+
+def _fill() -> None:
+    db.session.execute(
+        text(
+            "INSERT INTO quiz_version (id, number, bank, published_at) "
+            "VALUES (1, 1, '{}', CURRENT_TIMESTAMP)"
+        )
+    )
+    db.session.execute(
+        text(
+            "INSERT INTO result (share_token, quiz_version_id, answers, outcome, "
+            "top_role, created_at) VALUES ('t1', 1, '{\"q1\": \"a\"}', '{}', 'r1', "
+            "CURRENT_TIMESTAMP)"
+        )
+    )
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def app_at_0006(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
     """An app whose database is migrated up to revision 0006 and holds one result."""
-
-    def at(url: str) -> Flask:
-        app = create_app({"TESTING": True, "SEED_ON_START": False, "SQLALCHEMY_DATABASE_URI": url})
-        with app.app_context():
-            flask_migrate.upgrade(revision="0006")
-            db.session.execute(
-                text(
-                    "INSERT INTO quiz_version (id, number, bank, published_at) "
-                    "VALUES (1, 1, '{}', CURRENT_TIMESTAMP)"
-                )
-            )
-            db.session.execute(
-                text(
-                    "INSERT INTO result (share_token, quiz_version_id, answers, outcome, "
-                    "top_role, created_at) VALUES ('t1', 1, '{\"q1\": \"a\"}', '{}', 'r1', "
-                    "CURRENT_TIMESTAMP)"
-                )
-            )
-            db.session.commit()
-        return app
-
-    if request.param == "sqlite":
-        database: ContextManager[str] = nullcontext(f"sqlite:///{tmp_path / 'at-0006.sqlite3'}")
-    else:
-        database = fresh_postgres_database()
-    with database as url:
-        app = at(url)
+    with app_migrated_to("0006", request.param, tmp_path, _fill) as app:
         yield app
-        with app.app_context():
-            db.engine.dispose()
 
 
 def result_indexes() -> set[str]:

@@ -125,6 +125,18 @@ class ResultFilter:
 # --- keeping the counts ----------------------------------------------------------------
 
 
+# What counts_of_result reads of a result, in the order of its parameters.
+COUNTED_COLUMNS = (
+    Result.quiz_version_id,
+    Result.created_at,
+    Result.top_role,
+    Result.seconds_taken,
+    Result.careless,
+    Result.answers,
+    Result.synthetic,
+)
+
+
 def counts_of_result(
     version_id: int,
     created_at: datetime,
@@ -243,16 +255,7 @@ def fold_new_results(limit: int | None = None) -> int:
     counts: Counter[CountKey] = Counter()
     folded = 0
     rows = db.session.execute(
-        select(
-            Result.quiz_version_id,
-            Result.created_at,
-            Result.top_role,
-            Result.seconds_taken,
-            Result.careless,
-            Result.answers,
-            Result.synthetic,
-            Result.deleted_at,
-        )
+        select(*COUNTED_COLUMNS, Result.deleted_at)
         .where(Result.id > mark, Result.id <= upper)
         .execution_options(yield_per=FOLD_BATCH)
     )
@@ -449,15 +452,7 @@ def read_analytics_of_results(result_filter: ResultFilter) -> Analytics:
     """
     counts: Counter[CountKey] = Counter()
     rows = db.session.execute(
-        select(
-            Result.quiz_version_id,
-            Result.created_at,
-            Result.top_role,
-            Result.seconds_taken,
-            Result.careless,
-            Result.answers,
-            Result.synthetic,
-        )
+        select(*COUNTED_COLUMNS)
         .where(*result_filter.result_conditions())
         .execution_options(yield_per=FOLD_BATCH)
     )

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from pathlib import Path
 
+import flask_migrate
 import psycopg
 import pytest
+from flask import Flask
+
+from quiz import create_app
+from quiz.db import db
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -56,3 +62,26 @@ def fresh_postgres_database() -> Iterator[str]:
         yield postgres_url(name)
     finally:
         postgres_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextmanager
+def app_migrated_to(
+    revision: str, engine: str, folder: Path, fill: Callable[[], object]
+) -> Iterator[Flask]:
+    """Yield an app on a fresh ``engine`` database ("sqlite" or "postgresql") migrated up to
+    ``revision`` and filled by ``fill`` (run in the app context, then committed): the state
+    a migration test upgrades from."""
+    database: AbstractContextManager[str] = (
+        nullcontext(f"sqlite:///{folder / f'at-{revision}.sqlite3'}")
+        if engine == "sqlite"
+        else fresh_postgres_database()
+    )
+    with database as url:
+        app = create_app({"TESTING": True, "SEED_ON_START": False, "SQLALCHEMY_DATABASE_URI": url})
+        with app.app_context():
+            flask_migrate.upgrade(revision=revision)
+            fill()
+            db.session.commit()
+        yield app
+        with app.app_context():
+            db.engine.dispose()
