@@ -25,8 +25,8 @@ from quiz.web.banks import shown_bank
 
 WORK_FORM = re.compile(r'<form method="post" action="([^"]*/work/[^"]+)" class="work-now-form"')
 RADIO = re.compile(
-    r'<input[^>]* id="(work_now-\d+)" name="work_now"[^>]* value="([^"]+)"[^>]*> '
-    r'<label for="\1">([^<]+)</label>'
+    r'<label class="option" for="(work_now-\d+)"><input[^>]* id="\1" name="work_now"'
+    r'[^>]* value="([^"]+)"[^>]*> <span>([^<]+)</span></label>'
 )
 QUESTION = "What describes your work now?"
 
