@@ -8,6 +8,7 @@ from sqlalchemy import select
 from quiz.admin import bp
 from quiz.admin.analytics_forms import AnalyticsFilterForm
 from quiz.core.bank import Bank, BankRole
+from quiz.core.criterion import criterion_report
 from quiz.core.messages import N_, Message
 from quiz.core.publish_rules import RoleReach, role_reach
 from quiz.core.quality import (
@@ -28,6 +29,7 @@ from quiz.models import QuizVersion
 from quiz.store.analytics import (
     ResultFilter,
     careful_responses,
+    criterion_responses,
     fold_new_results,
     read_analytics,
     result_totals,
@@ -37,6 +39,7 @@ from quiz.store.caches import app_cache
 from quiz.store.export import results_csv
 from quiz.store.publishing import VERSIONS_KEPT, latest_version_id
 from quiz.web.banks import shown_bank
+from quiz.web.self_reports import work_choices
 
 PROMPT_SHOWN = 60
 
@@ -121,11 +124,20 @@ def quality(number: int) -> str:
         min_responses=current_app.config["STATISTICS_MINIMUM_RESULTS"],
         figures=_weight_figures(version.id, bank),
     )
+    criterion = criterion_report(
+        bank.effect_table,
+        [r.key for r in bank.roles],
+        criterion_responses(version.id, current_app.config["QUALITY_SAMPLE_SIZE"]),
+        question_labels=question_labels(bank),
+        role_names={r.key: r.name for r in bank.roles},
+    )
     return render_template(
         "admin/quality.html",
         number=number,
         bank=bank,
         report=report,
+        criterion=criterion,
+        work_labels={choice.value: choice.label for choice in work_choices(bank.roles)},
         reach=_reach(version.id, bank),
         careful=totals.get((version.id, False), 0),
         flagged=totals.get((version.id, True), 0),

@@ -1,0 +1,79 @@
+"""The quality page shows what people who say what they do tell about the quiz's results.
+
+Results are stored as people would leave them, and some of their takers say what they do
+now; the page's counts must be those worked out from those results directly.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from html import unescape
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+from taker_results import insert_people_results
+
+from quiz.db import db
+from quiz.models import Result
+from quiz.store.publishing import latest_version_id
+
+OTHER = "something-else"
+
+
+def say_what_they_do(every: int) -> Counter[tuple[str, str]]:
+    """Let every ``every``-th real careful result's taker say they work in its top role (every
+    third of those says something else instead); return (stated work, top role) counts."""
+    results = db.session.scalars(
+        select(Result).where(Result.careless.is_(None)).order_by(Result.id)
+    ).all()
+    counted: Counter[tuple[str, str]] = Counter()
+    for n, result in enumerate(results[::every]):
+        result.work_now = OTHER if n % 3 == 2 else result.top_role
+        counted[(result.work_now, result.top_role)] += 1
+    db.session.commit()
+    return counted
+
+
+def confusion_cells(html: str) -> dict[str, list[str]]:
+    table = html[html.index('id="confusion"') :]
+    table = table[: table.index("</table>")]
+    rows = re.findall(r'<tr><th scope="row">([^<]+)</th>((?:<td>[^<]*</td>)+)</tr>', table)
+    return {unescape(name): re.findall(r"<td>([^<]*)</td>", cells) for name, cells in rows}
+
+
+def test_the_page_counts_stated_work_against_the_top_role(
+    app: Flask, admin_client: FlaskClient
+) -> None:
+    with app.app_context():
+        insert_people_results(90, seed=3)
+        stated = say_what_they_do(2)
+        version = latest_version_id()
+    html = admin_client.get("/admin/versions/1/quality").get_data(as_text=True)
+    assert version == 1
+    assert "Does the quiz agree with people who do the job?" in html
+    cells = confusion_cells(html)
+    roles = ["data-scientist", "ml-engineer", "ai-engineer"]
+    names = {
+        "data-scientist": "Data Scientist",
+        "ml-engineer": "Machine Learning Engineer",
+        "ai-engineer": "AI Engineer",
+    }
+    for work in [*roles, OTHER]:
+        label = names.get(work, "Something else")
+        assert cells[label] == [str(stated[(work, role)]) for role in roles], label
+    assert f"{sum(stated.values())} of them say what they do" in unescape(html)
+    # under 30 people in any role: no hit rates yet, and the page says so
+    assert 'id="hit-rates"' not in html
+
+
+def test_results_whose_takers_said_nothing_leave_the_section_without_a_table(
+    app: Flask, admin_client: FlaskClient
+) -> None:
+    with app.app_context():
+        insert_people_results(10, seed=4)
+    html = admin_client.get("/admin/versions/1/quality").get_data(as_text=True)
+    assert "Does the quiz agree with people who do the job?" in html
+    assert "0 of them say what they do" in unescape(html)
+    assert 'id="confusion"' not in html
