@@ -15,9 +15,10 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from taker_results import insert_people_results
 
+from quiz.core.criterion import criterion_report
 from quiz.db import db
 from quiz.models import Result
-from quiz.store.publishing import latest_version_id
+from quiz.store.publishing import latest_version_id, published_bank
 
 OTHER = "something-else"
 
@@ -77,3 +78,32 @@ def test_results_whose_takers_said_nothing_leave_the_section_without_a_table(
     assert "Does the quiz agree with people who do the job?" in html
     assert "0 of them say what they do" in unescape(html)
     assert 'id="confusion"' not in html
+
+
+def test_with_enough_people_in_each_role_the_page_shows_hit_rates_and_each_questions_d(
+    app: Flask, admin_client: FlaskClient
+) -> None:
+    with app.app_context():
+        insert_people_results(240, seed=5)
+        results = db.session.scalars(select(Result).where(Result.careless.is_(None))).all()
+        for result in results:
+            result.work_now = result.top_role
+        db.session.commit()
+        bank = published_bank(1)
+        expected = criterion_report(
+            bank.effect_table,
+            [r.key for r in bank.roles],
+            [(r.answers, r.top_role, r.work_now) for r in results],
+        )
+    assert expected.hit_rates and expected.separation
+    html = admin_client.get("/admin/versions/1/quality").get_data(as_text=True)
+    hits = html[html.index('id="hit-rates"') :]
+    hits = hits[: hits.index("</table>")]
+    # everyone stated the role their result put first: every hit rate is 100%
+    assert len(re.findall(r"<td>100.0%</td>", hits)) == len(expected.hit_rates)
+    table = html[html.index('id="job-separation"') :]
+    table = table[: table.index("</table>")]
+    rows = re.findall(r'<tr><th scope="row">', table)
+    assert len(rows) == len(expected.separation)
+    first = expected.separation[0]
+    assert f"<td>{first.in_role}</td><td>{first.others}</td></tr>" in table
