@@ -513,6 +513,18 @@ def median_of_counts(counts: Mapping[int, int]) -> float | None:
     return statistics.fmean(found)
 
 
+def _careful_full_results(version_id: int) -> list[ColumnElement[bool]]:
+    """Return the conditions picking a version's undeleted, real, careful full-quiz results:
+    the ones every statistic about takers rests on (see careful_responses for why)."""
+    return [
+        Result.quiz_version_id == version_id,
+        Result.deleted_at.is_(None),
+        Result.careless.is_(None),
+        Result.synthetic.is_(False),
+        Result.mode == "full",
+    ]
+
+
 def careful_responses(version_id: int, most: int) -> list[dict[str, str]]:
     """Return the answers of the latest ``most`` real, careful, undeleted results of a version.
 
@@ -524,13 +536,7 @@ def careful_responses(version_id: int, most: int) -> list[dict[str, str]]:
     return list(
         db.session.scalars(
             select(Result.answers)
-            .where(
-                Result.quiz_version_id == version_id,
-                Result.deleted_at.is_(None),
-                Result.careless.is_(None),
-                Result.synthetic.is_(False),
-                Result.mode == "full",
-            )
+            .where(*_careful_full_results(version_id))
             .order_by(Result.id.desc())
             .limit(most)
         )
@@ -544,14 +550,7 @@ def criterion_responses(version_id: int, most: int) -> list[tuple[dict[str, str]
     :func:`careful_responses`, narrowed to those with a stated work."""
     rows = db.session.execute(
         select(Result.answers, Result.top_role, Result.work_now)
-        .where(
-            Result.quiz_version_id == version_id,
-            Result.deleted_at.is_(None),
-            Result.careless.is_(None),
-            Result.synthetic.is_(False),
-            Result.mode == "full",
-            Result.work_now.is_not(None),
-        )
+        .where(*_careful_full_results(version_id), Result.work_now.is_not(None))
         .order_by(Result.id.desc())
         .limit(most)
     )

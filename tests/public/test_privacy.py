@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from helpers import DELETE_LINK_PATTERN, QuizTaker, csrf_token, page_options
+from helpers import DELETE_LINK_PATTERN, csrf_token, finish_quiz
 from sqlalchemy import MetaData, select
 from werkzeug.security import generate_password_hash
 
@@ -36,20 +36,6 @@ def client(app: Flask) -> FlaskClient:
     client = app.test_client()
     client.environ_base["REMOTE_ADDR"] = ADDRESS
     return client
-
-
-def finish_quiz(client: FlaskClient) -> str:
-    """Answer every page and return the result's path, without opening it yet."""
-    taker = QuizTaker(client)
-    page = 1
-    while True:
-        answers = {name: values[0] for name, values in page_options(taker.open(page)).items()}
-        response = taker.submit(page, answers)
-        assert response.status_code == 302
-        path = urlsplit(response.location).path
-        if path.startswith("/r/"):
-            return path
-        page += 1
 
 
 def finished(client: FlaskClient) -> tuple[str, str]:

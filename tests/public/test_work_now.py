@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from helpers import DELETE_LINK_PATTERN, QuizTaker, csrf_token, page_options
+from helpers import DELETE_LINK_PATTERN, csrf_token, finish_quiz
 from sqlalchemy import select
 
 from quiz.db import db
@@ -29,20 +29,6 @@ RADIO = re.compile(
     r'[^>]* value="([^"]+)"[^>]*> <span>([^<]+)</span></label>'
 )
 QUESTION = "What describes your work now?"
-
-
-def finish_quiz(client: FlaskClient) -> str:
-    """Answer every page and return the new result's share path, not yet opened."""
-    taker = QuizTaker(client)
-    page = 1
-    while True:
-        answers = {name: values[0] for name, values in page_options(taker.open(page)).items()}
-        response = taker.submit(page, answers)
-        assert response.status_code == 302
-        path = urlsplit(response.location).path
-        if path.startswith("/r/"):
-            return path
-        page += 1
 
 
 class Owner:

@@ -8,6 +8,7 @@ import re
 import time
 from datetime import UTC, datetime
 from html.parser import HTMLParser
+from urllib.parse import urlsplit
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
@@ -58,13 +59,8 @@ class QuizTaker:
         data = {"csrf_token": csrf_token(html), button: "x", **answers}
         return self.client.post(f"/quiz/{page}", data=data)
 
-    def finish(self, choose=lambda name, values: values[0]) -> str:
-        """Answer every page with ``choose`` and return the result URL.
-
-        Like a person, it then opens the result once: that first view hands over the
-        private delete link (kept in ``delete_url``), and every later view of the link
-        is the page everyone sees.
-        """
+    def answer_every_page(self, choose=lambda name, values: values[0]) -> str:
+        """Answer every page with ``choose``; return the new result's URL, not yet opened."""
         page = 1
         while True:
             html = self.open(page)
@@ -73,12 +69,27 @@ class QuizTaker:
             assert response.status_code == 302, response.get_data(as_text=True)[:2000]
             location = response.headers["Location"]
             if "/r/" in location:
-                first_view = self.client.get(location).get_data(as_text=True)
-                match = DELETE_LINK_PATTERN.search(first_view)
-                assert match, "the first view of a new result shows its private delete link"
-                self.delete_url = match.group(1)
                 return location
             page += 1
+
+    def finish(self, choose=lambda name, values: values[0]) -> str:
+        """Answer every page with ``choose`` and return the result URL.
+
+        Like a person, it then opens the result once: that first view hands over the
+        private delete link (kept in ``delete_url``), and every later view of the link
+        is the page everyone sees.
+        """
+        location = self.answer_every_page(choose)
+        first_view = self.client.get(location).get_data(as_text=True)
+        match = DELETE_LINK_PATTERN.search(first_view)
+        assert match, "the first view of a new result shows its private delete link"
+        self.delete_url = match.group(1)
+        return location
+
+
+def finish_quiz(client: FlaskClient) -> str:
+    """Answer every page and return the new result's path, not yet opened."""
+    return urlsplit(QuizTaker(client).answer_every_page()).path
 
 
 # Settings every test app starts from.
