@@ -21,7 +21,7 @@ from quiz.core.bank import BankError
 from quiz.core.publish_rules import publish_problems
 from quiz.db import db
 from quiz.models import Admin, QuizVersion, Result
-from quiz.store import admins, analytics
+from quiz.store import admins, analytics, statistics
 from quiz.store.analytics import ResultFilter
 from quiz.store.demo import insert_demo_results
 from quiz.store.drafts import draft_bank
@@ -206,12 +206,17 @@ def _first_result_day() -> date | None:
 
 @results_cli.command("count")
 def count_results() -> None:
-    """Add every result not yet counted to the analytics page's daily counts (for a timer)."""
+    """Add every result not yet counted to the analytics page's daily counts and the
+    statistics counts, and work every version's norms out again (for a timer)."""
     total = 0
     limit = current_app.config["ANALYTICS_FOLD_LIMIT"]
     while added := analytics.fold_new_results(limit):
         total += added
-    click.echo(f"Went through {total} new results; the daily counts include them now.")
+    statistics.refresh_all_norms()
+    db.session.commit()
+    click.echo(
+        f"Went through {total} new results; the daily counts and the norms include them now."
+    )
 
 
 @click.command("demo-results")

@@ -282,3 +282,44 @@ class CountedResults(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     last_result_id: Mapped[int] = mapped_column(default=0)
+
+
+class StatisticsCount(db.Model):
+    """A count over one quiz version's real, careful full-quiz results: what the norms and
+    the criterion evidence are worked out from, so neither reads the results themselves.
+
+    Kept by :mod:`quiz.store.statistics`: added to when results are folded in (see
+    :class:`CountedResults`), and changed when a folded result's taker says what they do
+    now, changes or withdraws it, or deletes the result. ``measure`` says what is counted:
+
+    * ``fit``: results, by role (``subject``) and fit percent (``value``);
+    * ``top``: results whose taker says what they do (``work``), by top role (``value``);
+    * ``answer``: answers of those results, by stated work, question (``subject``) and
+      option (``value``).
+    """
+
+    quiz_version_id: Mapped[int] = mapped_column(
+        ForeignKey("quiz_version.id", ondelete="CASCADE"), primary_key=True
+    )
+    measure: Mapped[str] = mapped_column(String(10), primary_key=True)
+    work: Mapped[str] = mapped_column(String(40), primary_key=True, default="")
+    subject: Mapped[str] = mapped_column(String(40), primary_key=True, default="")
+    value: Mapped[str] = mapped_column(String(40), primary_key=True)
+    count: Mapped[int]
+
+
+class VersionNorms(db.Model):
+    """A quiz version's norms as the result page reads them: one row, found by its key.
+
+    Worked out from the ``fit`` counts (:func:`quiz.core.norms.norm_table`) whenever they
+    change, so showing a percentile never adds anything up.
+    """
+
+    quiz_version_id: Mapped[int] = mapped_column(
+        ForeignKey("quiz_version.id", ondelete="CASCADE"), primary_key=True
+    )
+    # the real, careful full-quiz results the norms rest on
+    results: Mapped[int]
+    # role key -> [how many results had a fit lower than p, for p from 0 to 100]
+    below: Mapped[dict[str, list[int]]] = mapped_column(JSON)
+    refreshed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

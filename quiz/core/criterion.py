@@ -56,7 +56,8 @@ The thresholds are the module constants below; each says why it has the value it
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -91,6 +92,36 @@ class CriterionResponse:
     answers: Mapping[str, str]  # question key -> option key
     top_role: str  # the role the result put first
     work_now: str  # a role key of the version, or one of OTHER_WORK
+
+
+@dataclass(frozen=True)
+class CriterionTally:
+    """The responses counted: every figure of the report follows from these counts exactly.
+
+    The database keeps one per version, up to date as results come in and takers say what
+    they do (``quiz.store.statistics``), so the report never reads the results themselves.
+    """
+
+    # stated work -> top role -> results
+    top_roles: Mapping[str, Mapping[str, int]]
+    # stated work -> question -> option -> answers
+    answers: Mapping[str, Mapping[str, Mapping[str, int]]]
+
+    @property
+    def responses(self) -> int:
+        return sum(n for row in self.top_roles.values() for n in row.values())
+
+
+def tally(responses: Iterable[CriterionResponse]) -> CriterionTally:
+    """Count ``responses`` into the tally the report reads."""
+    top_roles: dict[str, Counter[str]] = {}
+    answers: dict[str, dict[str, Counter[str]]] = {}
+    for response in responses:
+        top_roles.setdefault(response.work_now, Counter())[response.top_role] += 1
+        by_question = answers.setdefault(response.work_now, {})
+        for question, option in response.answers.items():
+            by_question.setdefault(question, Counter())[option] += 1
+    return CriterionTally(top_roles, answers)
 
 
 @dataclass(frozen=True)
@@ -159,11 +190,22 @@ def standardized_mean_difference(first: Sequence[int], second: Sequence[int]) ->
     equal means and infinite (signed) otherwise. Each group needs at least one score and
     the two together at least three.
     """
-    n1, n2 = len(first), len(second)
+    return standardized_mean_difference_of_counts(Counter(first), Counter(second))
+
+
+def standardized_mean_difference_of_counts(
+    first: Mapping[int, int], second: Mapping[int, int]
+) -> float:
+    """Return Cohen's d like :func:`standardized_mean_difference`, from each group's counts
+    of each score (score -> how many have it): the same number, without the list."""
+    n1, n2 = sum(first.values()), sum(second.values())
     if n1 < 1 or n2 < 1 or n1 + n2 < 3:
         raise ValueError("each group needs a score, and the two together at least three")
-    mean1, mean2 = Fraction(sum(first), n1), Fraction(sum(second), n2)
-    squares = sum((x - mean1) ** 2 for x in first) + sum((x - mean2) ** 2 for x in second)
+    mean1 = Fraction(sum(x * n for x, n in first.items()), n1)
+    mean2 = Fraction(sum(x * n for x, n in second.items()), n2)
+    squares = sum(n * (x - mean1) ** 2 for x, n in first.items()) + sum(
+        n * (x - mean2) ** 2 for x, n in second.items()
+    )
     pooled_variance = Fraction(squares) / (n1 + n2 - 2)
     difference = mean1 - mean2
     if pooled_variance == 0:
@@ -174,21 +216,23 @@ def standardized_mean_difference(first: Sequence[int], second: Sequence[int]) ->
 
 
 def confusion_matrix(
-    roles: Sequence[str], responses: Sequence[CriterionResponse]
+    roles: Sequence[str], top_roles: Mapping[str, Mapping[str, int]]
 ) -> dict[str, dict[str, int]]:
-    """Count results by stated work (rows: roles, then OTHER_WORK) and top role (columns).
+    """Count results by stated work (rows: roles, then OTHER_WORK) and top role (columns),
+    from a tally's ``top_roles``.
 
     Raises ValueError for a stated work or top role that is none of these.
     """
     rows = (*roles, *OTHER_WORK)
     matrix = {work: dict.fromkeys(roles, 0) for work in rows}
-    for response in responses:
-        row = matrix.get(response.work_now)
+    for work, counted in top_roles.items():
+        row = matrix.get(work)
         if row is None:
-            raise ValueError(f"unknown stated work {response.work_now!r}")
-        if response.top_role not in row:
-            raise ValueError(f"unknown top role {response.top_role!r}")
-        row[response.top_role] += 1
+            raise ValueError(f"unknown stated work {work!r}")
+        for top_role, n in counted.items():
+            if top_role not in row:
+                raise ValueError(f"unknown top role {top_role!r}")
+            row[top_role] += n
     return matrix
 
 
@@ -207,61 +251,74 @@ def hit_rates(
 def job_separation(
     table: EffectTable,
     roles: Sequence[str],
-    responses: Sequence[CriterionResponse],
+    answers: Mapping[str, Mapping[str, Mapping[str, int]]],
     min_group: int = MIN_GROUP,
 ) -> list[JobSeparation]:
     """Return each question's d for each role whose two groups have min_group answers or more.
 
-    See the module docstring: group 1 says it works in the role, group 2 in another of
-    ``roles``; a response counts for a question when it answers it with one of its options.
+    ``answers`` is a tally's: stated work -> question -> option -> answers. See the module
+    docstring: group 1 says it works in the role, group 2 in another of ``roles``; an
+    answer counts for a question when it is one of its options.
     """
     index = {r.key: i for i, r in enumerate(table.roles)}
     unknown = [role for role in roles if role not in index]
     if unknown:
         raise ValueError(f"roles not in the table: {unknown!r}")
-    role_set = set(roles)
-    in_a_role = [r for r in responses if r.work_now in role_set]
     found = []
     for question, options in table.effects.items():
+        # per stated role: the counts of each option of this question
+        chosen = {role: answers.get(role, {}).get(question, {}) for role in roles}
         for role in roles:
             i = index[role]
             effects = {option: effect[i] for option, effect in options.items()}
             if len(set(effects.values())) < 2:
                 continue  # not part of the role's scale: no answer moves it
-            mine: list[int] = []
-            theirs: list[int] = []
-            for response in in_a_role:
-                option = response.answers.get(question)
-                if option is None or option not in effects:
-                    continue
-                (mine if response.work_now == role else theirs).append(effects[option])
-            if len(mine) >= min_group and len(theirs) >= min_group:
-                d = standardized_mean_difference(mine, theirs)
-                found.append(JobSeparation(question, role, d, len(mine), len(theirs)))
+            mine: Counter[int] = Counter()
+            theirs: Counter[int] = Counter()
+            for work, counted in chosen.items():
+                scores = mine if work == role else theirs
+                for option, n in counted.items():
+                    if option in effects:
+                        scores[effects[option]] += n
+            in_role, others = sum(mine.values()), sum(theirs.values())
+            if in_role >= min_group and others >= min_group:
+                d = standardized_mean_difference_of_counts(mine, theirs)
+                found.append(JobSeparation(question, role, d, in_role, others))
     return found
 
 
 def criterion_report(
     table: EffectTable,
     roles: Sequence[str],
-    responses: Sequence[CriterionResponse | tuple[Mapping[str, str], str, str]],
+    responses: CriterionTally | Sequence[CriterionResponse | tuple[Mapping[str, str], str, str]],
     min_group: int = MIN_GROUP,
     question_labels: Mapping[str, Message | str] | None = None,
     role_names: Mapping[str, str] | None = None,
+    min_responses: int = 0,
 ) -> CriterionReport:
     """Work out the criterion evidence for one version (see the module docstring).
 
-    ``responses`` are careful results whose takers said what they do now, as
-    :class:`CriterionResponse` or ``(answers, top_role, work_now)``. ``question_labels``
-    and ``role_names`` name questions and roles in the messages (the keys otherwise).
+    ``responses`` are careful results whose takers said what they do now: a
+    :class:`CriterionTally` of them, or each as :class:`CriterionResponse` or ``(answers,
+    top_role, work_now)``. Below ``min_responses`` of them no hit rate or d is worked out,
+    and a note says how many more are needed (the confusion matrix is shown regardless).
+    ``question_labels`` and ``role_names`` name questions and roles in the messages (the
+    keys otherwise).
     """
     if min_group < 2:
         raise ValueError("min_group must be at least 2")
-    given = [r if isinstance(r, CriterionResponse) else CriterionResponse(*r) for r in responses]
+    if isinstance(responses, CriterionTally):
+        counted = responses
+    else:
+        counted = tally(
+            r if isinstance(r, CriterionResponse) else CriterionResponse(*r) for r in responses
+        )
     roles = tuple(roles)
-    confusion = confusion_matrix(roles, given)
-    rates = hit_rates(roles, confusion, min_group)
-    separation = job_separation(table, roles, given, min_group)
+    confusion = confusion_matrix(roles, counted.top_roles)
+    total = counted.responses
+    enough = total >= min_responses
+    rates = hit_rates(roles, confusion, min_group) if enough else []
+    separation = job_separation(table, roles, counted.answers, min_group) if enough else []
     labels = question_labels or {}
     names = role_names or {}
 
@@ -273,7 +330,17 @@ def criterion_report(
 
     warnings: list[Message] = []
     notes: list[Message] = []
-    if not rates:
+    if not enough:
+        notes.append(
+            Message(
+                N_(
+                    "Criterion evidence is worked out once %(needed)s real, careful results "
+                    "say what their takers do; %(num)s do so far — %(more)s more needed."
+                ),
+                {"needed": min_responses, "num": total, "more": min_responses - total},
+            )
+        )
+    elif not rates:
         notes.append(
             Message(
                 N_(
@@ -322,7 +389,7 @@ def criterion_report(
         confusion=confusion,
         hit_rates=rates,
         separation=separation,
-        responses=len(given),
+        responses=total,
         min_group=min_group,
         warnings=warnings,
         notes=notes,

@@ -43,13 +43,19 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import ColumnElement, Select, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import ColumnElement, Select, and_, case, func, null, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from quiz.db import db
 from quiz.models import CountedResults, DailyCount, Result
+from quiz.store.counting import MARK_ID, add_to_counts, database_insert, lock_fold_mark
 from quiz.store.self_reports import reported_work_is
+from quiz.store.statistics import (
+    STATISTICS_COLUMNS,
+    StatisticsKey,
+    add_statistics,
+    statistics_of_result,
+)
 
 FINISHED = "finished"
 SECONDS = "seconds"
@@ -62,7 +68,6 @@ SYNTHETIC = "synthetic"
 # number of distinct values (so of rows) bounded.
 SECONDS_CAP = 3600
 FOLD_BATCH = 2000
-MARK_ID = 1
 
 # (quiz version id, measure, day, subject, value, careless)
 CountKey = tuple[int, str, date, str, str, bool]
@@ -137,6 +142,21 @@ COUNTED_COLUMNS = (
 )
 
 
+# What the fold reads of a result: the columns of both kinds of counts, each once. Only
+# the results the statistics count (real, careful, full quiz) have their outcome read:
+# it is the largest column, and the analytics counts never need it.
+FOLDED_COLUMNS = (
+    *{c.key: c for c in (*COUNTED_COLUMNS, *STATISTICS_COLUMNS) if c.key != "outcome"}.values(),
+    case(
+        (
+            and_(Result.careless.is_(None), Result.synthetic.is_(False), Result.mode == "full"),
+            Result.outcome,
+        ),
+        else_=null(),
+    ).label("outcome"),
+)
+
+
 def counts_of_result(
     version_id: int,
     created_at: datetime,
@@ -161,35 +181,22 @@ def counts_of_result(
 
 def add_counts(counts: Mapping[CountKey, int]) -> None:
     """Add ``counts`` to the daily counts, creating rows as needed (the caller commits)."""
-    rows = [
-        {
-            "quiz_version_id": key[0],
-            "measure": key[1],
-            "day": key[2],
-            "subject": key[3],
-            "value": key[4],
-            "careless": key[5],
-            "count": amount,
-        }
-        # in key order, so concurrent writers lock rows in the same order and never deadlock
-        for key, amount in sorted(counts.items())
-        if amount
-    ]
-    if not rows:
-        return
-    statement = _insert(DailyCount)
-    statement = statement.on_conflict_do_update(
-        index_elements=[c.name for c in DailyCount.__table__.primary_key.columns],
-        set_={"count": DailyCount.count + statement.excluded["count"]},
+    add_to_counts(
+        DailyCount,
+        [
+            {
+                "quiz_version_id": key[0],
+                "measure": key[1],
+                "day": key[2],
+                "subject": key[3],
+                "value": key[4],
+                "careless": key[5],
+                "count": amount,
+            }
+            for key, amount in sorted(counts.items())
+            if amount
+        ],
     )
-    # one statement for all the rows: SQLAlchemy compiles it once and sends multi-row batches
-    db.session.execute(statement, rows)
-
-
-def _insert(table: type[DailyCount] | type[CountedResults]) -> Any:
-    """Return the database's own INSERT, which can say what to do on a conflict."""
-    dialect = db.session.get_bind().dialect.name
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
 
 
 def count_reached_page(version_id: int, page: int) -> None:
@@ -204,7 +211,9 @@ def count_reached_page(version_id: int, page: int) -> None:
 
 def _ensure_mark() -> None:
     db.session.execute(
-        _insert(CountedResults).values(id=MARK_ID, last_result_id=0).on_conflict_do_nothing()
+        database_insert(CountedResults)
+        .values(id=MARK_ID, last_result_id=0)
+        .on_conflict_do_nothing()
     )
 
 
@@ -253,17 +262,20 @@ def fold_new_results(limit: int | None = None) -> int:
         db.session.rollback()  # another fold got there first
         return 0
     counts: Counter[CountKey] = Counter()
+    statistics: Counter[StatisticsKey] = Counter()
     folded = 0
     rows = db.session.execute(
-        select(*COUNTED_COLUMNS, Result.deleted_at)
+        select(*FOLDED_COLUMNS)
         .where(Result.id > mark, Result.id <= upper)
         .execution_options(yield_per=FOLD_BATCH)
     )
-    for *result, deleted_at in rows:
+    for row in rows:
         folded += 1
-        if deleted_at is None:
-            counts.update(counts_of_result(*result))
+        if row.deleted_at is None:
+            counts.update(counts_of_result(*(getattr(row, c.key) for c in COUNTED_COLUMNS)))
+            statistics.update(statistics_of_result(row))
     add_counts(counts)
+    add_statistics(statistics)
     db.session.commit()
     return folded
 
@@ -329,12 +341,7 @@ def forget_result(result: Result) -> None:
 
     Call it before its answers are wiped, in the same transaction (the caller commits).
     """
-    locked = db.session.execute(
-        update(CountedResults)
-        .where(CountedResults.id == MARK_ID)
-        .values(last_result_id=CountedResults.last_result_id)
-        .returning(CountedResults.last_result_id)
-    ).scalar()
+    locked = lock_fold_mark()
     if locked is None or result.id > locked:
         return  # not folded in yet, and now it never will be: deleted results are skipped
     counts = Counter(

@@ -24,7 +24,8 @@ from quiz.core.scoring import rank_roles
 from quiz.db import db
 from quiz.models import QuizVersion, Result
 from quiz.store.caches import AppCache, app_cache
-from quiz.store.self_reports import withdraw_work_now
+from quiz.store.self_reports import clear_work_now
+from quiz.store.statistics import recounted
 
 # 32 random bytes: 256 bits, far beyond guessing, and 43 URL-safe characters.
 SHARE_TOKEN_BYTES = 32
@@ -98,11 +99,12 @@ def delete_key_matches(result: Result, key: str) -> bool:
 
 def erase_result(result: Result) -> None:
     """Delete answers, outcome and self-report; the share link then answers 410 (caller commits)."""
-    result.answers = {}
-    result.outcome = {}
-    result.delete_key_hash = None
-    result.deleted_at = datetime.now(UTC)
-    withdraw_work_now(result)  # what they said they do now goes with their answers
+    with recounted(result):  # out of the norms and the criterion evidence too
+        result.answers = {}
+        result.outcome = {}
+        result.delete_key_hash = None
+        result.deleted_at = datetime.now(UTC)
+        clear_work_now(result)  # what they said they do now goes with their answers
 
 
 def find_result(token: str) -> Result | None:

@@ -3,7 +3,8 @@
 It is asked to check, from people who already do the work, whether the quiz's answer
 agrees with reality. It never changes the result it is kept with. Only the result's
 owner (whoever holds its private delete key) may give, change or withdraw it, and
-erasing the result erases it too (:func:`quiz.store.results.erase_result`).
+erasing the result erases it too (:func:`quiz.store.results.erase_result`). Each change
+is counted into the criterion evidence at once (:func:`quiz.store.statistics.recounted`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Final
 from sqlalchemy import ColumnElement
 
 from quiz.models import Result
+from quiz.store.statistics import recounted
 
 # Answers beside the roles of the result's version, in the order they are offered.
 OTHER_WORK: Final = ("other-data-software", "student-or-changer", "something-else")
@@ -45,13 +47,20 @@ def record_work_now(
         raise InvalidSelfReport(f"not an answer this result offers: {work_now!r}")
     if years is not None and not 0 <= years <= MOST_YEARS:
         raise InvalidSelfReport(f"years out of range: {years!r}")
-    result.work_now = work_now
-    result.work_years = years
-    result.work_reported_at = datetime.now(UTC)
+    with recounted(result):
+        result.work_now = work_now
+        result.work_years = years
+        result.work_reported_at = datetime.now(UTC)
 
 
 def withdraw_work_now(result: Result) -> None:
     """Forget what the taker said they do now (the caller commits)."""
+    with recounted(result):
+        clear_work_now(result)
+
+
+def clear_work_now(result: Result) -> None:
+    """Empty the answer's fields, leaving the counts to the caller (see withdraw_work_now)."""
     result.work_now = None
     result.work_years = None
     result.work_reported_at = None
