@@ -29,7 +29,6 @@ from quiz.models import QuizVersion
 from quiz.store.analytics import (
     ResultFilter,
     careful_responses,
-    criterion_responses,
     fold_new_results,
     read_analytics,
     result_totals,
@@ -38,6 +37,7 @@ from quiz.store.analytics import (
 from quiz.store.caches import app_cache
 from quiz.store.export import results_csv
 from quiz.store.publishing import VERSIONS_KEPT, latest_version_id
+from quiz.store.statistics import criterion_tally
 from quiz.web.banks import shown_bank
 from quiz.web.self_reports import work_choices
 
@@ -106,12 +106,14 @@ def results_download() -> Response | tuple[str, int]:
 def quality(number: int) -> str:
     """Show how well a published version measures: reach, balance, separation, reliability.
 
-    Reliability describes takers, so it rests on real, careful results only, and is
-    shown once STATISTICS_MINIMUM_RESULTS of them answer every question.
+    Reliability and the criterion evidence describe takers, so they rest on real, careful
+    results only, and are shown once STATISTICS_MINIMUM_RESULTS of them are in. The
+    criterion evidence is worked out from the version's counts, brought up to date first.
     """
     version = db.session.scalar(select(QuizVersion).where(QuizVersion.number == number))
     if version is None:
         abort(404)
+    fold_new_results(limit=current_app.config["ANALYTICS_FOLD_LIMIT"])
     bank = shown_bank(version.id)
     responses = careful_responses(version.id, current_app.config["QUALITY_SAMPLE_SIZE"])
     totals = result_totals(real_only=True)
@@ -127,9 +129,10 @@ def quality(number: int) -> str:
     criterion = criterion_report(
         bank.effect_table,
         [r.key for r in bank.roles],
-        criterion_responses(version.id, current_app.config["QUALITY_SAMPLE_SIZE"]),
+        criterion_tally(version.id),
         question_labels=question_labels(bank),
         role_names={r.key: r.name for r in bank.roles},
+        min_responses=current_app.config["STATISTICS_MINIMUM_RESULTS"],
     )
     return render_template(
         "admin/quality.html",

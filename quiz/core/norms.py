@@ -11,6 +11,8 @@ never an overstatement, and a fit that ties with everyone is higher than no one.
 are compared as stored (whole percents), so a result and its percentile always agree
 with the number the page shows.
 
+:func:`add_percentiles` keeps each fit's percentile with the result when it is stored.
+
 :func:`norm_table` turns the counts into the table the result page reads: for each role,
 ``below[p]`` is how many results had a fit lower than ``p``, for ``p`` from 0 to 100. Then
 a percentile costs a list lookup and a division, so the table is worked out when the
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 HIGHEST_FIT = 100
 
@@ -73,3 +76,15 @@ def norm_table(fits: Mapping[str, Mapping[int, int]]) -> Norms:
             running += n
         below[role] = cumulative
     return Norms(results=next(iter(totals.values()), 0), below=below)
+
+
+def add_percentiles(outcome: dict[str, Any], norms: Norms, minimum: int) -> None:
+    """Give each ranking entry of a stored outcome its ``percentile`` (None without enough
+    results), and the outcome ``norm_results``, how many results the percentiles rest on.
+
+    Kept with the result as it is stored, so its page and share link show the percentiles
+    its taker saw, however the norms move on as more people take the quiz.
+    """
+    for entry in outcome["ranking"]:
+        entry["percentile"] = norms.percentile(entry["role"], entry["fit"], minimum)
+    outcome["norm_results"] = norms.results if norms.results >= minimum else None

@@ -72,6 +72,9 @@ class ShownFit:
     fit: int
     toward: list[ShownPush]
     away: list[ShownPush]
+    # the share of the version's earlier takers with a lower fit for the role, in whole
+    # percent, as kept with the result (see quiz.core.norms); None without enough of them
+    percentile: int | None = None
 
     @property
     def band(self) -> str:
@@ -189,6 +192,8 @@ class ResultPage:
     # where the fit bands start (see quiz.core.fit_bands), for the page's key to them
     strong_from: int = STRONG_FROM
     moderate_from: int = MODERATE_FROM
+    # how many earlier takers the percentiles compare with; None when there are none
+    norm_results: int | None = None
 
     @property
     def top(self) -> ShownFit:
@@ -235,6 +240,7 @@ def result_page(
             fit=entry["fit"],
             toward=shown(entry["toward"]),
             away=shown(entry["away"]),
+            percentile=entry.get("percentile"),
         )
         for entry in outcome["ranking"]
     ]
@@ -269,6 +275,7 @@ def result_page(
         quick=quick_verdict(bank, stored.answers, outcome["close_call"])
         if mode == "quick"
         else None,
+        norm_results=outcome.get("norm_results"),
     )
 
 
@@ -315,9 +322,10 @@ def as_utc(moment: datetime) -> datetime:
 def result_json(bank: Bank, stored: StoredResult, version_number: int) -> dict[str, Any]:
     """Return the public JSON form of a result, best role first.
 
-    Each role's ``band`` is read from its stored fit (see :mod:`quiz.core.fit_bands`).
-    ``percentile`` (where the fit stands among other takers of the version) is always None
-    for now: it needs norms from enough real results of the version.
+    Each role's ``band`` is read from its stored fit (see :mod:`quiz.core.fit_bands`), and
+    its ``percentile`` (the share of the version's earlier takers with a lower fit) is the
+    one kept with the result: None until the version had enough real, careful results,
+    and for quick-mode results (see :mod:`quiz.core.norms`).
     """
     return {
         "token": stored.share_token,
@@ -331,7 +339,7 @@ def result_json(bank: Bank, stored: StoredResult, version_number: int) -> dict[s
                 "fit": entry["fit"],
                 "rank": entry["rank"],
                 "band": fit_band(entry["fit"]),
-                "percentile": None,
+                "percentile": entry.get("percentile"),
             }
             for entry in stored.outcome["ranking"]
         ],

@@ -548,17 +548,3 @@ def careful_responses(version_id: int, most: int) -> list[dict[str, str]]:
             .limit(most)
         )
     )
-
-
-def criterion_responses(version_id: int, most: int) -> list[tuple[dict[str, str], str, str]]:
-    """Return ``(answers, top role, stated work)`` of the latest ``most`` real, careful,
-    full-quiz results of a version whose takers said what they do now: what
-    :func:`quiz.core.criterion.criterion_report` reads. The same results as
-    :func:`careful_responses`, narrowed to those with a stated work."""
-    rows = db.session.execute(
-        select(Result.answers, Result.top_role, Result.work_now)
-        .where(*_careful_full_results(version_id), Result.work_now.is_not(None))
-        .order_by(Result.id.desc())
-        .limit(most)
-    )
-    return [(answers, top_role, work_now) for answers, top_role, work_now in rows]

@@ -19,13 +19,14 @@ from sqlalchemy import select
 from quiz.core.bank import Bank
 from quiz.core.careless import AskedQuestion, careless_reasons
 from quiz.core.changes import Changes
+from quiz.core.norms import add_percentiles
 from quiz.core.result_page import PUSHES_SHOWN, ChangesSearch, StoredResult, changes_search
 from quiz.core.scoring import rank_roles
 from quiz.db import db
 from quiz.models import QuizVersion, Result
 from quiz.store.caches import AppCache, app_cache
 from quiz.store.self_reports import clear_work_now
-from quiz.store.statistics import recounted
+from quiz.store.statistics import recounted, version_norms
 
 # 32 random bytes: 256 bits, far beyond guessing, and 43 URL-safe characters.
 SHARE_TOKEN_BYTES = 32
@@ -63,11 +64,17 @@ def create_result(
         seconds_taken,
         current_app.config["CARELESS_SECONDS_PER_QUESTION"],
     )
+    stored_outcome = outcome.as_dict(pushes_per_side=PUSHES_SHOWN)
+    if mode == "full":
+        # the norms come from full-quiz results: a quick result, scored on fewer answers,
+        # is not compared with them
+        minimum = current_app.config["STATISTICS_MINIMUM_RESULTS"]
+        add_percentiles(stored_outcome, version_norms(version_id), minimum)
     result = Result(
         share_token=new_share_token(),
         quiz_version_id=version_id,
         answers=dict(answers),
-        outcome=outcome.as_dict(pushes_per_side=PUSHES_SHOWN),
+        outcome=stored_outcome,
         top_role=outcome.ranking[0].role,
         delete_key_hash=_key_hash(delete_key),
         seconds_taken=seconds_taken,

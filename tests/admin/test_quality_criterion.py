@@ -19,6 +19,7 @@ from quiz.core.criterion import criterion_report
 from quiz.db import db
 from quiz.models import Result
 from quiz.store.publishing import latest_version_id, published_bank
+from quiz.store.self_reports import record_work_now
 
 OTHER = "something-else"
 
@@ -29,9 +30,10 @@ def say_what_they_do(every: int) -> Counter[tuple[str, str]]:
     results = db.session.scalars(
         select(Result).where(Result.careless.is_(None)).order_by(Result.id)
     ).all()
+    roles = [r.key for r in published_bank(1).roles]
     counted: Counter[tuple[str, str]] = Counter()
     for n, result in enumerate(results[::every]):
-        result.work_now = OTHER if n % 3 == 2 else result.top_role
+        record_work_now(result, OTHER if n % 3 == 2 else result.top_role, None, roles)
         counted[(result.work_now, result.top_role)] += 1
     db.session.commit()
     return counted
@@ -65,8 +67,15 @@ def test_the_page_counts_stated_work_against_the_top_role(
         label = names.get(work, "Something else")
         assert cells[label] == [str(stated[(work, role)]) for role in roles], label
     assert f"{sum(stated.values())} of them say what they do" in unescape(html)
-    # under 30 people in any role: no hit rates yet, and the page says so
+    # under 100 results that say what their takers do: no hit rates yet, and the page says
+    # how many more it needs
     assert 'id="hit-rates"' not in html
+    stated_total = sum(stated.values())
+    assert stated_total < 100
+    assert (
+        "Criterion evidence is worked out once 100 real, careful results say what their "
+        f"takers do; {stated_total} do so far — {100 - stated_total} more needed."
+    ) in unescape(html)
 
 
 def test_results_whose_takers_said_nothing_leave_the_section_without_a_table(
@@ -86,10 +95,10 @@ def test_with_enough_people_in_each_role_the_page_shows_hit_rates_and_each_quest
     with app.app_context():
         insert_people_results(240, seed=5)
         results = db.session.scalars(select(Result).where(Result.careless.is_(None))).all()
-        for result in results:
-            result.work_now = result.top_role
-        db.session.commit()
         bank = published_bank(1)
+        for result in results:
+            record_work_now(result, result.top_role, 3, [r.key for r in bank.roles])
+        db.session.commit()
         expected = criterion_report(
             bank.effect_table,
             [r.key for r in bank.roles],
