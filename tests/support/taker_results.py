@@ -20,8 +20,9 @@ from quiz.store.publishing import latest_version_id, published_bank
 from quiz.store.results import new_share_token
 
 
-def insert_people_results(count: int, *, seed: int = 0) -> None:
-    """Store ``count`` full-quiz results of the latest version, not synthetic, and fold them in.
+def insert_people_results(count: int, *, seed: int = 0, fold: bool = True) -> None:
+    """Store ``count`` full-quiz results of the latest version, not synthetic, and fold them in
+    (unless ``fold`` is false).
 
     Call inside an app context. They are an hour old, so the fold counts them at once.
     """
@@ -43,7 +44,7 @@ def insert_people_results(count: int, *, seed: int = 0) -> None:
             )
         )
     db.session.commit()
-    while analytics.fold_new_results():
+    while fold and analytics.fold_new_results():
         pass
 
 
