@@ -50,8 +50,8 @@ def _fill() -> None:
             text(
                 "INSERT INTO result (id, share_token, quiz_version_id, answers, outcome, top_role, "
                 "created_at, careless, synthetic, mode, work_now, deleted_at) VALUES (:id, "
-                ":token, 1, :answers, :outcome, 'r1', '2026-01-01 00:00:00', :careless, :synthetic, "
-                ":mode, :work, CASE WHEN :deleted THEN CURRENT_TIMESTAMP END)"
+                ":token, 1, :answers, :outcome, 'r1', '2026-01-01 00:00:00', :careless, "
+                ":synthetic, :mode, :work, CASE WHEN :deleted THEN CURRENT_TIMESTAMP END)"
             ),
             {
                 "id": n,
