@@ -182,20 +182,7 @@ def counts_of_result(
 def add_counts(counts: Mapping[CountKey, int]) -> None:
     """Add ``counts`` to the daily counts, creating rows as needed (the caller commits)."""
     add_to_counts(
-        DailyCount,
-        [
-            {
-                "quiz_version_id": key[0],
-                "measure": key[1],
-                "day": key[2],
-                "subject": key[3],
-                "value": key[4],
-                "careless": key[5],
-                "count": amount,
-            }
-            for key, amount in sorted(counts.items())
-            if amount
-        ],
+        DailyCount, ("quiz_version_id", "measure", "day", "subject", "value", "careless"), counts
     )
 
 

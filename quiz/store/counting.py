@@ -10,7 +10,7 @@ counting the change.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import update
@@ -29,12 +29,19 @@ def database_insert(table: type[Any]) -> Any:
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
 
 
-def add_to_counts(table: type[Any], rows: Sequence[dict[str, Any]]) -> None:
-    """Add each row's ``count`` to ``table``, creating rows as needed (the caller commits).
+def add_to_counts(
+    table: type[Any], columns: Sequence[str], counts: Mapping[tuple[Any, ...], int]
+) -> None:
+    """Add ``counts`` to ``table``, creating rows as needed (the caller commits).
 
-    ``rows`` must come sorted by their key, so concurrent writers lock rows in the same
-    order and never deadlock.
+    Each key of ``counts`` gives the values of ``columns``, the table's key, in order.
     """
+    rows = [
+        {**dict(zip(columns, key, strict=True)), "count": amount}
+        # in key order, so concurrent writers lock rows in the same order and never deadlock
+        for key, amount in sorted(counts.items())
+        if amount
+    ]
     if not rows:
         return
     statement = database_insert(table)

@@ -7,8 +7,8 @@ hundreds of thousands of them that would take seconds. Instead the results are c
 into :class:`~quiz.models.StatisticsCount` rows, a few thousand per version however
 many results there are, and the counts keep up with every change:
 
-* the analytics fold (:func:`quiz.store.analytics.fold_new_results`) adds each result it
-  folds in (:func:`count_folded`);
+* the analytics fold (:func:`quiz.store.analytics.fold_new_results`) adds what each result
+  it folds in counts (:func:`statistics_of_result`, :func:`add_statistics`);
 * a change to a result already folded in (its taker says what they do now, changes or
   withdraws it, or deletes the result) is made inside :func:`recounted`, which takes the
   fold mark's lock, then subtracts what the result counted before and adds what it
@@ -98,29 +98,9 @@ def add_statistics(counts: Mapping[StatisticsKey, int]) -> None:
     The caller commits.
     """
     add_to_counts(
-        StatisticsCount,
-        [
-            {
-                "quiz_version_id": key[0],
-                "measure": key[1],
-                "work": key[2],
-                "subject": key[3],
-                "value": key[4],
-                "count": amount,
-            }
-            for key, amount in sorted(counts.items())
-            if amount
-        ],
+        StatisticsCount, ("quiz_version_id", "measure", "work", "subject", "value"), counts
     )
     refresh_norms({key[0] for key, amount in counts.items() if key[1] == FIT and amount})
-
-
-def count_folded(results: Iterable[CountedResult]) -> None:
-    """Add results the fold takes in to the statistics counts (the fold holds the mark)."""
-    counts: Counter[StatisticsKey] = Counter()
-    for result in results:
-        counts.update(statistics_of_result(result))
-    add_statistics(counts)
 
 
 @contextmanager

@@ -11,7 +11,7 @@ import html as htmllib
 import re
 
 from flask import Flask
-from helpers import take_quiz
+from helpers import QuizTaker, take_quiz
 from sqlalchemy import select
 from taker_results import insert_people_results
 
@@ -38,6 +38,17 @@ def earlier_fits(app: Flask, but: int) -> dict[str, list[int]]:
         return fits
 
 
+def share_token_after_others(app: Flask, others: int, seed: int) -> str:
+    """Store ``others`` earlier takers' results, then take the quiz; return its share token."""
+    with app.app_context():
+        insert_people_results(others, seed=seed)
+    return share_token(take_quiz(app.test_client()))
+
+
+def share_token(taker: QuizTaker) -> str:
+    return taker.result_url.rsplit("/", 1)[-1]
+
+
 def page_text(html: str) -> str:
     return htmllib.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)))
 
@@ -47,7 +58,7 @@ def test_the_page_the_share_link_and_the_json_say_where_each_fit_stands(app: Fla
     with app.app_context():
         insert_people_results(30, seed=11)
     taker = take_quiz(app.test_client())
-    token = taker.result_url.rsplit("/", 1)[-1]
+    token = share_token(taker)
     data = app.test_client().get(f"/r/{token}.json").get_json()
     with app.app_context():
         mine = db.session.scalar(select(Result.id).where(Result.share_token == token))
@@ -72,10 +83,7 @@ def test_the_page_the_share_link_and_the_json_say_where_each_fit_stands(app: Fla
 
 def test_the_shared_page_keeps_the_percentiles_its_taker_saw(app: Flask) -> None:
     app.config["STATISTICS_MINIMUM_RESULTS"] = MINIMUM
-    with app.app_context():
-        insert_people_results(25, seed=12)
-    taker = take_quiz(app.test_client())
-    token = taker.result_url.rsplit("/", 1)[-1]
+    token = share_token_after_others(app, 25, seed=12)
     before = app.test_client().get(f"/r/{token}.json").get_json()
     with app.app_context():
         insert_people_results(40, seed=13)
@@ -89,10 +97,7 @@ def test_the_shared_page_keeps_the_percentiles_its_taker_saw(app: Flask) -> None
 
 
 def test_below_the_minimum_no_percentile_is_shown(app: Flask) -> None:
-    with app.app_context():
-        insert_people_results(10, seed=14)
-    taker = take_quiz(app.test_client())
-    token = taker.result_url.rsplit("/", 1)[-1]
+    token = share_token_after_others(app, 10, seed=14)
     data = app.test_client().get(f"/r/{token}.json").get_json()
     assert all(entry["percentile"] is None for entry in data["ranking"])
     assert all(entry["band"] in {"strong", "moderate", "weak"} for entry in data["ranking"])
@@ -102,10 +107,7 @@ def test_below_the_minimum_no_percentile_is_shown(app: Flask) -> None:
 
 def test_the_percentile_is_said_in_german_too(app: Flask) -> None:
     app.config["STATISTICS_MINIMUM_RESULTS"] = MINIMUM
-    with app.app_context():
-        insert_people_results(30, seed=15)
-    taker = take_quiz(app.test_client())
-    token = taker.result_url.rsplit("/", 1)[-1]
+    token = share_token_after_others(app, 30, seed=15)
     top = app.test_client().get(f"/r/{token}.json").get_json()["ranking"][0]
     html = app.test_client().get(f"/r/{token}", headers=GERMAN).get_data(as_text=True)
     assert f"höher als bei {top['percentile']} % der Menschen" in page_text(html)
