@@ -162,7 +162,7 @@ def insert_demo_results(
     # its own generator, so the answers drawn from rng are the same in both kinds of run
     work_rng = random.Random(f"stated work {seed}")
     offered = work_answers([role.key for role in bank.roles])
-    say(f"Scored {len(respondents):,} synthetic respondents.")
+    say(f"Scored {len(respondents):,} respondents.")
     statement = insert(Result).values(
         answers=bindparam("answers", type_=SerialisedJSON()),
         outcome=bindparam("outcome", type_=SerialisedJSON()),
