@@ -54,6 +54,11 @@ def out_dir(tmp_path: Path) -> Path:
     return folder
 
 
+def counted_message(results: int) -> str:
+    """Return what ``flask results count`` says after going through ``results`` results."""
+    return f"Went through {results} new results; the daily counts and the norms include them now."
+
+
 def run(runner: FlaskCliRunner, *args: str) -> CliResult:
     return runner.invoke(args=list(args))
 
@@ -384,12 +389,12 @@ def test_results_count_folds_every_new_result_into_the_daily_counts(app, runner)
     result = run(runner, "results", "count")
 
     assert result.exit_code == 0, result.output
-    assert result.stdout.strip() == "Went through 3 new results; the daily counts and the norms include them now."
+    assert result.stdout.strip() == counted_message(3)
     assert finished_count(app) == 3
     with app.app_context():
         assert uncounted_results() == 0
     again = run(runner, "results", "count")
-    assert again.stdout.strip() == "Went through 0 new results; the daily counts and the norms include them now."
+    assert again.stdout.strip() == counted_message(0)
     assert finished_count(app) == 3
 
 
@@ -398,7 +403,7 @@ def test_results_count_folds_in_batches_until_none_is_left(app, runner):
     for _ in range(5):
         take_quiz(app.test_client())
     result = run(runner, "results", "count")
-    assert result.stdout.strip() == "Went through 5 new results; the daily counts and the norms include them now."
+    assert result.stdout.strip() == counted_message(5)
     assert finished_count(app) == 5
 
 
