@@ -19,6 +19,20 @@ for a real result, never by the kind of respondent.
 Every result is stored with ``synthetic`` set, so the analytics page can say how many
 of its results are made up and the quality report's statistics leave them all out.
 
+As if real people took it
+-------------------------
+With ``as_real_takers`` the results are stored as a real taker's would be: not
+``synthetic``, a full quiz, and each with what its taker says they do now. That is
+for proving, on a large database, that the statistics about takers (norms and
+criterion evidence) come out right and fast; never use it on a database whose
+statistics people read. A respondent leaning towards a role says they work in it
+with probability STATED_WORK_SHARE; otherwise they name any other answer the
+version offers (another of its roles or one of ``OTHER_WORK``), uniformly. A
+careless respondent follows no role, so names any answer uniformly. Years are
+uniform from 0 to MOST_DEMO_YEARS, and the answer is given a few minutes after
+the result. Stated work is drawn per result, from a generator of its own, so the
+same seed gives the same answers in both kinds of run.
+
 Scoring costs some 300 µs a result, so at most POOL_SIZE respondents are made up
 and scored; a larger count draws its results from that pool at random, each with
 its own share token and time. Each respondent's answers and outcome are turned
@@ -62,6 +76,7 @@ from quiz.models import Result
 from quiz.store import analytics
 from quiz.store.publishing import latest_version_id, published_bank
 from quiz.store.results import asked_questions, new_share_token
+from quiz.store.self_reports import work_answers
 
 # how sharply a respondent prefers the options that favour their role
 BETA = 2.5
@@ -79,6 +94,13 @@ ABANDONED_SHARE = 0.4
 ABANDONED_GO_ON = 0.6
 # no result is newer than this, so the analytics fold counts them at once
 NEWEST_AGE = timedelta(minutes=10)
+# A leaning is what the answers show, not the job: many lean towards a role they study for
+# or are moving into. 0.7 leaves the criterion evidence hit rates well above chance (1 / the
+# number of roles) but short of perfect, and fills every row of its confusion matrix.
+STATED_WORK_SHARE = 0.7
+MOST_DEMO_YEARS = 12
+# a taker says what they do after reading their result: within this many seconds of it
+MOST_SECONDS_TO_REPORT = 300
 POOL_SIZE = 20_000
 BATCH_SIZE = 5_000
 PROGRESS_EVERY = 100_000
@@ -93,6 +115,8 @@ class Respondent:
     top_role: str
     seconds_taken: int
     careless: str | None
+    # the role the answers lean towards; None for a careless respondent, who follows none
+    leaning: str | None
 
 
 def insert_demo_results(
@@ -102,13 +126,17 @@ def insert_demo_results(
     seed: int = 0,
     pool: int = POOL_SIZE,
     progress: Callable[[str], None] | None = None,
+    as_real_takers: bool = False,
+    fold: bool = True,
 ) -> int:
     """Insert ``count`` synthetic results for the latest published version; return how many.
 
     At most ``pool`` distinct respondents are scored; with more results than that,
     each result is one of them drawn at random. Commits every BATCH_SIZE results,
-    then adds the pages reached and folds the new results into the daily counts.
-    ``progress`` hears a line of news now and then.
+    then adds the pages reached and, unless ``fold`` is off, folds the new results
+    into the daily counts. ``as_real_takers`` stores them as real results with a
+    stated work (see the module docstring). ``progress`` hears a line of news now
+    and then.
     """
     if count < 1 or days < 1 or pool < 1:
         raise ValueError("count, days and pool must be at least 1")
@@ -127,10 +155,14 @@ def insert_demo_results(
             person.top_role,
             person.seconds_taken,
             person.careless,
+            person.leaning,
         )
         for person in make_respondents(bank, min(count, pool), rng)
     ]
-    say(f"Scored {len(respondents):,} synthetic respondents.")
+    # its own generator, so the answers drawn from rng are the same in both kinds of run
+    work_rng = random.Random(f"stated work {seed}")
+    offered = work_answers([role.key for role in bank.roles])
+    say(f"Scored {len(respondents):,} respondents.")
     statement = insert(Result).values(
         answers=bindparam("answers", type_=SerialisedJSON()),
         outcome=bindparam("outcome", type_=SerialisedJSON()),
@@ -142,9 +174,17 @@ def insert_demo_results(
     inserted = 0
     batch: list[dict[str, Any]] = []
     for number, created_at in enumerate(spread_times(count, days, rng)):
-        answers, outcome, top_role, seconds, careless = respondents[
+        answers, outcome, top_role, seconds, careless, leaning = respondents[
             number if count <= pool else rng.randrange(len(respondents))
         ]
+        work: dict[str, Any] = {"work_now": None, "work_years": None, "work_reported_at": None}
+        if as_real_takers:
+            work = {
+                "work_now": stated_work(leaning, offered, work_rng),
+                "work_years": work_rng.randint(0, MOST_DEMO_YEARS),
+                "work_reported_at": created_at
+                + timedelta(seconds=work_rng.uniform(1, MOST_SECONDS_TO_REPORT)),
+            }
         batch.append(
             {
                 "share_token": new_share_token(),
@@ -157,8 +197,10 @@ def insert_demo_results(
                 "deleted_at": None,
                 "seconds_taken": seconds,
                 "careless": careless,
-                # kept out of every statistic that describes takers
-                "synthetic": True,
+                "mode": "full",
+                **work,
+                # made up all the same, but counted as a person's when asked to be
+                "synthetic": not as_real_takers,
             }
         )
         day = created_at.date()
@@ -180,6 +222,8 @@ def insert_demo_results(
     # it, and with them it picks whole-table scans for queries an index answers at once
     db.session.execute(text("ANALYZE"))
     db.session.commit()
+    if not fold:
+        return inserted
 
     folded = 0
     limit = current_app.config["ANALYTICS_FOLD_LIMIT"]
@@ -208,8 +252,9 @@ def make_respondents(bank: Bank, count: int, rng: random.Random) -> Iterator[Res
     table = bank.effect_table
     asked = asked_questions(bank)
     per_question = current_app.config["CARELESS_SECONDS_PER_QUESTION"]
-    leanings = [answer_weights(bank, index) for index in range(len(table.roles))]
+    leanings = [(role.key, answer_weights(bank, index)) for index, role in enumerate(table.roles)]
     for _ in range(count):
+        leaning: str | None = None
         if rng.random() < CARELESS_SHARE:
             if rng.random() < 0.5:
                 answers = {q.key: q.options[0] for q in asked}
@@ -218,8 +263,8 @@ def make_respondents(bank: Bank, count: int, rng: random.Random) -> Iterator[Res
                 answers = {q.key: rng.choice(q.options) for q in asked}
                 seconds = round(len(asked) * rng.uniform(*SPEEDER_SECONDS_PER_QUESTION))
         else:
-            leaning = rng.choice(leanings)
-            answers = {q.key: rng.choices(q.options, cum_weights=leaning[q.key])[0] for q in asked}
+            leaning, weights = rng.choice(leanings)
+            answers = {q.key: rng.choices(q.options, cum_weights=weights[q.key])[0] for q in asked}
             seconds = log_normal_seconds(MEDIAN_SECONDS, rng)
         # scored and flagged as quiz.store.results.create_result does
         outcome = rank_roles(table, answers)
@@ -230,7 +275,18 @@ def make_respondents(bank: Bank, count: int, rng: random.Random) -> Iterator[Res
             top_role=outcome.ranking[0].role,
             seconds_taken=seconds,
             careless=",".join(reasons) or None,
+            leaning=leaning,
         )
+
+
+def stated_work(leaning: str | None, offered: list[str], rng: random.Random) -> str:
+    """Return what a respondent says they do now: their leaning role with probability
+    STATED_WORK_SHARE, else any other answer ``offered``, uniformly (any at all without one)."""
+    if leaning is None:
+        return rng.choice(offered)
+    if rng.random() < STATED_WORK_SHARE:
+        return leaning
+    return rng.choice([answer for answer in offered if answer != leaning])
 
 
 def answer_weights(bank: Bank, role_index: int) -> dict[str, list[float]]:
