@@ -176,6 +176,22 @@ class CriterionReport:
     warnings: list[Message]
     notes: list[Message]
 
+    def separation_rows(self) -> list[tuple[str, dict[str, JobSeparation]]]:
+        """Return the separation by question (in the table's order), then role: one table row
+        per question that any role has a d for."""
+        rows: dict[str, dict[str, JobSeparation]] = {}
+        for item in self.separation:
+            rows.setdefault(item.question, {})[item.role] = item
+        return list(rows.items())
+
+    def separation_groups(self) -> dict[str, tuple[int, int]]:
+        """Return, for each role whose every d rests on the same two groups, their sizes
+        (people in the role, people in the other roles): a table can then say them once."""
+        sizes: dict[str, set[tuple[int, int]]] = {}
+        for item in self.separation:
+            sizes.setdefault(item.role, set()).add((item.in_role, item.others))
+        return {role: next(iter(seen)) for role, seen in sizes.items() if len(seen) == 1}
+
     @property
     def ready(self) -> bool:
         """Return whether any role has enough people for a hit rate."""

@@ -111,8 +111,23 @@ def test_with_enough_people_in_each_role_the_page_shows_hit_rates_and_each_quest
     # everyone stated the role their result put first: every hit rate is 100%
     assert len(re.findall(r"<td>100.0%</td>", hits)) == len(expected.hit_rates)
     table = html[html.index('id="job-separation"') :]
-    table = table[: table.index("</table>")]
-    rows = re.findall(r'<tr><th scope="row">', table)
-    assert len(rows) == len(expected.separation)
-    first = expected.separation[0]
-    assert f"<td>{first.in_role}</td><td>{first.others}</td></tr>" in table
+    table = unescape(table[: table.index("</table>")])
+    # one row per question with a d, a column per role
+    rows = re.findall(r'<tr><th scope="row">(\d+)\. ', table)
+    assert len(rows) == len(expected.separation_rows())
+    first_question, by_role = expected.separation_rows()[0]
+    first_row = table[table.index(f'<tr><th scope="row">{rows[0]}. ') :]
+    first_row = first_row[: first_row.index("</tr>")]
+    cells = re.findall(r"<td>(.*?)</td>", first_row)
+    for role, cell in zip(roles_of(bank), cells, strict=True):
+        item = by_role.get(role)
+        assert (f"{abs(item.d):.2f}" in cell) if item else ("–" in cell)
+    # every question was answered by everyone: each role's group sizes are said once
+    for role, (in_role, others) in expected.separation_groups().items():
+        name = bank.role_by_key[role].name
+        assert f"{name}: Cohen's d" in table
+        assert f"{in_role} in the role against {others} in other roles" in table
+
+
+def roles_of(bank) -> list[str]:
+    return [r.key for r in bank.roles]

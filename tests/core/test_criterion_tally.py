@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from test_criterion import RESPONSES, ROLES, TABLE, one_response
 
 from quiz.core.criterion import (
+    CriterionResponse,
     CriterionTally,
     criterion_report,
     standardized_mean_difference_of_counts,
@@ -64,3 +65,18 @@ def test_any_responses_give_the_same_report_counted_or_not(responses, min_group)
     assert criterion_report(TABLE, ROLES, tally(responses), min_group=min_group) == (
         criterion_report(TABLE, ROLES, responses, min_group=min_group)
     )
+
+
+def test_the_separation_table_has_a_row_per_question_and_each_roles_groups_once() -> None:
+    rep = criterion_report(TABLE, ROLES, RESPONSES, min_group=3)
+    rows = rep.separation_rows()
+    assert [question for question, _ in rows] == ["q1", "q3", "q4"]
+    assert set(rows[0][1]) == {"A", "B"} and set(rows[2][1]) == {"A"}
+    # three people in each role answered every question: the sizes are said once per role
+    assert rep.separation_groups() == {"A": (3, 3), "B": (3, 3)}
+
+
+def test_a_role_whose_groups_differ_by_question_has_no_single_size() -> None:
+    skipped_q4 = CriterionResponse({"q1": "x", "q2": "p", "q3": "n"}, "A", "A")
+    rep = criterion_report(TABLE, ROLES, [*RESPONSES, skipped_q4], min_group=3)
+    assert "A" not in rep.separation_groups()
