@@ -36,6 +36,22 @@ KEY_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{0,39}")
 DIMENSION_KINDS = ("skill", "goal", "interest")
 QUESTION_KINDS = ("likert", "choice")
 PROFILE_RANGE = (0, 3)
+# A role's colour, drawn as its bars' fill and its mark beside text: "#" and six hex digits.
+COLOUR_PATTERN = re.compile(r"#[0-9a-fA-F]{6}")
+# Graphics must stand out from the white page by at least 3:1 (WCAG 2.2, non-text contrast).
+LEAST_COLOUR_CONTRAST = 3.0
+# The colours roles take by position when a document names none; each has at least 4.5:1
+# contrast on white, so it serves for text as well as bars, and no two are alike in hue.
+ROLE_PALETTE = (
+    "#1d4ed8",
+    "#0f766e",
+    "#9333ea",
+    "#c2410c",
+    "#be123c",
+    "#4d7c0f",
+    "#0e7490",
+    "#a21caf",
+)
 # An agreement statement of weight 1 spans 4 points from its lowest level to its highest
 # (-2 to 2), so a choice option weighing 4 against one weighing 0 says as much as one
 # statement does; and classic inventories score their options 0 to 4.
@@ -178,6 +194,25 @@ class BankRole:
     position: int
     profile: Mapping[str, int]
     translations: Translations = field(default_factory=dict)
+    # "#rrggbb" (lowercase); empty: the palette's colour for the role's position
+    colour: str = ""
+
+    @property
+    def shown_colour(self) -> str:
+        """Return the colour the role is drawn in everywhere: its own, or its position's."""
+        return self.colour or ROLE_PALETTE[self.position % len(ROLE_PALETTE)]
+
+
+def contrast_on_white(colour: str) -> float:
+    """Return the WCAG contrast ratio of a "#rrggbb" colour against white (1 to 21)."""
+
+    def linear(channel: int) -> float:
+        c = channel / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    luminance = 0.2126 * linear(red) + 0.7152 * linear(green) + 0.0722 * linear(blue)
+    return 1.05 / (luminance + 0.05)
 
 
 @dataclass(frozen=True)
@@ -398,6 +433,7 @@ class Bank:
                         "typical_day": r.typical_day,
                         "learn_first": list(r.learn_first),
                         "first_project": r.first_project,
+                        **({"colour": r.colour} if r.colour else {}),
                         "profile": self._in_dimension_order(r.profile),
                     },
                     r.translations,
@@ -619,6 +655,7 @@ def parse_bank(document: Any) -> Bank:
                 position=i,
                 profile=reader.weights(r, "profile", where, dimension_keys, PROFILE_RANGE),
                 translations=reader.translations(r, where, "role"),
+                colour=reader.colour(r, where),
             )
         )
         if isinstance(r.get("profile"), dict) and not any(r["profile"].values()):
@@ -762,6 +799,23 @@ class _DocumentReader:
         if len(value) > limit:
             self.problem(f"{where}.{name}", N_("must be at most %(most)s characters"), most=limit)
         return value
+
+    def colour(self, parent: dict[str, Any], where: str) -> str:
+        """Read a role's optional colour: "#rrggbb" that stands out on white; "" if none."""
+        value = parent.get("colour", "")
+        if value == "":
+            return ""
+        if not isinstance(value, str) or not COLOUR_PATTERN.fullmatch(value):
+            self.problem(f"{where}.colour", N_("must be a colour written as # and six hex digits"))
+            return ""
+        ratio = contrast_on_white(value)
+        if ratio < LEAST_COLOUR_CONTRAST:
+            self.problem(
+                f"{where}.colour",
+                N_("must stand out on white by at least 3:1 (it has %(ratio)s:1)"),
+                ratio=f"{ratio:.1f}",
+            )
+        return value.lower()
 
     def texts(self, parent: dict[str, Any], name: str, where: str) -> tuple[str, ...]:
         value = parent.get(name)

@@ -574,7 +574,7 @@ def test_result_page_ranks_roles_consistently_with_its_json_and_stored_outcome(a
     assert sorted(r["name"] for r in data["ranking"]) == sorted(ROLE_NAMES)
 
     # the bar widths are the fits on a 340-wide track
-    widths = re.findall(r'width="([\d.]+)" height="16" rx="3" class="chart-bar ', html)
+    widths = re.findall(r'width="([\d.]+)" height="16" rx="3" class="chart-bar[" ]', html)
     assert [float(w) for w in widths] == [round(fit * 3.4, 1) for fit in fits]
 
     why = section(html, "why-heading")
