@@ -573,9 +573,9 @@ def test_result_page_ranks_roles_consistently_with_its_json_and_stored_outcome(a
     assert fits == sorted(fits, reverse=True)
     assert sorted(r["name"] for r in data["ranking"]) == sorted(ROLE_NAMES)
 
-    # the bar widths are the fits on a 340-wide track
-    widths = re.findall(r'width="([\d.]+)" height="16" rx="3" class="chart-bar[" ]', html)
-    assert [float(w) for w in widths] == [round(fit * 3.4, 1) for fit in fits]
+    # the bar widths are the fits on a track 85% of the chart's width
+    widths = re.findall(r'width="([\d.]+)%" height="16" rx="3" class="chart-bar[" ]', html)
+    assert [float(w) for w in widths] == [round(fit * 0.85, 2) for fit in fits]
 
     why = section(html, "why-heading")
     summaries = re.findall(r"<summary>(.*?) — (\d+)%</summary>", why)
