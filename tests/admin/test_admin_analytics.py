@@ -72,7 +72,10 @@ def test_the_analytics_page_shows_what_the_results_say(app: Flask, admin_client:
     for role in {r.top_role for r in results}:
         name = bank.role_by_key[role].name
         n = sum(r.top_role == role for r in results)
-        assert re.search(rf'<th scope="row">{re.escape(name)}</th>\s*<td>{n}</td>', html)
+        # each role's name comes with a square of its colour, as in the charts
+        colour = bank.role_by_key[role].shown_colour
+        swatch = rf'<svg class="role-swatch"[^>]*><rect [^>]*fill="{colour}"/></svg> '
+        assert re.search(rf'<th scope="row">{swatch}{re.escape(name)}</th>\s*<td>{n}</td>', html)
     question = bank.questions[1]
     for option in question.options:
         given = sum(r.answers[question.key] == option.key for r in results)
