@@ -42,6 +42,7 @@ from quiz.web import taking
 from quiz.web.banks import shown_bank
 from quiz.web.extensions import limiter
 from quiz.web.i18n import current_language
+from quiz.web.ownership import remember_owned
 from quiz.web.share_card import render_share_card
 from quiz.web.site import site_title
 from quiz.web.urls import public_address_tag, public_url
@@ -428,4 +429,5 @@ def _show_new_result(token: str, delete_key: str, mode: str) -> Response:
     session.pop(SESSION_KEYS[mode], None)
     session.pop("pending_result", None)
     session["new_result"] = {"token": token, "delete_key": delete_key}
+    remember_owned(token)
     return redirect(url_for(".show_result", token=token))

@@ -126,7 +126,10 @@ def test_mode_and_work_filters_count_the_results_they_pick(
         bank = published_bank(results["full, silent"].quiz_version_id)
     for role in bank.roles:
         n = sum(r.top_role == role.key for r in chosen)
-        row = re.search(rf'<th scope="row">(?:<svg[^>]*>.*?</svg> )?{re.escape(role.name)}</th>\s*<td>(\d+)</td>', page)
+        # the role's name follows its colour swatch in the row's header cell
+        swatch = r"(?:<svg[^>]*>.*?</svg> )?"
+        name = re.escape(role.name)
+        row = re.search(rf'<th scope="row">{swatch}{name}</th>\s*<td>(\d+)</td>', page)
         assert (int(row[1]) if row else 0) == n, role.key
     if query:
         assert "these figures count the results themselves" in page
