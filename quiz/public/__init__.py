@@ -3,4 +3,7 @@
 from quiz.public.views import bp
 
 __all__ = ["bp"]
-from quiz.public import compare  # noqa: E402, F401  (registers its views on bp)
+from quiz.public import (
+    compare,  # noqa: E402, F401  (registers its views on bp)
+    roles,  # noqa: E402, F401  (registers its views on bp)
+)

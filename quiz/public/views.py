@@ -25,6 +25,7 @@ from quiz.core.bank import Bank
 from quiz.core.result_page import result_json, result_page
 from quiz.db import db
 from quiz.models import Result
+from quiz.public.example import example_page
 from quiz.public.forms import DeleteResultForm, WithdrawWorkNowForm, WorkNowForm
 from quiz.store.analytics import count_reached_page, forget_result
 from quiz.store.publishing import latest_version_id, published_bank
@@ -50,14 +51,30 @@ from quiz.web.urls import public_address_tag, public_url
 bp = Blueprint("public", __name__)
 
 SECONDS_PER_QUESTION = 10
+# How many questions quick mode typically asks a person who leans toward a role: the median
+# of docs/quick-mode.md's leaning respondents at the default confidence.
+QUICK_MODE_TYPICAL_QUESTIONS = 9
 
 
 @bp.get("/")
 def index() -> str:
-    """Show what the quiz is and invite the visitor to start."""
-    bank = _current_bank()
-    minutes = max(1, round(len(bank.questions) * SECONDS_PER_QUESTION / 60))
-    return render_template("public/index.html", bank=bank, minutes=minutes)
+    """Show what the quiz is, an example result, the roles, and invite the visitor to start."""
+    version_id = latest_version_id()
+    if version_id is None:
+        abort(503)
+    bank = shown_bank(version_id)
+    questions = len(bank.questions)
+    return render_template(
+        "public/index.html",
+        bank=bank,
+        minutes=_minutes(questions),
+        quick_minutes=_minutes(min(questions, QUICK_MODE_TYPICAL_QUESTIONS)),
+        example=example_page(version_id),
+    )
+
+
+def _minutes(questions: int) -> int:
+    return max(1, round(questions * SECONDS_PER_QUESTION / 60))
 
 
 @bp.route("/quiz", methods=["GET", "POST"])
@@ -289,13 +306,6 @@ def _cacheable(response: Response, result: Result, form: str) -> Response:
 
 def _not_modified(result: Result, form: str) -> Response:
     return _cacheable(Response(status=304), result, form)
-
-
-def _current_bank() -> Bank:
-    version_id = latest_version_id()
-    if version_id is None:
-        abort(503)
-    return shown_bank(version_id)
 
 
 class QuizProgress:

@@ -6,12 +6,17 @@ carries its own translations per published version (see :meth:`quiz.core.bank.Ba
 What the pure code says comes as :class:`~quiz.core.messages.Message` objects, worded here by
 :func:`say` (in templates, the ``say`` filter) and nowhere else.
 
-A visitor's language is, in order: the one they picked with the switcher (a cookie),
-else the best match for their browser's Accept-Language, else English. It belongs to
-the viewer, not to the page: a share link opens in the language of whoever opens it.
+A visitor's language is, in order: the one the address names (``?lang=de``), else the
+one they picked with the switcher (a cookie), else the best match for their browser's
+Accept-Language, else English. It belongs to the viewer, not to the page: a share link
+opens in the language of whoever opens it. The ``lang`` parameter is for the public pages
+a search engine indexes: each language of a page needs an address of its own that serves
+it to a crawler with no cookie (see the hreflang links in templates/base.html).
 """
 
 from __future__ import annotations
+
+from urllib.parse import urlencode
 
 from flask import Blueprint, Flask, has_request_context, redirect, request
 from flask_babel import Babel, format_decimal, get_locale, get_translations, gettext
@@ -27,6 +32,8 @@ from quiz.web.redirects import same_site_path
 LANGUAGES = {"en": "English", "de": "Deutsch"}
 DEFAULT_LANGUAGE = "en"
 LANGUAGE_COOKIE = "lang"
+# the query parameter naming a page's language in its address
+LANGUAGE_PARAMETER = "lang"
 # a preference, not a secret: long-lived, sent to this site only
 LANGUAGE_COOKIE_MAX_AGE = 365 * 24 * 3600
 
@@ -75,6 +82,9 @@ def select_language() -> str:
     """Return the language code this request is served in (English outside a request)."""
     if not has_request_context():
         return DEFAULT_LANGUAGE  # the command line, a timer: they speak the default
+    named = request.args.get(LANGUAGE_PARAMETER)
+    if named in LANGUAGES:
+        return named
     chosen = request.cookies.get(LANGUAGE_COOKIE)
     if chosen in LANGUAGES:
         return chosen
@@ -135,7 +145,15 @@ def register(app: Flask) -> None:
 
 
 def _switch_back_path() -> str:
-    """Return the path the switcher comes back to: this page, with its query."""
+    """Return the path the switcher comes back to: this page, with its query but its language.
+
+    An address naming its language would override the one just picked.
+    """
     if not has_request_context():
         return "/"
-    return request.full_path.rstrip("?")
+    if LANGUAGE_PARAMETER not in request.args:
+        return request.full_path.rstrip("?")
+    query = urlencode(
+        [(k, v) for k, v in request.args.items(multi=True) if k != LANGUAGE_PARAMETER]
+    )
+    return f"{request.path}?{query}" if query else request.path

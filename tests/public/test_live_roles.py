@@ -143,7 +143,7 @@ def test_the_landing_page_names_the_published_roles_and_no_default_one(app, clie
     assert meta(html, "description") == (
         "Find out how well you fit Librarian, Archivist and Curator, and see why."
     )
-    cards = re.findall(r'<li class="role-card">\s*<h3>(.*?)</h3>', html)
+    cards = re.findall(r'<h3 class="role-card-name"><a href="[^"]+">(.*?)</a></h3>', html)
     assert cards == ["Librarian", "Archivist", "Curator"]
 
 

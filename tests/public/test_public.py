@@ -212,7 +212,8 @@ def test_landing_page_says_what_the_quiz_is_how_long_it_takes_and_the_roles(clie
     bank = current_bank(app)
     assert "Which AI and data role fits you?" in text
     assert f"Answer {len(bank.questions)} short questions" in text
-    assert re.search(r"About \d+ minutes?", text)
+    assert re.search(r"Full quiz: \d+ questions, about \d+ minutes?", text)
+    assert re.search(r"Quick quiz: about \d+ minutes?", text)
     for role in bank.roles:
         assert role.name in text
         assert role.summary in text

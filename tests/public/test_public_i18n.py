@@ -52,7 +52,8 @@ def test_the_landing_and_privacy_pages_speak_the_browsers_language(client):
     assert page_language(landing) == "de"
     text = text_of(landing)
     assert "Welche Rolle rund um KI und Daten passt zu dir?" in text
-    assert re.search(r"Etwa \d+ Minuten? · Ohne Anmeldung", text)
+    assert re.search(r"Ganzes Quiz: \d+ Fragen, etwa \d+ Minuten?", text)
+    assert "Ohne Anmeldung" in text
     assert "Which AI and data role fits you?" not in text
     assert "Zum Inhalt springen" in text  # the layout too
 
