@@ -262,7 +262,7 @@ def test_the_title_and_tagline_settings_name_the_site(library_site):
 
     for language in ("en", "de"):
         home = page_in(client, "/", language=language)
-        assert "<title>Shelf &amp; Box</title>" in home
+        assert re.search(r"<title>Which library job fits you\? [—–] Shelf &amp; Box</title>", home)
         assert '<a class="brand" href="/">Shelf &amp; Box</a>' in home
         # a tagline that is set is the operator's own words, shown as given in every language
         assert element_text(home, r"<h1>(.*?)</h1>") == "Which library job fits you?"
@@ -387,7 +387,7 @@ def test_the_title_and_tagline_come_from_the_environment(tmp_path, monkeypatch):
     app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": database})
     try:
         home = page_in(app.test_client(), "/")
-        assert "<title>Shelf &amp; Box</title>" in home
+        assert "<title>Which library job fits you? — Shelf &amp; Box</title>" in home
         assert element_text(home, r"<h1>(.*?)</h1>") == "Which library job fits you?"
     finally:
         with app.app_context():
