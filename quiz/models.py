@@ -65,6 +65,14 @@ class Role(db.Model):
     typical_day: Mapped[str] = mapped_column(Text)
     learn_first: Mapped[list[str]] = mapped_column(JSON)
     first_project: Mapped[str] = mapped_column(Text)
+    # Job titles people in the role typically hold, in the order shown.
+    titles: Mapped[list[str]] = mapped_column(JSON, default=list, server_default=text("'[]'"))
+    # Links to the role's entries in public occupation databases: [{"label": ..., "url": ...}].
+    links: Mapped[list[dict[str, str]]] = mapped_column(
+        JSON, default=list, server_default=text("'[]'")
+    )
+    # "#rrggbb"; empty: the palette's colour for the role's place.
+    colour: Mapped[str] = mapped_column(String(7), default="", server_default=text("''"))
     position: Mapped[int] = mapped_column(default=0)
     # Texts in other languages, by language code then field: {"de": {"name": "..."}}.
     # Published with the bank; a field left out is shown in the bank's own language.

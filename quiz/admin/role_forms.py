@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     Field,
     HiddenField,
     SelectField,
@@ -16,10 +18,22 @@ from wtforms import (
 )
 from wtforms.fields import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length, ValidationError
+from wtforms.widgets import ColorInput
 
 from quiz.admin.plain_text import plain_text
 from quiz.admin.unique_key import unique_key
-from quiz.core.bank import KEY_PATTERN, LIST_LIMIT, PROFILE_RANGE, TEXT_LIMIT
+from quiz.core.bank import (
+    COLOUR_PATTERN,
+    KEY_PATTERN,
+    LEAST_COLOUR_CONTRAST,
+    LIST_LIMIT,
+    PROFILE_RANGE,
+    TEXT_LIMIT,
+    URL_LIMIT,
+    BankLink,
+    contrast_on_white,
+    url_problem,
+)
 from quiz.models import Dimension, Role
 from quiz.store.editing import NO_DIMENSION_TO_EMPHASISE, NO_EMPHASIS, ROLE_FIELDS
 from quiz.web.i18n import LazyText
@@ -126,6 +140,147 @@ def _list(label: str) -> LineListField:
     )
 
 
+def _titles(form: FlaskForm, field: Field) -> None:
+    """Refuse more than LIST_LIMIT job titles or one longer than a name may be; none is fine."""
+    titles = field.data or []
+    if len(titles) > LIST_LIMIT:
+        raise ValidationError(
+            _(
+                "Write at most %(most)s items (this has %(count)s).",
+                most=LIST_LIMIT,
+                count=len(titles),
+            )
+        )
+    for number, title in enumerate(titles, start=1):
+        if len(title) > NAME_LIMIT:
+            raise ValidationError(
+                _(
+                    "Item %(number)s is %(length)s characters long; keep each item to %(limit)s.",
+                    number=number,
+                    length=len(title),
+                    limit=NAME_LIMIT,
+                )
+            )
+
+
+# "Label | https://...": the label is everything before the last bar that has an address after it
+LINK_LINE = re.compile(r"(?P<label>.+?)\s*\|\s*(?P<url>\S+)")
+
+
+class LinkListField(TextAreaField):
+    """A text area holding links, one per line as "Label | https://...", blank lines dropped.
+
+    Its data is the lines as typed (stripped) until validation reads them into links
+    (:meth:`links`); the lines are what the page shows again after an error.
+    """
+
+    def process_data(self, value: Any) -> None:
+        links = value or []
+        self.data = [
+            link.line if isinstance(link, BankLink) else BankLink(**link).line for link in links
+        ]
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if valuelist:
+            lines = str(valuelist[0]).splitlines()
+            self.data = [line.strip() for line in lines if line.strip()]
+
+    def _value(self) -> str:
+        return "\n".join(self.data or [])
+
+    def links(self) -> list[BankLink]:
+        """Return the lines as links (valid only after validation)."""
+        found = []
+        for line in self.data or []:
+            match = LINK_LINE.fullmatch(line)
+            if match:
+                found.append(BankLink(match["label"], match["url"]))
+        return found
+
+
+def _links(form: FlaskForm, field: Field) -> None:
+    """Refuse more than LIST_LIMIT links, a line that is not "Label | address", a label longer
+    than a name, and an address the bank refuses (:func:`quiz.core.bank.url_problem`)."""
+    lines = field.data or []
+    if len(lines) > LIST_LIMIT:
+        raise ValidationError(
+            _(
+                "Write at most %(most)s items (this has %(count)s).",
+                most=LIST_LIMIT,
+                count=len(lines),
+            )
+        )
+    for number, line in enumerate(lines, start=1):
+        match = LINK_LINE.fullmatch(line)
+        if match is None:
+            raise ValidationError(
+                _(
+                    "Line %(number)s: write a label, then |, then the address, like "
+                    "“O*NET OnLine: Data Scientists | https://www.onetonline.org/link/summary/"
+                    "15-2051.00”.",
+                    number=number,
+                )
+            )
+        if len(match["label"]) > NAME_LIMIT:
+            raise ValidationError(
+                _(
+                    "Line %(number)s: keep the label to at most %(most)s characters "
+                    "(it has %(length)s).",
+                    number=number,
+                    most=NAME_LIMIT,
+                    length=len(match["label"]),
+                )
+            )
+        reason = url_problem(match["url"])
+        if reason is not None:
+            raise ValidationError(
+                _(
+                    "Line %(number)s: the address %(reason)s.",
+                    number=number,
+                    reason=_(reason, most=URL_LIMIT),
+                )
+            )
+
+
+class ColourField(StringField):
+    """A colour picker (``<input type="color">``) holding "#rrggbb".
+
+    A browser's picker only ever sends such a value; anything else was typed into a hand-made
+    request, and is shown back as text only (a picker cannot hold it).
+    """
+
+    widget = ColorInput()
+
+    @property
+    def shows_colour(self) -> bool:
+        return bool(COLOUR_PATTERN.fullmatch(self.data or ""))
+
+    def _value(self) -> str:
+        return str(self.data) if self.shows_colour else "#000000"
+
+
+def _lowercase(value: Any) -> Any:
+    return value.strip().lower() if isinstance(value, str) else value
+
+
+def _colour(form: FlaskForm, field: Field) -> None:
+    """Refuse a colour that is not "#rrggbb" or stands out on white by less than 3:1,
+    unless the role takes the palette's colour (then the picker's value is not used)."""
+    if form.use_palette.data:
+        return
+    if not COLOUR_PATTERN.fullmatch(field.data or ""):
+        raise ValidationError(_("Choose a colour, written as # and six hex digits like #1d4ed8."))
+    ratio = contrast_on_white(field.data)
+    if ratio < LEAST_COLOUR_CONTRAST:
+        raise ValidationError(
+            _(
+                "This colour stands out on white by only %(ratio)s:1; bars and marks need at "
+                "least 3:1. Choose a darker colour, or use the palette's colour.",
+                ratio=f"{ratio:.1f}",
+            )
+        )
+
+
 class RevisionField(HiddenField):
     """The revision an edit started from; missing from a submitted form, it is unknown (None).
 
@@ -157,6 +312,35 @@ class RoleForm(FlaskForm):
     first_project = _text(
         _l("A first project to try"), hint=_l("Something concrete to build or find out.")
     )
+    titles = LineListField(
+        _l("Typical job titles"),
+        validators=[_titles, plain_text],
+        description=_l(
+            "The titles people in this role typically hold in job adverts, one per line, "
+            "up to %(most)s; for example Data Scientist. Leave empty if you have none.",
+            most=LIST_LIMIT,
+        ),
+    )
+    links = LinkListField(
+        _l("Links to occupation databases"),
+        validators=[_links, plain_text],
+        description=_l(
+            "The role's entries in public occupation databases, one per line as "
+            "“Label | https://address”, up to %(most)s. Link only to entries that exist.",
+            most=LIST_LIMIT,
+        ),
+    )
+    use_palette = BooleanField(_l("Use the palette's colour"))
+    colour = ColourField(
+        _l("Colour"),
+        filters=[_lowercase],
+        validators=[_colour],
+        description=_l(
+            "Drawn as the role's bars and marks. It must stand out on white by at least 3:1. "
+            "Ticked “Use the palette's colour”, the role takes the colour of its place in "
+            "the palette instead."
+        ),
+    )
     # The revision the editor started from; a different one on save means someone else saved.
     revision = RevisionField()
 
@@ -166,8 +350,13 @@ class RoleForm(FlaskForm):
         self.profile_errors: list[str] = []
 
     def texts(self) -> dict[str, Any]:
-        """Return the role's key, texts and lists as submitted, by name."""
-        return {name: self[name].data for name in ROLE_FIELDS}
+        """Return the role's key, texts and lists as submitted, by name (its links as links,
+        its colour "" where it takes the palette's)."""
+        fields = {name: self[name].data for name in ROLE_FIELDS if name not in ("links", "colour")}
+        return fields | {
+            "links": self.links.links(),
+            "colour": "" if self.use_palette.data else self.colour.data,
+        }
 
     def emphasis_fields(self) -> list[SelectField]:
         return [field for field in self if field.name.startswith("emphasis-")]
@@ -190,8 +379,14 @@ def emphasis_field_name(dimension_id: int) -> str:
     return f"emphasis-{dimension_id}"
 
 
-def role_form(dimensions: Sequence[Dimension], role: Role | None = None) -> RoleForm:
-    """Build the role form with an emphasis select per dimension, filled from ``role``."""
+def role_form(
+    dimensions: Sequence[Dimension], palette_colour: str, role: Role | None = None
+) -> RoleForm:
+    """Build the role form with an emphasis select per dimension, filled from ``role``.
+
+    ``palette_colour`` is the colour the role takes from the palette: the colour picker
+    starts at it while the role has no colour of its own.
+    """
 
     class ProfiledRoleForm(RoleForm):
         pass
@@ -210,11 +405,13 @@ def role_form(dimensions: Sequence[Dimension], role: Role | None = None) -> Role
             ),
         )
     if role is None:
-        return ProfiledRoleForm()
+        return ProfiledRoleForm(colour=palette_colour, use_palette=True)
     chosen = {e.dimension_id: e.emphasis for e in role.emphases}
     return ProfiledRoleForm(
         obj=role,
         role_id=role.id,
+        colour=role.colour or palette_colour,
+        use_palette=not role.colour,
         **{emphasis_field_name(d.id): str(chosen.get(d.id, 0)) for d in dimensions},
     )
 

@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response
 from quiz.admin import bp
 from quiz.admin.dimension_forms import DimensionForm
 from quiz.admin.role_forms import ButtonForm, MoveForm, RoleForm, role_form
+from quiz.core.bank import ROLE_PALETTE
 from quiz.db import db
 from quiz.models import Dimension, Role
 from quiz.store import editing
@@ -37,7 +38,7 @@ def roles() -> str:
 def new_role() -> str | Response:
     """Add a role with all its texts and its profile to the end of the draft's roles."""
     dimensions = editing.ordered(Dimension)
-    form = role_form(dimensions)
+    form = role_form(dimensions, palette_colour(None))
     if form.validate_on_submit():
         try:
             role = editing.add_role(form.texts(), form.profile())
@@ -49,7 +50,9 @@ def new_role() -> str | Response:
             return page, 409
         flash(_("Added the role “%(name)s”. Takers see it once you publish.", name=role.name))
         return redirect(url_for(".roles", _anchor=f"role-{role.id}"))
-    return render_template("admin/roles/form.html", form=form, role=None, dimensions=dimensions)
+    page = render_template("admin/roles/form.html", form=form, role=None, dimensions=dimensions)
+    # what the form refused is shown beside its field, with a 400 saying it was not taken
+    return (page, 400) if form.is_submitted() else page
 
 
 @bp.route("/roles/<int:role_id>", methods=["GET", "POST"])
@@ -57,14 +60,15 @@ def edit_role(role_id: int) -> str | Response | tuple[str, int]:
     """Save a role's texts and profile, refusing a copy older than the stored role."""
     role = db.get_or_404(Role, role_id)
     dimensions = editing.ordered(Dimension)
-    form = role_form(dimensions, role)
+    form = role_form(dimensions, palette_colour(role), role)
     try:
         if form.is_submitted():
             editing.check_revision(role, form.revision.data)
         if not form.validate_on_submit():
-            return render_template(
+            page = render_template(
                 "admin/roles/form.html", form=form, role=role, dimensions=dimensions
             )
+            return (page, 400) if form.is_submitted() else page
         changed = editing.edit_role(role, form.revision.data, form.texts(), form.profile())
     except editing.StaleCopy:
         return _refuse_stale(form, role, dimensions)
@@ -131,6 +135,14 @@ def _set_active(role_id: int, active: bool) -> Response:
         else:
             flash(_("“%(name)s” is already retired.", name=name))
     return redirect(url_for(".roles", _anchor=f"role-{role_id}"))
+
+
+def palette_colour(role: Role | None) -> str:
+    """Return the palette's colour for ``role``'s place among the active roles (for a new or
+    retired role: the place after the last), as :attr:`BankRole.shown_colour` picks it."""
+    active = [r.id for r in editing.ordered(Role) if r.active]
+    place = active.index(role.id) if role is not None and role.id in active else len(active)
+    return ROLE_PALETTE[place % len(ROLE_PALETTE)]
 
 
 def _refuse_stale(form: RoleForm, role: Role, dimensions: list[Dimension]) -> tuple[str, int]:

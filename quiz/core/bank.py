@@ -61,6 +61,16 @@ CHOICE_OPTIONS = (2, 6)
 TEXT_LIMIT = 600
 NAME_LIMIT = 120  # role and dimension names: what their database columns hold
 LIST_LIMIT = 8
+# A web address a role links to: an entry in a public occupation database. Only https, and
+# only printable ASCII with no spaces (anything else is written percent-encoded), so what an
+# admin sees is what a reader's browser opens.
+URL_LIMIT = 300
+URL_PATTERN = re.compile(
+    r"https://[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+"
+    r"(?::[0-9]{1,5})?(?:[/?#][!-~]*)?"
+)
+# How a link is written as one line of text: its label, this, its address.
+LINK_SEPARATOR = " | "
 # Control characters a text may hold: line breaks (forms send a text area's as CR LF) and tabs.
 ALLOWED_CONTROLS = frozenset("\t\n\r")
 # The bidirectional embeddings, overrides and isolates: they reorder the text around them.
@@ -82,6 +92,8 @@ TRANSLATABLE = {
         "typical_day",
         "learn_first",
         "first_project",
+        "titles",
+        "links",
     ),
     "question": ("prompt", "labels"),
     "option": ("label",),
@@ -89,7 +101,9 @@ TRANSLATABLE = {
 # Fields holding a list of texts (a tuple in a bank): a role's lists of 1 to LIST_LIMIT,
 # and an agreement question's own scale labels, exactly one per level.
 ROLE_TEXT_LISTS = frozenset({"skills", "tasks", "goals", "learn_first"})
-TEXT_LISTS = ROLE_TEXT_LISTS | {"labels"}
+TEXT_LISTS = ROLE_TEXT_LISTS | {"labels", "titles"}
+# Fields holding a list of links (a tuple of BankLink in a bank, of objects in a document).
+LINK_LISTS = frozenset({"links"})
 
 # Language code -> field -> translated text (a tuple of texts for a text list).
 Translations = Mapping[str, Mapping[str, Any]]
@@ -123,6 +137,26 @@ def refused_character(text: str) -> str | None:
             continue
         if character in DIRECTION_CONTROLS or unicodedata.category(character) in ("Cc", "Cs"):
             return character
+    return None
+
+
+def url_problem(url: str) -> str | None:
+    """Return why ``url`` cannot be a role's link (an English reason that may name
+    ``%(most)s``, the longest allowed), or None when it can.
+
+    The rule: an ``https://`` address with a host name, at most URL_LIMIT characters of
+    printable ASCII and no spaces, so no other scheme (``http:``, ``javascript:``) and no
+    character that reads differently from what a browser opens.
+    """
+    if not url.startswith("https://"):
+        return N_("must be a web address starting with https://")
+    if len(url) > URL_LIMIT:
+        return N_("must be at most %(most)s characters")
+    if not URL_PATTERN.fullmatch(url):
+        return N_(
+            "must be a web address such as https://www.example.org/page, "
+            "with no spaces (write other characters percent-encoded)"
+        )
     return None
 
 
@@ -180,6 +214,19 @@ class BankDimension:
 
 
 @dataclass(frozen=True)
+class BankLink:
+    """A link from a role to its entry in a public occupation database, such as O*NET."""
+
+    label: str
+    url: str
+
+    @property
+    def line(self) -> str:
+        """Return the link as one line of text: "Label | https://..."."""
+        return f"{self.label}{LINK_SEPARATOR}{self.url}"
+
+
+@dataclass(frozen=True)
 class BankRole:
     key: str
     name: str
@@ -196,6 +243,10 @@ class BankRole:
     translations: Translations = field(default_factory=dict)
     # "#rrggbb" (lowercase); empty: the palette's colour for the role's position
     colour: str = ""
+    # job titles people in this role typically hold, such as "Applied Scientist"
+    titles: tuple[str, ...] = ()
+    # the role's entries in public occupation databases
+    links: tuple[BankLink, ...] = ()
 
     @property
     def shown_colour(self) -> str:
@@ -377,7 +428,7 @@ class Bank:
             for name in TRANSLATABLE[kind]:
                 value = getattr(item, name)
                 if value:
-                    text = "\n".join(value) if isinstance(value, tuple) else value
+                    text = "\n".join(_line(v) for v in value) if isinstance(value, tuple) else value
                     texts.append(TranslatableText(kind, key, name, text, option))
         return texts
 
@@ -433,6 +484,8 @@ class Bank:
                         "typical_day": r.typical_day,
                         "learn_first": list(r.learn_first),
                         "first_project": r.first_project,
+                        **({"titles": list(r.titles)} if r.titles else {}),
+                        **({"links": document_value(r.links)} if r.links else {}),
                         **({"colour": r.colour} if r.colour else {}),
                         "profile": self._in_dimension_order(r.profile),
                     },
@@ -481,7 +534,7 @@ def _in(item: Any, code: str, kind: str) -> Any:
         item,
         translations={},
         **{
-            name: tuple(texts[name]) if name in TEXT_LISTS else texts[name]
+            name: tuple(texts[name]) if name in TEXT_LISTS | LINK_LISTS else texts[name]
             for name in TRANSLATABLE[kind]
             if name in texts
         },
@@ -505,15 +558,26 @@ def _with_translations(
             continue
         known = [name for name in TRANSLATABLE[kind] if name in texts]
         unknown = sorted((name for name in texts if name not in TRANSLATABLE[kind]), key=str)
-        fields = {
-            name: list(texts[name]) if isinstance(texts[name], tuple) else texts[name]
-            for name in known + unknown
-        }
+        fields = {name: document_value(texts[name]) for name in known + unknown}
         if fields:
             out[code] = fields
     if out:
         document["translations"] = out
     return document
+
+
+def document_value(value: Any) -> Any:
+    """Return a field's value as a document (and a JSON column) holds it: a tuple as a
+    list, a link as an object of its label and address."""
+    if isinstance(value, tuple | list):
+        return [document_value(v) for v in value]
+    if isinstance(value, BankLink):
+        return {"label": value.label, "url": value.url}
+    return value
+
+
+def _line(value: Any) -> str:
+    return value.line if isinstance(value, BankLink) else str(value)
 
 
 def likert_options(
@@ -656,6 +720,8 @@ def parse_bank(document: Any) -> Bank:
                 profile=reader.weights(r, "profile", where, dimension_keys, PROFILE_RANGE),
                 translations=reader.translations(r, where, "role"),
                 colour=reader.colour(r, where),
+                titles=reader.titles(r, "titles", where, least=0),
+                links=reader.links(r, "links", where, least=0),
             )
         )
         if isinstance(r.get("profile"), dict) and not any(r["profile"].values()):
@@ -842,6 +908,73 @@ class _DocumentReader:
                 )
         return tuple(v.strip() for v in value)
 
+    def titles(self, parent: dict[str, Any], name: str, where: str, least: int) -> tuple[str, ...]:
+        """Read a role's job titles: ``least`` to LIST_LIMIT names (absent: none)."""
+        value = parent.get(name, [])
+        if (
+            not isinstance(value, list)
+            or not least <= len(value) <= LIST_LIMIT
+            or not all(isinstance(v, str) and v.strip() for v in value)
+        ):
+            self.problem(
+                f"{where}.{name}",
+                N_("must be a list of %(least)s to %(most)s non-empty job titles"),
+                least=least,
+                most=LIST_LIMIT,
+            )
+            return ()
+        for j, v in enumerate(value):
+            self.plain(v, f"{where}.{name}[{j}]")
+            if len(v.strip()) > NAME_LIMIT:
+                self.problem(
+                    f"{where}.{name}[{j}]",
+                    N_("must be at most %(most)s characters"),
+                    most=NAME_LIMIT,
+                )
+        return tuple(v.strip() for v in value)
+
+    def links(
+        self, parent: dict[str, Any], name: str, where: str, least: int
+    ) -> tuple[BankLink, ...]:
+        """Read a role's links: ``least`` to LIST_LIMIT objects of a label and an https address."""
+        value = parent.get(name, [])
+        path = f"{where}.{name}"
+        if not isinstance(value, list) or not least <= len(value) <= LIST_LIMIT:
+            self.problem(
+                path,
+                N_("must be a list of %(least)s to %(most)s links, each a label and an address"),
+                least=least,
+                most=LIST_LIMIT,
+            )
+            return ()
+        links = []
+        for j, item in enumerate(value):
+            here = f"{path}[{j}]"
+            if not isinstance(item, dict):
+                self.problem(here, N_("must be an object with a label and a url"))
+                continue
+            for extra in sorted((k for k in item if k not in ("label", "url")), key=str):
+                self.problem(
+                    f"{here}.{extra}", N_("is not a field of a link: it has a label and a url")
+                )
+            label = self.text(item, "label", here, limit=NAME_LIMIT)
+            links.append(BankLink(label, self.url(item, "url", here)))
+        return tuple(links)
+
+    def url(self, parent: dict[str, Any], name: str, where: str) -> str:
+        """Read a web address that :func:`url_problem` finds nothing wrong with."""
+        value = parent.get(name)
+        path = f"{where}.{name}"
+        if not isinstance(value, str):
+            self.problem(path, N_("must be a web address starting with https://"))
+            return ""
+        value = value.strip()
+        if refused_character(value) is not None:
+            self.plain(value, path)
+        elif (reason := url_problem(value)) is not None:
+            self.problem(path, reason, most=URL_LIMIT)
+        return value
+
     def labels(self, parent: dict[str, Any], name: str, where: str) -> tuple[str, ...]:
         """Read an agreement question's own labels: one text per level, lowest first."""
         value = parent.get(name)
@@ -902,6 +1035,10 @@ class _DocumentReader:
             read = {
                 name: self.labels(texts, name, here)
                 if name == "labels"
+                else self.titles(texts, name, here, least=1)
+                if name == "titles"
+                else self.links(texts, name, here, least=1)
+                if name in LINK_LISTS
                 else self.texts(texts, name, here)
                 if name in TEXT_LISTS
                 else self.text(

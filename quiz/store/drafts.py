@@ -17,13 +17,16 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import selectinload
 
 from quiz.core.bank import (
+    LINK_LISTS,
     TEXT_LISTS,
     Bank,
     BankDimension,
+    BankLink,
     BankOption,
     BankQuestion,
     BankRole,
     Translations,
+    document_value,
     likert_options,
 )
 from quiz.db import db
@@ -40,23 +43,60 @@ from quiz.models import (
 # A role's texts, copied field for field between the draft rows and the bank.
 ROLE_TEXTS = ("name", "summary", "focus", "typical_day", "first_project")
 ROLE_LISTS = ("skills", "tasks", "goals", "learn_first")
+# What a role's public page adds: typical job titles, links to occupation databases, and
+# the colour it is drawn in ("" for the palette's). Each may be empty.
+ROLE_PAGE_FIELDS = ("titles", "links", "colour")
+
+
+def stored_role_page_fields(role: BankRole) -> dict[str, Any]:
+    """Return a bank role's titles, links and colour as a draft row's columns hold them."""
+    return {
+        "titles": list(role.titles),
+        "links": document_value(role.links),
+        "colour": role.colour,
+    }
+
+
+def bank_role_page_fields(row: Role) -> dict[str, Any]:
+    """Return a draft row's titles, links and colour the way a bank role holds them."""
+    return {
+        "titles": tuple(row.titles or ()),
+        "links": bank_links(row.links or []),
+        "colour": row.colour or "",
+    }
 
 
 def stored_translations(translations: Translations) -> dict[str, dict[str, Any]]:
-    """Return translations as a draft row's JSON column holds them: lists, not tuples."""
+    """Return translations as a draft row's JSON column holds them: lists, not tuples, and
+    links as objects."""
     return {
-        code: {
-            name: list(text) if isinstance(text, tuple) else text for name, text in texts.items()
-        }
+        code: {name: document_value(text) for name, text in texts.items()}
         for code, texts in translations.items()
     }
+
+
+def bank_links(stored: Any) -> Any:
+    """Return links as a bank holds them, from a JSON column's list of objects.
+
+    The draft is unvalidated, so anything else is passed on as it is, for parsing the
+    draft's document to name as a problem.
+    """
+    if not isinstance(stored, list) or not all(
+        isinstance(link, dict) and set(link) == {"label", "url"} for link in stored
+    ):
+        return stored
+    return tuple(BankLink(link["label"], link["url"]) for link in stored)
 
 
 def bank_translations(stored: Mapping[str, Any] | None) -> dict[str, dict[str, Any]]:
     """Return a draft row's translations the way a bank holds them: tuples, not lists."""
     return {
         code: {
-            name: tuple(text) if name in TEXT_LISTS and isinstance(text, list) else text
+            name: tuple(text)
+            if name in TEXT_LISTS and isinstance(text, list)
+            else bank_links(text)
+            if name in LINK_LISTS
+            else text
             for name, text in texts.items()
         }
         if isinstance(texts, dict)
@@ -105,6 +145,7 @@ def replace_draft(bank: Bank) -> None:
                 position=r.position,
                 **{name: getattr(r, name) for name in ROLE_TEXTS},
                 **{name: list(getattr(r, name)) for name in ROLE_LISTS},
+                **stored_role_page_fields(r),
                 translations=stored_translations(r.translations),
                 emphases=[
                     RoleEmphasis(dimension=dimensions[k], emphasis=v) for k, v in r.profile.items()
@@ -175,6 +216,7 @@ def draft_bank() -> Bank:
                 position=position,
                 **{name: getattr(r, name) for name in ROLE_TEXTS},
                 **{name: tuple(getattr(r, name)) for name in ROLE_LISTS},
+                **bank_role_page_fields(r),
                 profile={e.dimension.key: e.emphasis for e in r.emphases},
                 translations=bank_translations(r.translations),
             )

@@ -28,7 +28,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
-from quiz.core.bank import CHOICE_OPTIONS, LIKERT_SCALE
+from quiz.core.bank import CHOICE_OPTIONS, LIKERT_SCALE, document_value
 from quiz.core.messages import N_
 from quiz.db import db
 from quiz.models import (
@@ -41,12 +41,18 @@ from quiz.models import (
     RoleEmphasis,
 )
 from quiz.store import audit
-from quiz.store.drafts import ROLE_LISTS, ROLE_TEXTS, forget_stale_translations
+from quiz.store.drafts import (
+    ROLE_LISTS,
+    ROLE_PAGE_FIELDS,
+    ROLE_TEXTS,
+    forget_stale_translations,
+)
 
 # letters for new options' keys: a choice question has at most six options
 OPTION_KEYS = "abcdefghijklmnopqrstuvwxyz"
-# a role's own fields as an editor saves them: its key, its texts and its lists
-ROLE_FIELDS = ("key", *ROLE_TEXTS, *ROLE_LISTS)
+# a role's own fields as an editor saves them: its key, its texts and its lists, and what
+# its public page adds (job titles, links as BankLink, colour as "#rrggbb" or "")
+ROLE_FIELDS = ("key", *ROLE_TEXTS, *ROLE_LISTS, *ROLE_PAGE_FIELDS)
 DIMENSION_FIELDS = ("key", "name", "kind", "description")
 
 QUESTION_KEY_TAKEN = N_("Another question already uses the key “%(key)s”.")
@@ -469,6 +475,9 @@ def _fill_role(
         setattr(role, name, fields[name])
     for name in ROLE_LISTS:
         setattr(role, name, list(fields[name]))
+    role.titles = list(fields["titles"])
+    role.links = document_value(tuple(fields["links"]))
+    role.colour = fields["colour"]
     stored = {e.dimension_id: e for e in role.emphases}
     for dimension in dimensions:
         level, emphasis = profile.get(dimension.id, 0), stored.get(dimension.id)
@@ -485,6 +494,9 @@ def _role_snapshot(role: Role) -> dict[str, object]:
         "key": role.key,
         **{name: getattr(role, name) for name in ROLE_TEXTS},
         **{name: list(getattr(role, name)) for name in ROLE_LISTS},
+        "titles": list(role.titles or ()),
+        "links": list(role.links or ()),
+        "colour": role.colour or "",
         "profile": {e.dimension.key: e.emphasis for e in role.emphases if e.emphasis},
     }
 

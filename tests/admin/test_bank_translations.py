@@ -252,7 +252,7 @@ def translation_panel(html: str) -> str:
 
 def test_overview_says_the_draft_is_completely_translated(admin_client):
     panel = translation_panel(admin_client.get("/admin/").get_data(as_text=True))
-    assert "Deutsch: 160 of 160 texts translated." in text_of(panel)
+    assert "Deutsch: 164 of 164 texts translated." in text_of(panel)
     assert "<details" not in panel
 
 
@@ -263,7 +263,7 @@ def test_overview_lists_the_texts_an_edit_left_untranslated(app, admin_client):
 
     panel = translation_panel(admin_client.get("/admin/").get_data(as_text=True))
     text = text_of(panel)
-    assert "Deutsch: 159 of 160 texts translated." in text
+    assert "Deutsch: 163 of 164 texts translated." in text
     assert "1 text not translated into Deutsch yet" in text
     assert f"Question q01, text: {prompt}" in text
 
@@ -271,8 +271,8 @@ def test_overview_lists_the_texts_an_edit_left_untranslated(app, admin_client):
 @pytest.mark.parametrize(
     ("cookie", "status"),
     [
-        ("en", "Deutsch: 160 of 160 texts translated."),
-        ("de", "Deutsch: 160 von 160 Texten übersetzt."),
+        ("en", "Deutsch: 164 of 164 texts translated."),
+        ("de", "Deutsch: 164 von 164 Texten übersetzt."),
     ],
 )
 def test_overview_translation_status_is_in_the_admins_language(admin_client, cookie, status):

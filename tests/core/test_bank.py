@@ -252,7 +252,8 @@ def translate(*path_and_texts: Any) -> Callable[[dict[str, Any]], None]:
 def test_default_bank_is_translated_into_german_completely(bank):
     assert bank.languages == {"de"}
     assert bank.translation_gaps("de") == []
-    assert len(bank.translatable_texts()) == 160
+    # 160 texts, the three roles' job titles and the one role's link to its database entry
+    assert len(bank.translatable_texts()) == 164
     german = bank.in_language("de")
     # role names are used as they are in German; everything a taker reads as a sentence is new
     assert tuple(r.name for r in german.roles) == ROLE_NAMES
@@ -309,7 +310,10 @@ def test_partial_translations_parse_and_leave_the_rest_english():
 
 WHAT_TRANSLATES = {
     "dimension": "name, description",
-    "role": "name, summary, focus, skills, tasks, goals, typical_day, learn_first, first_project",
+    "role": (
+        "name, summary, focus, skills, tasks, goals, typical_day, learn_first, first_project, "
+        "titles, links"
+    ),
     "question": "prompt",
     "option": "label",
 }

@@ -17,8 +17,8 @@ from quiz.core.bank import CHOICE_OPTIONS
 from quiz.db import db
 from quiz.models import AuditEntry, Dimension, Option, Question, Role
 from quiz.store import editing
-from quiz.store.drafts import ROLE_LISTS, ROLE_TEXTS, draft_bank
-from quiz.store.editing import EditRefused, StaleCopy
+from quiz.store.drafts import draft_bank
+from quiz.store.editing import ROLE_FIELDS, EditRefused, StaleCopy
 
 
 @pytest.fixture
@@ -51,7 +51,7 @@ def revision(item: Question | Role) -> str:
 
 
 def role_fields(item: Role, **changes: Any) -> dict[str, Any]:
-    fields = {name: getattr(item, name) for name in ("key", *ROLE_TEXTS, *ROLE_LISTS)}
+    fields = {name: getattr(item, name) for name in ROLE_FIELDS}
     return fields | changes
 
 
