@@ -180,18 +180,29 @@ def test_a_role_page_shows_everything_about_the_role_and_ends_with_the_quiz(app,
     )
 
 
-def test_a_role_page_without_titles_or_links_leaves_their_section_out(app, client):
-    role = bank_in(app, "en").role_by_key["ai-engineer"]
-    titles, listed_links = getattr(role, "titles", ()), getattr(role, "links", ())
+@pytest.mark.parametrize("key", ROLE_KEYS)
+def test_a_role_page_lists_its_job_titles_and_links_only_where_it_has_them(app, client, key):
+    role = bank_in(app, "en").role_by_key[key]
 
-    html = page(client, "/roles/ai-engineer")
+    html = page(client, f"/roles/{key}")
 
-    assert ("Typical job titles" in html) == bool(titles)
-    assert ("In public occupation databases" in html) == bool(listed_links)
-    for title in titles:
+    assert ("Typical job titles" in html) == bool(role.titles)
+    assert ("In public occupation databases" in html) == bool(role.links)
+    for title in role.titles:
         assert f"<li>{htmllib.escape(title)}</li>" in html
-    for link in listed_links:
-        assert f'<a href="{htmllib.escape(link.url)}" rel="external">' in html
+    for link in role.links:
+        assert (
+            f'<a href="{htmllib.escape(link.url)}" rel="external">{htmllib.escape(link.label)}</a>'
+        ) in html
+
+
+def test_the_data_scientist_links_to_its_o_net_entry_and_the_ml_engineer_has_none(client):
+    data = page(client, "/roles/data-scientist")
+    ml = page(client, "/roles/ml-engineer")
+
+    assert 'href="https://www.onetonline.org/link/summary/15-2051.00"' in data
+    assert "Typical job titles" in ml and "MLOps Engineer" in text_of(ml)
+    assert "onetonline" not in ml  # no entry of its own: no link rather than a wrong one
 
 
 def test_a_role_page_in_german_names_the_role_in_german(app, client):
