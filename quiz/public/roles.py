@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, current_app, render_template
+from flask import abort, current_app, render_template, request
 from werkzeug.wrappers import Response
 
 from quiz.core.bank import Bank
@@ -122,8 +122,16 @@ def language_addresses(endpoint: str, **values: Any) -> dict[str, str]:
 
 @bp.app_template_global()
 def canonical_address(endpoint: str, **values: Any) -> str:
-    """Return a page's address in the language it is served in: the one a search should keep."""
-    return language_addresses(endpoint, **values)[current_language()]
+    """Return the address a search should keep for the page as requested.
+
+    An address naming its language is its own canonical; the plain one, which serves each
+    reader their own language (the x-default), is its own too. Pointing it at one language
+    instead would tell a search engine that the x-default page is that language's.
+    """
+    addresses = language_addresses(endpoint, **values)
+    if request.args.get(LANGUAGE_PARAMETER) in LANGUAGES:
+        return addresses[current_language()]
+    return addresses["x-default"]
 
 
 def _live_version() -> int:

@@ -1,9 +1,9 @@
 """Every kind of page passes axe-core and the Nu HTML checker, stays light and stays local.
 
 The pages: the landing page, a quiz page, a quiz page showing errors, a quick-mode question, a
-result page and the 404 page, and four of them in German. Console errors and requests to other
-origins fail any test here through the ``page`` fixture; the weight test also names each origin
-it saw.
+result page, the roles compared, one role, the method and the 404 page, and six of them in
+German. Console errors and requests to other origins fail any test here through the ``page``
+fixture; the weight test also names each origin it saw.
 """
 
 from __future__ import annotations
@@ -29,12 +29,26 @@ PAGES = (
     "quiz-errors",
     "quick",
     "result",
+    "roles",
+    "role",
+    "method",
     "not-found",
     "landing@de",
     "quiz-errors@de",
     "quick@de",
     "result@de",
+    "roles@de",
+    "role@de",
 )
+# the pages that are one address each
+PATHS = {
+    "landing": "/",
+    "quiz": "/quiz/1",
+    "quick": "/quiz/quick",
+    "roles": "/roles",
+    "role": "/roles/ml-engineer",
+    "method": "/method",
+}
 NEXT = re.compile(r"^(Next|Weiter)$")
 MAX_PAGE_BYTES = 60 * 1024
 
@@ -54,12 +68,8 @@ def visit(page: Page, name: str, result_url: str) -> Visit:
     page.route("**/*", lambda route: route.continue_())  # routing turns the cache off
     responses: list[Response] = []
     page.on("response", lambda response: responses.append(response))
-    if name == "landing":
-        document = page.goto("/")
-    elif name == "quiz":
-        document = page.goto("/quiz/1")
-    elif name == "quick":
-        document = page.goto("/quiz/quick")
+    if name in PATHS:
+        document = page.goto(PATHS[name])
     elif name == "quiz-errors":
         page.goto("/quiz/1", wait_until="networkidle")  # the favicon comes after "load"
         responses.clear()

@@ -305,14 +305,18 @@ def test_the_landing_page_stays_light(client):
 
 
 @pytest.mark.parametrize("path", INDEXED_PATHS)
-@pytest.mark.parametrize(("headers", "language"), [(ENGLISH, "en"), (GERMAN, "de")])
-def test_an_indexed_page_names_its_canonical_address_and_each_language(
-    app, client, path, headers, language
+@pytest.mark.parametrize(
+    ("headers", "query", "language"),
+    [(ENGLISH, "?lang=en", "en"), (ENGLISH, "?lang=de", "de"), (GERMAN, "?lang=en", "en")],
+)
+def test_an_address_naming_its_language_is_its_own_canonical_among_each_language(
+    app, client, path, headers, query, language
 ):
     public = app.config["PUBLIC_URL"]
 
-    html = page(client, path, headers)
+    html = page(client, path + query, headers)
 
+    assert f'<html lang="{language}">' in html
     own = f"{public}{path}?lang={language}"
     assert links(html, "canonical") == {"": own}
     assert links(html, "alternate") == {
@@ -323,10 +327,23 @@ def test_an_indexed_page_names_its_canonical_address_and_each_language(
     assert meta(html, "og:url") == own
     assert meta(html, "og:type") == "website"
     title = re.search(r"<title>(.*?)</title>", html).group(1)
-    assert meta(html, "og:title") and htmllib.unescape(meta(html, "og:title")) in (
-        htmllib.unescape(title)
-    )
+    assert meta(html, "og:title") in htmllib.unescape(title)
     assert meta(html, "og:description") == meta(html, "description")
+
+
+@pytest.mark.parametrize("path", INDEXED_PATHS)
+@pytest.mark.parametrize("headers", [ENGLISH, GERMAN])
+def test_the_plain_address_serving_each_reader_their_language_is_its_own_canonical(
+    app, client, path, headers
+):
+    public = app.config["PUBLIC_URL"]
+
+    html = page(client, path, headers)
+
+    # the x-default: pointing it at one language would call it that language's page
+    assert links(html, "canonical") == {"": f"{public}{path}"}
+    assert links(html, "alternate")["x-default"] == f"{public}{path}"
+    assert meta(html, "og:url") == f"{public}{path}"
 
 
 def test_the_landing_page_previews_with_the_example_result_card(app, client):
