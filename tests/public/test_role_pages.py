@@ -350,12 +350,15 @@ def test_the_landing_page_previews_with_the_example_result_card(app, client):
     html = page(client, "/")
 
     image = meta(html, "og:image")
-    assert image == f"{app.config['PUBLIC_URL']}/example.png"
+    assert image == f"{app.config['PUBLIC_URL']}/example.png?lang=en"  # the page's own language
     assert meta(html, "twitter:card") == "summary_large_image"
     assert meta(html, "og:image:alt").startswith("An example result: Data Scientist ")
-    card = client.get(urlsplit(image).path)
+    address = urlsplit(image)
+    card = client.get(f"{address.path}?{address.query}")
     assert card.status_code == 200 and card.mimetype == "image/png"
     assert Image.open(io.BytesIO(card.data)).size == (1200, 630)
+    german = client.get("/example.png?lang=de")
+    assert german.status_code == 200 and german.data != card.data  # its headline in German
 
 
 @pytest.mark.parametrize("path", ["/roles", "/roles/data-scientist", "/method"])
