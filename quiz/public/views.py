@@ -308,6 +308,13 @@ def _not_modified(result: Result, form: str) -> Response:
     return _cacheable(Response(status=304), result, form)
 
 
+def _current_bank() -> Bank:
+    version_id = latest_version_id()
+    if version_id is None:
+        abort(503)
+    return shown_bank(version_id)
+
+
 class QuizProgress:
     """A visit's way through the quiz, kept in the session: version, answers, start, furthest page.
 
