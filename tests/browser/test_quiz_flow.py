@@ -143,7 +143,7 @@ def press_tab_until(page: Page, condition: str, limit: int = 60) -> None:
 
 @pytest.mark.parametrize("width", list(WIDTHS))
 def test_the_summary_takes_focus_leads_to_each_question_and_clears_as_they_are_answered(
-    open_page: Callable[..., Page], axe_script: Path, width: str
+    open_page: Callable[..., Page], axe_script: Path, vnu_command: list[str], width: str
 ) -> None:
     # the policy refuses injected scripts, axe among them (quiz.js is the site's own)
     page = open_at(open_page, width, bypass_csp=True)
@@ -155,7 +155,8 @@ def test_the_summary_takes_focus_leads_to_each_question_and_clears_as_they_are_a
             choose(page, index, option=index % 2)
     before = chosen_values(page)
 
-    page.get_by_role("button", name="Next").click()
+    with page.expect_response(lambda r: r.request.method == "POST") as sent:
+        page.get_by_role("button", name="Next").click()
 
     expect(page).to_have_url(re.compile(r"/quiz/1$"))
     summary = page.locator("#error-summary")
@@ -170,6 +171,7 @@ def test_the_summary_takes_focus_leads_to_each_question_and_clears_as_they_are_a
     assert chosen_values(page) == before
     shoot(page, f"quiz-errors-{width}")
     assert axe_violations(page, axe_script) == []
+    assert nu_errors(sent.value.text(), vnu_command) == []
 
     # a link takes the reader to that question, its options ready for the keyboard
     second = questions(page).nth(1)

@@ -30,7 +30,7 @@ def bank_of(app: Flask) -> Bank:
 
 def summary(html: str) -> str | None:
     """Return the error summary's markup, or None when the page has none."""
-    match = re.search(r'<div class="error-summary".*?</ul>\s*</div>\s*</div>', html, re.S)
+    match = re.search(r'<section class="error-summary".*?</ul>\s*</div>\s*</section>', html, re.S)
     return match.group(0) if match else None
 
 
@@ -105,7 +105,9 @@ def test_the_summary_names_counts_and_links_every_missing_question(
         for name in missing
     ]
     # the summary comes straight after the page's heading, ready for focus, and the title says so
-    assert re.search(r'</h1>\s*<div class="error-summary" id="error-summary" tabindex="-1"', shown)
+    assert re.search(
+        r'</h1>\s*<section class="error-summary" id="error-summary" tabindex="-1"', shown
+    )
     assert title(shown).startswith("Error: ")
     for name in missing:
         assert error_beside(shown, name) == MISSING_ANSWER
