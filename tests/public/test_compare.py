@@ -747,6 +747,7 @@ def test_a_name_too_long_or_with_control_characters_is_refused_with_a_message(ap
         assert '<p class="field-error" id="friend-name-error">' in html or "without a name" in html
     # the refused form keeps the link, and marks the name, not the link, as what to fix
     form_html = from_form.get_data(as_text=True)
+    assert '<h1 id="problem-heading">We can\'t show that name</h1>' in form_html
     assert fields_of_form(form_html)["friend"] == friend.token
     assert 'id="friend-name" name="name"' in form_html
     assert re.search(r'id="friend-name"[^>]*aria-invalid="true"', form_html)
@@ -791,3 +792,16 @@ def test_the_owners_page_is_private_and_a_visitors_public_both_varying_on_the_co
         == 200
     )
     assert client.get(url, headers={"If-None-Match": owners.headers["ETag"]}).status_code == 200
+
+
+def test_the_owners_page_in_german_says_du_and_dein_gegenueber(app):
+    mine = Person(app, favouring(app, "data-scientist"))
+    friend = Person(app, favouring(app, "ai-engineer"))
+
+    html = mine.taker.client.get(
+        compare_url(mine, friend), headers={"Accept-Language": "de"}
+    ).get_data(as_text=True)
+
+    assert (heading_of(html, "a"), heading_of(html, "b")) == ("Du", "Dein Gegenüber")
+    assert reading(html)[0].startswith("Euch passen verschiedene Rollen am besten: Du tendierst zu")
+    assert "Dein Ergebnis öffnen" in html
