@@ -160,7 +160,9 @@ def start_comparison() -> Response:
         abort(400, description=NO_RESULT_OF_YOUR_OWN)
     mine = _shown_result(form.mine.data)
     if not valid:
-        return _refused(400, (form.friend.errors or form.name.errors)[0], form=form)
+        if form.friend.errors:
+            return _refused(400, form.friend.errors[0], form=form)
+        return _refused(400, form.name.errors[0], form=form, name_refused=True)
     friend = find_result(form.friend_token())
     if friend is None:
         return _refused(404, FRIEND_NOT_FOUND, form=form)
@@ -185,7 +187,7 @@ def compare_results(token_a: str, token_b: str) -> Response:
         return _public(redirect(canonical, code=308))
     if not names.validate():
         without_name = url_for(".compare_results", token_a=first, token_b=second)
-        return _refused(400, names.name.errors[0], back=without_name, names=names)
+        return _refused(400, names.name.errors[0], back=without_name, name_refused=True)
     viewer = _viewer(result_a, result_b, names.friend_name())
     etag = _comparison_etag(first, second, viewer.labelling if viewer else "by-date")
     keep = _public if viewer is None else _private
@@ -232,8 +234,9 @@ def _viewer(result_a: Result, result_b: Result, friend_name: str | None) -> _Vie
     """Return who the viewer is if this browser took exactly one of the results, else None.
 
     A browser that took both is shown the neutral page: neither side is more its own. A
-    name given for the viewer's own side (``?friend=`` naming it: the friend opening the
-    link they were sent) is not shown: the other side is then the one who named them.
+    name is shown only for the friend's side: when ``?friend=`` names another result (the
+    friend opening the link they were sent names their own), the other side is the one who
+    named them, and stays "Your friend".
     """
     yours = [r for r in (result_a, result_b) if owns(r.share_token)]
     if len(yours) != 1:
@@ -307,23 +310,22 @@ def _refused(
     message: str,
     form: CompareForm | None = None,
     back: str | None = None,
-    names: FriendNameForm | None = None,
+    name_refused: bool = False,
 ) -> Response:
     """Say why there is nothing to compare, with the form again and a way back to the result.
 
     ``message`` is one of the English refusals above: the page says it in the viewer's language.
-    ``names`` is there when the name was refused: the way back is the comparison without it.
+    ``name_refused``: the message is about the friend's name, not the link or the results.
     """
     if form is not None:
         back = url_for(".show_result", token=form.mine.data)
-    refused_names = form or names
     html = render_template(
         "public/compare.html",
         comparison=None,
         code=code,
         message=gettext(message),
         form=form,
-        name_refused=refused_names is not None and bool(refused_names.name.errors),
+        name_refused=name_refused,
         back_url=back,
     )
     response = Response(html, status=code, mimetype="text/html")

@@ -17,6 +17,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from flask import Flask
 from helpers import QuizTaker, delete_result, inline_code
+from markupsafe import escape
 from sqlalchemy import func, select
 
 from quiz.core import scoring
@@ -805,3 +806,16 @@ def test_the_owners_page_in_german_says_du_and_dein_gegenueber(app):
     assert (heading_of(html, "a"), heading_of(html, "b")) == ("Du", "Dein Gegenüber")
     assert reading(html)[0].startswith("Euch passen verschiedene Rollen am besten: Du tendierst zu")
     assert "Dein Ergebnis öffnen" in html
+
+
+def test_a_bad_link_and_a_bad_name_together_show_the_links_message_by_the_link(app):
+    mine = Person(app, favouring(app, "data-scientist"))
+
+    response = mine.taker.client.get(
+        "/compare", query_string={"mine": mine.token, "friend": "nonsense", "name": "A" * 41}
+    )
+
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert f'<p class="field-error" id="friend-error">{escape(NOT_A_LINK)}</p>' in html
+    assert 'id="friend-name-error"' not in html
