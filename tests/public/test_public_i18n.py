@@ -156,7 +156,7 @@ def test_error_pages_and_json_errors_are_in_german(client):
 
 
 def two_results(client: FlaskClient) -> tuple[str, str]:
-    """Return the share tokens of two people's results, smaller first (the page's order)."""
+    """Return the share tokens of two people's results, smaller first (the URL's order)."""
     first = take_quiz(fresh_reader(client)).result_url
     second = take_quiz(fresh_reader(client), choose=lambda name, values: values[-1]).result_url
     return tuple(sorted((token_of(first), token_of(second))))  # type: ignore[return-value]
