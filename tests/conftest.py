@@ -21,6 +21,7 @@ import pytest
 import redis
 from databases import (
     IN_CI,
+    LATER_DROPS,
     POSTGRES_PROBLEM,
     postgres_execute,
     postgres_url,
@@ -65,6 +66,7 @@ def postgres_template() -> Iterator[str]:
         build_template(postgres_url(name))
         yield name
     finally:
+        LATER_DROPS.finish()
         postgres_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
@@ -82,7 +84,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     try:
         yield postgres_url(name)
     finally:
-        postgres_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        LATER_DROPS.drop(name)
 
 
 @pytest.fixture

@@ -16,6 +16,12 @@ The reading, in this order:
 * Equal gaps keep the order of the tables: the first person's bank order, then what only
   the second person's version has.
 
+Who is who: each side says how sentences name it (:data:`Who`): ``"you"``, the viewer's own
+result; ``"your friend"``, the other result beside the viewer's when the viewer gave no name;
+``"named"``, by its label (the name the viewer gave their friend, or "Person A" and "Person B"
+for someone who took neither). A sentence about the viewer is worded to them ("X fits you
+much better", "You lean more towards X"); the viewer's side, when there is one, is side ``a``.
+
 Plain data in, plain data out: nothing here imports Flask or the database. The reading is
 a list of :class:`~quiz.core.messages.Message`, worded where it is shown, in the viewer's
 language (``str()`` words it in English).
@@ -25,19 +31,26 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Literal, TypeVar
 
 from quiz.core.messages import N_, Message
 from quiz.core.result_page import ProfileRow, ResultPage, ShownFit
 
-# Neutral names: the page is public, and whoever opens it may be either person.
+# Neutral names for anyone who took neither result: the earlier result is Person A.
 LABELS = (N_("Person A"), N_("Person B"))
+# The names a viewer sees when one of the two results is their own.
+YOU = N_("You")
+YOUR_FRIEND = N_("Your friend")
 ROLES_NAMED = 2
 NOTABLE_FIT_GAP = 10
 BIG_FIT_GAP = 25
 LEVELS_NAMED = 3
 NOTABLE_LEVEL_GAP = 15
 BIG_LEVEL_GAP = 40
+
+
+# how sentences name a side: see the module's docstring
+Who = Literal["you", "your friend", "named"]
 
 
 @dataclass(frozen=True)
@@ -48,6 +61,7 @@ class Side:
     token: str
     version: int  # the quiz version's number
     page: ResultPage
+    who: Who = "named"
 
 
 @dataclass(frozen=True)
@@ -156,13 +170,27 @@ def _best_fits(a: Side, b: Side) -> Message:
             N_("You both fit %(role)s best (%(a)s %(fit_a)s%%, %(b)s %(fit_b)s%%)."),
             {**said, "role": name},
         )
-    return Message(
-        N_(
+    if a.who == "you":
+        sentence = _FITS_DIFFER_TO_YOU[b.who == "your friend"]
+    else:
+        sentence = N_(
             "Your best fits differ: %(a)s leans to %(role_a)s (%(fit_a)s%%), "
             "%(b)s to %(role_b)s (%(fit_b)s%%)."
-        ),
-        {**said, "role_a": top_a.role.name, "role_b": top_b.role.name},
-    )
+        )
+    return Message(sentence, {**said, "role_a": top_a.role.name, "role_b": top_b.role.name})
+
+
+# by whether the friend is unnamed: a name stands as it is, "your friend" is lower case
+_FITS_DIFFER_TO_YOU = {
+    False: N_(
+        "Your best fits differ: you lean to %(role_a)s (%(fit_a)s%%), "
+        "%(b)s to %(role_b)s (%(fit_b)s%%)."
+    ),
+    True: N_(
+        "Your best fits differ: you lean to %(role_a)s (%(fit_a)s%%), "
+        "your friend to %(role_b)s (%(fit_b)s%%)."
+    ),
+}
 
 
 Pair = TypeVar("Pair", RolePair, LevelPair)
@@ -193,10 +221,7 @@ def _role_differences(a: Side, b: Side, roles: list[RolePair]) -> list[Message]:
     for role, gap in biggest:
         assert role.a is not None and role.b is not None  # a gap needs both
         ahead, high, low = (a, role.a.fit, role.b.fit) if gap > 0 else (b, role.b.fit, role.a.fit)
-        if abs(gap) >= BIG_FIT_GAP:
-            sentence = N_("%(role)s fits %(person)s much better (%(high)s%% vs %(low)s%%).")
-        else:
-            sentence = N_("%(role)s fits %(person)s better (%(high)s%% vs %(low)s%%).")
+        sentence = _FITS_BETTER[ahead.who][abs(gap) >= BIG_FIT_GAP]
         said = {"role": role.name, "person": ahead.label, "high": high, "low": low}
         sentences.append(Message(sentence, said))
     return sentences
@@ -220,11 +245,39 @@ def _level_differences(a: Side, b: Side, levels: list[LevelPair]) -> list[Messag
         ahead, high, low = (
             (a, level.a.you, level.b.you) if gap > 0 else (b, level.b.you, level.a.you)
         )
-        if abs(gap) >= BIG_LEVEL_GAP:
-            sentence = N_("%(person)s leans much more towards %(name)s (%(high)s vs %(low)s).")
-        else:
-            sentence = N_("%(person)s leans more towards %(name)s (%(high)s vs %(low)s).")
+        sentence = _LEANS_MORE[ahead.who][abs(gap) >= BIG_LEVEL_GAP]
         sentences.append(
             Message(sentence, {"person": ahead.label, "name": level.name, "high": high, "low": low})
         )
     return sentences
+
+
+# each by how the sentence names the person, then by whether the gap is big
+_FITS_BETTER: dict[Who, dict[bool, str]] = {
+    "you": {
+        False: N_("%(role)s fits you better (%(high)s%% vs %(low)s%%)."),
+        True: N_("%(role)s fits you much better (%(high)s%% vs %(low)s%%)."),
+    },
+    "your friend": {
+        False: N_("%(role)s fits your friend better (%(high)s%% vs %(low)s%%)."),
+        True: N_("%(role)s fits your friend much better (%(high)s%% vs %(low)s%%)."),
+    },
+    "named": {
+        False: N_("%(role)s fits %(person)s better (%(high)s%% vs %(low)s%%)."),
+        True: N_("%(role)s fits %(person)s much better (%(high)s%% vs %(low)s%%)."),
+    },
+}
+_LEANS_MORE: dict[Who, dict[bool, str]] = {
+    "you": {
+        False: N_("You lean more towards %(name)s (%(high)s vs %(low)s)."),
+        True: N_("You lean much more towards %(name)s (%(high)s vs %(low)s)."),
+    },
+    "your friend": {
+        False: N_("Your friend leans more towards %(name)s (%(high)s vs %(low)s)."),
+        True: N_("Your friend leans much more towards %(name)s (%(high)s vs %(low)s)."),
+    },
+    "named": {
+        False: N_("%(person)s leans more towards %(name)s (%(high)s vs %(low)s)."),
+        True: N_("%(person)s leans much more towards %(name)s (%(high)s vs %(low)s)."),
+    },
+}

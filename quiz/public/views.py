@@ -367,6 +367,11 @@ class QuizProgress:
             self.undone = {key: self.answers.pop(key)} if key in self.answers else {}
         self.save(self.answers)
 
+    def hold(self, answers: dict[str, str]) -> None:
+        """Keep an answer chosen but not sent on (the language changed), to offer it again."""
+        self.undone = answers
+        self.save(self.answers)
+
     def reach(self, page: int) -> None:
         """Count the first time this visit is shown ``page``."""
         if page <= self.reached:

@@ -36,7 +36,9 @@ from quiz.store.analytics import ResultFilter
 # rows read from the database, and written out, at a time
 CHUNK_ROWS = 1000
 FIXED_COLUMNS = ("result_id", "created_at", "quiz_version", "mode", "top_role")
-TIMING_COLUMNS = ("seconds_taken", "careless")
+# how far a result can be trusted: its time, any careless-answer flag, and whether
+# `flask demo-results` made it up ("yes") rather than a person
+TRUST_COLUMNS = ("seconds_taken", "careless", "synthetic")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -83,7 +85,7 @@ def _chunks(result_filter: ResultFilter) -> Iterator[tuple[str, int]]:
         [
             *FIXED_COLUMNS,
             *(safe_cell(f"fit_{role}") for role in roles),
-            *TIMING_COLUMNS,
+            *TRUST_COLUMNS,
             *(safe_cell(question) for question in questions),
         ]
     )
@@ -109,6 +111,7 @@ def _chunks(result_filter: ResultFilter) -> Iterator[tuple[str, int]]:
             Result.top_role,
             Result.seconds_taken,
             Result.careless,
+            Result.synthetic,
             Result.answers,
             *ranking,
         )
@@ -119,8 +122,9 @@ def _chunks(result_filter: ResultFilter) -> Iterator[tuple[str, int]]:
     for partition in rows.partitions():
         row: Any
         for row in partition:
-            result_id, created_at, version_id, mode, top_role, seconds, careless, answers = row[:8]
-            placed = row[8:]
+            result_id, created_at, version_id, mode, top_role, seconds, careless = row[:7]
+            synthetic, answers = row[7:9]
+            placed = row[9:]
             fits = dict(zip(placed[0::2], placed[1::2], strict=True))
             writer.writerow(
                 [
@@ -132,6 +136,7 @@ def _chunks(result_filter: ResultFilter) -> Iterator[tuple[str, int]]:
                     *(_number(fits.get(role)) for role in roles),
                     _number(seconds),
                     safe_cell(careless or ""),
+                    "yes" if synthetic else "",
                     *_answer_cells(answers, questions),
                 ]
             )

@@ -1,7 +1,8 @@
 """Error pages in the site's layout, with a message a person can act on and a reference.
 
 Every page and log line of an error carries the request id (quiz/web/security.py), so a person
-who reports "reference 3f2a…" leads straight to the log entry.
+who reports "Reference: 3f2a…" leads straight to the log entry. The page names no status code:
+it says what happened in plain words and offers a way on, to the quiz or to the start page.
 """
 
 from __future__ import annotations
@@ -21,25 +22,32 @@ from quiz.db import db
 from quiz.web.site import site_title
 
 # In English, as the log and the tests read them; each page says them in the visitor's language.
+# Each says what happened in plain words and what to do; the page then offers a way on.
 MESSAGES = {
-    400: (N_("That request did not make sense"), N_("Something in it was missing or malformed.")),
-    403: (N_("You can't open this page"), N_("You don't have access to it.")),
+    400: (
+        N_("We couldn't use what was sent"),
+        N_("Part of it was missing or not in a shape we understand. Go back and try once more."),
+    ),
+    403: (N_("You can't open this page"), N_("You don't have permission to see it.")),
     404: (
-        N_("We couldn't find that page"),
-        N_("The link may be mistyped, or the page never existed."),
+        N_("We can't find that page"),
+        N_("The link may have a typo in it, or the page has moved or never existed."),
     ),
     405: (
-        N_("That action isn't allowed here"),
-        N_("Try going back and using the buttons on the page."),
+        N_("That doesn't work from here"),
+        N_("Go back and use the buttons on the page instead."),
     ),
     410: (
-        N_("This result was deleted"),
-        N_("The person who took the quiz deleted it, and their answers with it."),
+        N_("This result was deleted by the person who took the quiz"),
+        N_("Their answers were deleted with it, so there is nothing left to show."),
     ),
-    413: (N_("That was too much to send"), N_("The form you sent was larger than we accept.")),
+    413: (
+        N_("That was more than we can take"),
+        N_("What you sent was larger than we accept. Try again with less."),
+    ),
     429: (
         N_("Slow down a little"),
-        N_("You have sent many requests in a short time. Wait a minute."),
+        N_("You have sent many requests in a short time. Wait a minute, then try again."),
     ),
     500: (
         N_("Something went wrong on our side"),
@@ -109,7 +117,10 @@ def _render(code: int, detail: str | None = None) -> tuple[str, int]:
     if code in MESSAGES:
         title, message = (gettext(text, site=site_title()) for text in MESSAGES[code])
     else:
-        title, message = gettext("Error %(code)s", code=code), gettext("Something went wrong.")
+        title, message = (
+            gettext("Something went wrong"),
+            gettext("We couldn't do what was asked. Please try again in a moment."),
+        )
     if detail:
         message = gettext(detail)
     wants_json = request.path.endswith(".json")

@@ -102,12 +102,22 @@ def choose_language(code: str) -> Response:
     """Remember the language a visitor picked, then take them back to the page they were on.
 
     A plain link, so the switcher works without JavaScript; choosing a language
-    changes nothing stored on the server, so it needs no form or CSRF token.
+    changes nothing stored on the server, so it needs no form or CSRF token. On a quiz
+    page the switcher's buttons send the quiz form instead, to keep its answers.
+    """
+    return switch_language(code, same_site_path(request.args.get("next")) or "/")
+
+
+def switch_language(code: str, back_to: str) -> Response:
+    """Remember ``code`` as the visitor's language and send them on to ``back_to`` (this site).
+
+    The quiz pages switch through their own form instead of the link, so the answers on
+    the page are kept first (quiz/web/taking.py); both end here.
     """
     if code not in LANGUAGES:
-        # an unknown code is most likely a hand-edited link: go home in the default language
+        # an unknown code is most likely a hand-edited link or form: use the default language
         code = DEFAULT_LANGUAGE
-    response = redirect(same_site_path(request.args.get("next")) or "/", code=303)
+    response = redirect(back_to, code=303)
     response.set_cookie(
         LANGUAGE_COOKIE,
         code,

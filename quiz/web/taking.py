@@ -2,7 +2,9 @@
 
 A page shows a few questions. Submitting it keeps every valid answer on it (even
 when another question on the page is still missing), then moves back, forward,
-or, from the last page, finishes. Finishing needs every question answered: a
+or, from the last page, finishes. The header's language buttons submit the same
+form: its answers are kept without asking for the missing ones, and the same page
+comes back in the chosen language. Finishing needs every question answered: a
 gap anywhere sends the person to the first page that has one. Where the answers
 are kept and what finishing does is the caller's business.
 """
@@ -21,8 +23,11 @@ from quiz.core.bank import Bank, BankQuestion
 from quiz.core.result_page import StoredResult
 from quiz.core.scoring import rank_roles
 from quiz.web.i18n import lazy_gettext as _l
+from quiz.web.i18n import switch_language
 from quiz.web.taking_forms import QuickQuestionForm, quiz_page_form
 
+# the id of the quiz form, which the header's language buttons name to send it along
+QUIZ_FORM_ID = "quiz-form"
 UNANSWERED_MESSAGE = _l("A few questions still need an answer before we can show your result.")
 
 
@@ -84,6 +89,8 @@ def quiz_page(
         valid = form.validate()
         answers.update(form.valid_answers())
         save(answers)
+        if form.switches_language():
+            return switch_language(form.language.data, url_for(endpoint, page=page))
         if form.back.data:
             return redirect(url_for(endpoint, page=max(page - 1, 1)))
         if valid:
@@ -106,6 +113,7 @@ def quiz_page(
         answered=sum(1 for q in bank.questions if q.key in answers),
         question_count=len(bank.questions),
         quiz_endpoint=endpoint,
+        quiz_form_id=QUIZ_FORM_ID,
         **context,
     )
 
@@ -139,6 +147,12 @@ def quick_question_page(
     )
 
     if form.is_submitted():
+        if form.switches_language():
+            if question is not None and form.question.data == key:
+                form.validate()
+                # chosen, not sent: the question stays, its answer shown chosen again
+                progress.hold(form.valid_answers())
+            return switch_language(form.language.data, url_for(endpoint))
         if form.back.data:
             progress.take_back_last()
             return redirect(url_for(endpoint))
@@ -163,6 +177,7 @@ def quick_question_page(
         finished=question is None,
         question_count=len(bank.questions),
         quiz_endpoint=endpoint,
+        quiz_form_id=QUIZ_FORM_ID,
         **context,
     )
 
@@ -177,6 +192,10 @@ class QuickProgress(Protocol):
     def add(self, answers: dict[str, str]) -> None: ...
 
     def take_back_last(self) -> None: ...
+
+    def hold(self, answers: dict[str, str]) -> None:
+        """Keep ``answers`` to show chosen again, without counting them as given."""
+        ...
 
 
 def unsaved_result(bank: Bank, answers: Mapping[str, str]) -> StoredResult:

@@ -19,9 +19,20 @@ UNKNOWN_ANSWER = _l("That answer is not one of the choices. Please choose one of
 class QuizPageForm(FlaskForm):
     back = SubmitField(_l("Back"))
     forward = SubmitField(_l("Next"))
+    # set by the header's language buttons, which send this form along (templates/base.html):
+    # the answers on the page are kept, then the page comes back in that language
+    language = HiddenField()
 
     def question_fields(self) -> list[RadioField]:
         return [field for field in self if field.name.startswith("q-")]
+
+    def unanswered(self) -> list[RadioField]:
+        """Return the questions on this page whose answer is missing or not one of the choices."""
+        return [field for field in self.question_fields() if field.errors]
+
+    def switches_language(self) -> bool:
+        """Tell whether this submission came from a language button rather than Back or Next."""
+        return bool(self.language.data)
 
     def valid_answers(self) -> dict[str, str]:
         """Return the answers on this page that passed validation, by question key."""

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.browser
 
 NARROW = 360
 MAX_PAGE_BYTES = 60 * 1024
-PAGES = ("compare", "refused-link")
+PAGES = ("compare", "refused-link", "refused-name")
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,10 @@ class Pair:
     def refused_path(self) -> str:
         return f"/compare?mine={self.mine}&friend=not+a+link"
 
+    @property
+    def refused_name_path(self) -> str:
+        return self.compare_path + "?name=" + "x" * 41
+
 
 @pytest.fixture
 def pair(live_app: Flask, live_server: str) -> Pair:
@@ -52,7 +56,12 @@ def pair(live_app: Flask, live_server: str) -> Pair:
 
 
 def path_of(name: str, pair: Pair) -> str:
-    return pair.compare_path if name == "compare" else pair.refused_path
+    paths = {
+        "compare": pair.compare_path,
+        "refused-link": pair.refused_path,
+        "refused-name": pair.refused_name_path,
+    }
+    return paths[name]
 
 
 def status_of(name: str) -> int:

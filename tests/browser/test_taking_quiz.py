@@ -142,9 +142,12 @@ def press_tab_until(page: Page, is_focused: str, limit: int = 40) -> None:
 
 
 def focus_is_visible(page: Page) -> bool:
+    """Tell whether the focused element shows a ring: its own, or its option card's around it."""
     return page.evaluate(
         """() => {
-            const style = getComputedStyle(document.activeElement);
+            const el = document.activeElement;
+            const ringed = el.type === 'radio' ? el.closest('label.option') : el;
+            const style = getComputedStyle(ringed);
             return style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0;
         }"""
     )
@@ -221,9 +224,12 @@ def test_next_with_a_question_unanswered_shows_the_message_beside_it(page: Page)
     page.get_by_role("button", name="Next").click()
 
     expect(page).to_have_url(re.compile(r"/quiz/1$"))
-    expect(page.get_by_role("alert")).to_contain_text("still need an answer")
+    expect(page.get_by_role("alert")).to_contain_text("Please answer 1 question")
     questions = page.locator("fieldset.question")
     unanswered = questions.nth(2)
+    expect(page.get_by_role("alert").get_by_role("link")).to_have_attribute(
+        "href", f"#{unanswered.get_attribute('id')}"
+    )
     message = unanswered.locator(".field-error")
     expect(message).to_have_text(str(MISSING_ANSWER))
     expect(message).to_be_visible()

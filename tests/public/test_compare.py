@@ -10,17 +10,20 @@ import html as htmllib
 import json
 import re
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from flask import Flask
 from helpers import QuizTaker, delete_result, inline_code
+from markupsafe import escape
 from sqlalchemy import func, select
 
 from quiz.core import scoring
 from quiz.core.bank import DEFAULT_BANK_PATH, Bank, BankDimension, BankRole, parse_bank
 from quiz.core.comparison import LABELS, Side, compare
-from quiz.core.result_page import ProfileRow, ResultPage, ShownFit
+from quiz.core.result_page import ProfileRow, ResultPage, ShownFit, as_utc
 from quiz.db import db
 from quiz.models import Result
 from quiz.public.compare import (
@@ -63,9 +66,11 @@ class Person:
         url = self.taker.finish(lambda name, values: answers[name.removeprefix("q-")])
         self.token = url.rsplit("/", 1)[1]
         with app.app_context():
-            self.outcome = db.session.scalar(
-                select(Result.outcome).where(Result.share_token == self.token)
-            )
+            stored = db.session.scalars(
+                select(Result).where(Result.share_token == self.token)
+            ).one()
+            self.outcome = stored.outcome
+            self.taken = as_utc(stored.created_at)
 
     @property
     def top(self) -> dict[str, Any]:
@@ -73,13 +78,13 @@ class Person:
 
 
 def pair(first: Person, second: Person) -> tuple[Person, Person]:
-    """Return the two people as the page labels them: Person A has the smaller token."""
-    return (first, second) if first.token < second.token else (second, first)
+    """Return the two people as a visitor's page labels them: Person A took the quiz first."""
+    return tuple(sorted((first, second), key=lambda p: (p.taken, p.token)))  # type: ignore[return-value]
 
 
 def compare_url(first: Person, second: Person) -> str:
-    a, b = pair(first, second)
-    return f"/compare/{a.token}/{b.token}"
+    """Return the comparison's one URL: the two tokens in sorted order."""
+    return "/compare/{}/{}".format(*sorted((first.token, second.token)))
 
 
 def publish(app: Flask, document: dict[str, Any]) -> None:
@@ -176,7 +181,7 @@ def test_compare_page_shows_both_rankings_and_profiles_from_the_stored_outcomes(
 def test_either_order_of_the_links_leads_to_one_page(app, client):
     first = Person(app, favouring(app, "data-scientist"))
     second = Person(app, favouring(app, "ml-engineer"))
-    a, b = pair(first, second)
+    a, b = sorted((first, second), key=lambda p: p.token)
 
     reversed_order = client.get(f"/compare/{b.token}/{a.token}")
 
@@ -407,7 +412,7 @@ def test_the_form_refuses_anything_but_a_result_link_and_changes_nothing(app, cl
     expected = NOT_A_LINK if pasted.strip() else "Paste the link to your friend's result."
     assert expected in text_of(html)
     assert f'href="/r/{mine.token}"' in html  # a way back
-    assert fields_of_form(html) == {"mine": mine.token, "friend": pasted.strip()}
+    assert fields_of_form(html) == {"mine": mine.token, "friend": pasted.strip(), "name": ""}
     assert "<script>alert(1)" not in html
     # the pasted text comes back in the box, escaped: a value is never run, whatever it says
     assert all(found.startswith("<input value=") for found in inline_code(html))
@@ -597,3 +602,220 @@ def test_the_result_page_offers_the_comparison_form(app: Flask) -> None:
     )
     assert response.status_code in (301, 302, 303, 307, 308)
     assert mine.client.get(response.headers["Location"]).status_code == 200
+
+
+# ---------------------------------------------------------------- who is who
+
+
+def heading_of(html: str, side: str) -> str:
+    """Return the name over one side's chart, without its best fit."""
+    found = re.search(rf'<h3 id="person-{side}-heading">(.*?)<span', html, re.S)
+    assert found, f"no heading for side {side}"
+    return text_of(found.group(1))
+
+
+def taken_earlier(app: Flask, person: Person, other: Person) -> None:
+    """Move ``person``'s result a day before ``other``'s, as if taken the day before."""
+    with app.app_context():
+        stored = db.session.scalars(select(Result).where(Result.share_token == person.token)).one()
+        stored.created_at = other.taken - timedelta(days=1)
+        db.session.commit()
+    person.taken = other.taken - timedelta(days=1)
+
+
+def test_the_owner_sees_you_and_your_friend_with_their_own_result_first(app):
+    mine = Person(app, favouring(app, "data-scientist"))
+    friend = Person(app, favouring(app, "ai-engineer"))
+
+    response = mine.taker.client.get(compare_url(mine, friend))
+
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert (heading_of(html, "a"), heading_of(html, "b")) == ("You", "Your friend")
+    assert chart_rows(html, "a")[0][1] == NAMES["data-scientist"]
+    # both tables' columns
+    assert html.count('<th scope="col">You</th><th scope="col">Your friend</th>') == 2
+    assert "Person A" not in " ".join(reading(html))
+    assert "Anyone else who opens this link sees Person A and Person B" in text_of(html)
+    assert "so you can tell which one is yours" not in html
+    sentences = reading(html)
+    assert sentences[0] == (
+        f"Your best fits differ: you lean to {NAMES['data-scientist']} ({mine.top['fit']}%), "
+        f"your friend to {NAMES['ai-engineer']} ({friend.top['fit']}%)."
+    )
+    assert any(s.startswith(f"{NAMES['data-scientist']} fits you much better") for s in sentences)
+    assert any(
+        s.startswith(f"{NAMES['ai-engineer']} fits your friend much better") for s in sentences
+    )
+    assert f'<a href="/r/{mine.token}">Open your result</a>' in html
+    assert f'<a href="/r/{friend.token}">Open your friend\'s result</a>' in html
+    # the friend, with their own browser, sees the same page the other way round
+    theirs = friend.taker.client.get(compare_url(mine, friend)).get_data(as_text=True)
+    assert (heading_of(theirs, "a"), heading_of(theirs, "b")) == ("You", "Your friend")
+    assert chart_rows(theirs, "a")[0][1] == NAMES["ai-engineer"]
+
+
+@pytest.mark.parametrize("earlier_has_the_larger_token", [True, False])
+def test_a_visitor_sees_person_a_and_b_in_the_order_the_quizzes_were_taken(
+    app, client, earlier_has_the_larger_token
+):
+    scientist = Person(app, favouring(app, "data-scientist"))
+    engineer = Person(app, favouring(app, "ai-engineer"))
+    by_token = sorted((scientist, engineer), key=lambda p: p.token)
+    earlier, later = by_token[::-1] if earlier_has_the_larger_token else by_token
+    taken_earlier(app, earlier, later)
+
+    html = client.get(compare_url(scientist, engineer)).get_data(as_text=True)
+
+    assert (heading_of(html, "a"), heading_of(html, "b")) == ("Person A", "Person B")
+    assert chart_rows(html, "a")[0][1] == NAMES[earlier.top["role"]]
+    assert chart_rows(html, "b")[0][1] == NAMES[later.top["role"]]
+    assert "Person A took the quiz before Person B." in text_of(html)
+    assert "You" not in heading_of(html, "a") + heading_of(html, "b")
+    assert "so you can tell which one is yours" not in html
+
+
+def test_the_form_passes_the_friends_name_on_and_only_the_owner_sees_it(app, client):
+    mine = Person(app, favouring(app, "data-scientist"))
+    friend = Person(app, favouring(app, "ai-engineer"))
+
+    started = mine.taker.client.get(
+        "/compare", query_string={"mine": mine.token, "friend": friend.token, "name": "  Jürgen "}
+    )
+
+    assert started.status_code == 302
+    location = started.headers["Location"]
+    assert location.startswith(compare_url(mine, friend) + "?")
+    assert parse_qs(urlsplit(location).query) == {"name": ["Jürgen"], "friend": [friend.token]}
+    html = mine.taker.client.get(location).get_data(as_text=True)
+    assert (heading_of(html, "a"), heading_of(html, "b")) == ("You", "Jürgen")
+    assert reading(html)[0].endswith(f"Jürgen to {NAMES['ai-engineer']} ({friend.top['fit']}%).")
+    assert any(
+        s.startswith(f"{NAMES['ai-engineer']} fits Jürgen much better") for s in reading(html)
+    )
+    # anyone else given the same link sees neither "You" nor the name
+    visitor = client.get(location).get_data(as_text=True)
+    assert "Jürgen" not in visitor
+    assert heading_of(visitor, "a") in ("Person A", "Person B")
+    # the friend opening it is "You", and the one who named them is plain "Your friend"
+    theirs = friend.taker.client.get(location).get_data(as_text=True)
+    assert "Jürgen" not in theirs
+    assert (heading_of(theirs, "a"), heading_of(theirs, "b")) == ("You", "Your friend")
+
+
+def test_the_friends_name_is_shown_escaped(app):
+    mine = Person(app, favouring(app, "data-scientist"))
+    friend = Person(app, favouring(app, "ai-engineer"))
+    hostile = '<img src=x onerror=alert(1)>"&'
+
+    response = mine.taker.client.get(compare_url(mine, friend), query_string={"name": hostile})
+
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "<img src=x" not in html
+    assert "&lt;img src=x onerror=alert(1)&gt;&#34;&amp;" in html
+    assert heading_of(html, "b") == hostile
+    assert inline_code(html) == []
+
+
+TOO_LONG = "A" * 41
+BAD_NAMES = {
+    "41 characters": (TOO_LONG, "Your friend's name is too long"),
+    "a line break inside": ("Ann\nKatrin", "can't be shown, such as a line break or a tab"),
+    "a tab inside": ("Ann\tKatrin", "can't be shown, such as a line break or a tab"),
+    "an escape": ("Ann\x1b[31m", "can't be shown, such as a line break or a tab"),
+    "a delete": ("Ann\x7f", "can't be shown, such as a line break or a tab"),
+    "a C1 control": ("Ann\x85e", "can't be shown, such as a line break or a tab"),
+    "a right-to-left override": ("Ann\u202eeb", "can't be shown, such as a line break or a tab"),
+}
+
+
+@pytest.mark.parametrize("bad", list(BAD_NAMES))
+def test_a_name_too_long_or_with_control_characters_is_refused_with_a_message(app, bad):
+    mine = Person(app, favouring(app, "data-scientist"))
+    friend = Person(app, favouring(app, "ai-engineer"))
+    name, message = BAD_NAMES[bad]
+
+    from_form = mine.taker.client.get(
+        "/compare", query_string={"mine": mine.token, "friend": friend.token, "name": name}
+    )
+    on_page = mine.taker.client.get(compare_url(mine, friend), query_string={"name": name})
+
+    for response in (from_form, on_page):
+        assert response.status_code == 400
+        html = response.get_data(as_text=True)
+        assert message in text_of(html)
+        assert '<p class="field-error" id="friend-name-error">' in html or "without a name" in html
+    # the refused form keeps the link, and marks the name, not the link, as what to fix
+    form_html = from_form.get_data(as_text=True)
+    assert '<h1 id="problem-heading">We can\'t show that name</h1>' in form_html
+    assert fields_of_form(form_html)["friend"] == friend.token
+    assert 'id="friend-name" name="name"' in form_html
+    assert re.search(r'id="friend-name"[^>]*aria-invalid="true"', form_html)
+    assert not re.search(r'id="friend"[^>]*aria-invalid', form_html)
+    assert f'href="{compare_url(mine, friend)}"' in on_page.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("name", ["A" * 40, "  " + "Ł" * 40 + "\t ", "Zoë Ørsted-Łukasz ß"])
+def test_a_name_of_up_to_40_characters_after_trimming_is_shown(app, name):
+    mine = Person(app, favouring(app, "data-scientist"))
+    friend = Person(app, favouring(app, "ai-engineer"))
+
+    response = mine.taker.client.get(compare_url(mine, friend), query_string={"name": name})
+
+    assert response.status_code == 200
+    assert heading_of(response.get_data(as_text=True), "b") == name.strip()
+
+
+def test_the_owners_page_is_private_and_a_visitors_public_both_varying_on_the_cookie(app, client):
+    mine = Person(app, favouring(app, "data-scientist"))
+    friend = Person(app, favouring(app, "ai-engineer"))
+    url = compare_url(mine, friend)
+
+    owners = mine.taker.client.get(url)
+    named = mine.taker.client.get(url, query_string={"name": "Anna"})
+    visitors = client.get(url)
+
+    for response in (owners, named):
+        assert response.cache_control.private and response.cache_control.no_cache
+        assert not response.cache_control.public and response.cache_control.max_age is None
+        assert "Cookie" in response.vary
+    assert visitors.cache_control.public and visitors.cache_control.max_age == 3600
+    assert "Cookie" in visitors.vary
+    assert "by-date" in visitors.headers["ETag"]
+    etags = {r.headers["ETag"] for r in (owners, named, visitors)}
+    assert len(etags) == 3  # each labelling its own ETag: no copy confirms another's
+    # each revalidates with its own ETag, and keeps its caching rules on the 304
+    again = mine.taker.client.get(url, headers={"If-None-Match": owners.headers["ETag"]})
+    assert again.status_code == 304 and again.cache_control.private
+    assert (
+        mine.taker.client.get(url, headers={"If-None-Match": visitors.headers["ETag"]}).status_code
+        == 200
+    )
+    assert client.get(url, headers={"If-None-Match": owners.headers["ETag"]}).status_code == 200
+
+
+def test_the_owners_page_in_german_says_du_and_dein_gegenueber(app):
+    mine = Person(app, favouring(app, "data-scientist"))
+    friend = Person(app, favouring(app, "ai-engineer"))
+
+    html = mine.taker.client.get(
+        compare_url(mine, friend), headers={"Accept-Language": "de"}
+    ).get_data(as_text=True)
+
+    assert (heading_of(html, "a"), heading_of(html, "b")) == ("Du", "Dein Gegenüber")
+    assert reading(html)[0].startswith("Euch passen verschiedene Rollen am besten: Du tendierst zu")
+    assert "Dein Ergebnis öffnen" in html
+
+
+def test_a_bad_link_and_a_bad_name_together_show_the_links_message_by_the_link(app):
+    mine = Person(app, favouring(app, "data-scientist"))
+
+    response = mine.taker.client.get(
+        "/compare", query_string={"mine": mine.token, "friend": "nonsense", "name": "A" * 41}
+    )
+
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert f'<p class="field-error" id="friend-error">{escape(NOT_A_LINK)}</p>' in html
+    assert 'id="friend-name-error"' not in html

@@ -276,7 +276,7 @@ def test_the_title_and_tagline_settings_name_the_site(library_site):
     assert "<title>Datenschutz – Shelf &amp; Box</title>" in german_privacy
     assert re.search(r"<title>[^<]+ — Shelf &amp; Box</title>", page_in(client, "/quiz/1"))
     missing = client.get("/no-such-page").get_data(as_text=True)
-    assert "<title>We couldn&#39;t find that page — Shelf &amp; Box</title>" in missing
+    assert "<title>We can&#39;t find that page — Shelf &amp; Box</title>" in missing
     assert re.search(
         r"<title>[^<]+ — Shelf &amp; Box admin</title>", page_in(client, "/admin/sign-in")
     )

@@ -30,6 +30,7 @@ from quiz.db import db
 from quiz.models import QuizVersion, Result
 from quiz.store.drafts import replace_draft
 from quiz.store.publishing import latest_version_id, publish_draft, published_bank
+from quiz.web.errors import MESSAGES
 from quiz.web.taking_forms import MISSING_ANSWER, UNKNOWN_ANSWER
 
 DEFAULT_DOCUMENT = json.loads(DEFAULT_BANK_PATH.read_text(encoding="utf-8"))
@@ -290,8 +291,9 @@ def test_every_unanswered_question_gets_a_message_beside_it(app, taker, pages):
     response = taker.submit(1, {})
     assert response.status_code == 200
     html = response.get_data(as_text=True)
-    assert "Some questions on this page still need an answer" in html
+    assert f"Please answer {len(pages[0])} questions</h2>" in html
     for name in pages[0]:
+        assert f'<a href="#{name}">' in html, f"the summary does not link to {name}"
         assert error_beside(html, name) == MISSING_ANSWER
         assert f'aria-describedby="{name}-error"' in fieldset(html, name)
     assert checked_answers(taker.open(1)) == {}
@@ -466,7 +468,8 @@ def test_bad_input_gets_a_form_error_or_4xx_and_stores_nothing(
     assert response.status_code == status
     html = response.get_data(as_text=True)
     if status == 200:
-        assert "Some questions on this page still need an answer" in html
+        assert "Please answer 1 question</h2>" in html
+        assert f'<a href="#{spoiled}">' in html
         assert error_beside(html, spoiled) == message
         others = [name for name in page_fields if name != spoiled]
         assert all(error_beside(html, name) is None for name in others)
@@ -476,7 +479,7 @@ def test_bad_input_gets_a_form_error_or_4xx_and_stores_nothing(
         }
     else:
         assert '<section class="panel error-page">' in html
-        assert f"Error {status}" in html
+        assert f"<h1>{MESSAGES[status][0]}</h1>" in htmllib.unescape(html)
 
     assert result_count(app) == 0
     # the answers given before are intact, and nothing landed on a page it doesn't belong to
@@ -761,8 +764,8 @@ def test_unknown_token_gets_a_friendly_404_page_or_json_error(client, taker, tok
     assert page.status_code == 404
     assert page.mimetype == "text/html"
     text = text_of(page.get_data(as_text=True))
-    assert "We couldn't find that page" in text
-    assert "Go to the start page" in text
+    assert "We can't find that page" in text
+    assert "Take the quiz" in text and "Go to the start" in text
     assert "<script>" not in page.get_data(as_text=True).split("</head>")[1]
 
     data = client.get(f"/r/{token}.json")
@@ -770,7 +773,7 @@ def test_unknown_token_gets_a_friendly_404_page_or_json_error(client, taker, tok
     assert data.is_json
     body = data.get_json()
     assert set(body) == {"error", "detail", "request_id"}
-    assert body["error"] == "We couldn't find that page"
+    assert body["error"] == "We can't find that page"
 
 
 @pytest.mark.parametrize("path", ["/r/%00", "/r/%00.json", "/quiz?x=%00", "/r/abc%00def"])

@@ -128,9 +128,10 @@ def test_the_delete_pages_and_the_gone_result_are_in_german(client):
     gone = client.get(taker.result_url, headers=GERMAN)
     assert gone.status_code == 410
     shown = text_of(gone.get_data(as_text=True))
-    assert "Dieses Ergebnis wurde gelöscht" in shown
-    assert "Fehler 410" in shown
-    assert "Die Person, die das Quiz gemacht hat, hat es gelöscht" in shown
+    assert "Dieses Ergebnis wurde von der Person gelöscht, die das Quiz gemacht hat" in shown
+    assert "410" not in shown  # plain words, no status code
+    assert "Die Antworten wurden mit gelöscht" in shown
+    assert "Quiz machen" in shown and "Zur Startseite" in shown
 
 
 def test_error_pages_and_json_errors_are_in_german(client):
@@ -138,25 +139,25 @@ def test_error_pages_and_json_errors_are_in_german(client):
     assert missing.status_code == 404
     html = missing.get_data(as_text=True)
     assert page_language(html) == "de"
-    assert "<h1>Diese Seite haben wir nicht gefunden</h1>" in html
-    assert "<title>Diese Seite haben wir nicht gefunden – Career Fit</title>" in html
+    assert "<h1>Diese Seite finden wir nicht</h1>" in html
+    assert "<title>Diese Seite finden wir nicht – Career Fit</title>" in html
     assert "Zur Startseite" in text_of(html)
     reference = missing.headers["X-Request-ID"]
-    assert f"nenn bitte die Referenz <code>{reference}</code>." in html
+    assert f"Referenz: <code>{reference}</code>" in html
 
     as_json = client.get("/r/" + "x" * 43 + ".json", headers=GERMAN)
     assert as_json.status_code == 404
-    assert as_json.get_json()["error"] == "Diese Seite haben wir nicht gefunden"
+    assert as_json.get_json()["error"] == "Diese Seite finden wir nicht"
 
     english = client.get("/no-such-page").get_data(as_text=True)
-    assert "<h1>We couldn&#39;t find that page</h1>" in english
+    assert "<h1>We can&#39;t find that page</h1>" in english
 
 
 # ---------------------------------------------------------------- comparing in German
 
 
 def two_results(client: FlaskClient) -> tuple[str, str]:
-    """Return the share tokens of two people's results, smaller first (the page's order)."""
+    """Return the share tokens of two people's results, smaller first (the URL's order)."""
     first = take_quiz(fresh_reader(client)).result_url
     second = take_quiz(fresh_reader(client), choose=lambda name, values: values[-1]).result_url
     return tuple(sorted((token_of(first), token_of(second))))  # type: ignore[return-value]

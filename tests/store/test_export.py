@@ -37,7 +37,7 @@ DOCUMENT = json.loads(DEFAULT_BANK_PATH.read_text(encoding="utf-8"))
 ROLES = [r["key"] for r in DOCUMENT["roles"]]
 QUESTIONS = [q["key"] for q in DOCUMENT["questions"]]
 FIXED = ["result_id", "created_at", "quiz_version", "mode", "top_role"]
-TIMING = ["seconds_taken", "careless"]
+TRUST = ["seconds_taken", "careless", "synthetic"]
 OLD_DAY = datetime(2024, 1, 15, 12, 0, tzinfo=UTC)
 
 
@@ -109,6 +109,7 @@ def expected_row(
         *(fits.get(role, "") for role in roles),
         "" if result.seconds_taken is None else str(result.seconds_taken),
         result.careless or "",
+        "yes" if result.synthetic else "",
         *(result.answers.get(q, "") for q in questions),
     ]
 
@@ -163,7 +164,7 @@ def test_export_to_a_file_matches_the_stored_results_row_for_row(app, runner, tm
     assert result.stderr.strip() == f"Exported 2 results to {target}"
     assert result.stdout == ""
     header, rows = parse(target.read_text(encoding="utf-8"))
-    assert header == [*FIXED, *(f"fit_{r}" for r in ROLES), *TIMING, *QUESTIONS]
+    assert header == [*FIXED, *(f"fit_{r}" for r in ROLES), *TRUST, *QUESTIONS]
     stored = stored_results(app)
     assert [r.share_token for r in stored] == [t.result_url.rsplit("/", 1)[1] for t in takers]
     numbers = version_numbers(app)
@@ -171,6 +172,22 @@ def test_export_to_a_file_matches_the_stored_results_row_for_row(app, runner, tm
     cells = [dict(zip(header, row, strict=True)) for row in rows]
     assert [c["careless"] for c in cells] == ["same-answer", ""]
     assert all(600 <= int(c["seconds_taken"]) < 660 for c in cells)  # started ten minutes ago
+
+
+def test_export_marks_results_made_up_by_demo_results_apart_from_real_ones(app, runner):
+    take_quiz(app.test_client(), choose=varied)
+    with app.app_context():
+        insert_demo_results(3, days=1, pool=3)
+        db.session.commit()
+
+    result = run(runner, "results", "export", "-")
+
+    header, rows = parse(result.stdout)
+    column = header.index("synthetic")
+    assert [row[column] for row in rows] == ["", "yes", "yes", "yes"]
+    stored = stored_results(app)
+    assert [r.synthetic for r in stored] == [False, True, True, True]
+    assert rows == [expected_row(r, version_numbers(app), ROLES, QUESTIONS) for r in stored]
 
 
 def test_export_never_contains_share_tokens_or_delete_keys(app, runner, mixed, tmp_path):
@@ -240,7 +257,7 @@ def test_results_of_two_versions_give_the_union_of_their_roles_and_questions(
 
     roles = [*ROLES, "ai-researcher"]
     questions = [*QUESTIONS, "q00"]  # first seen in version 1, then what version 2 adds
-    assert header == [*FIXED, *(f"fit_{r}" for r in roles), *TIMING, *questions]
+    assert header == [*FIXED, *(f"fit_{r}" for r in roles), *TRUST, *questions]
     numbers = version_numbers(app)
     stored = [r for r in stored_results(app) if r.deleted_at is None]
     assert rows == [expected_row(r, numbers, roles, questions) for r in stored]
@@ -266,7 +283,7 @@ def test_a_single_version_exports_only_its_own_columns(app, runner, mixed):
 def test_no_results_export_the_header_only(app, runner):
     result = run(runner, "results", "export")
     assert result.exit_code == 0
-    assert parse(result.stdout) == ([*FIXED, *TIMING], [])
+    assert parse(result.stdout) == ([*FIXED, *TRUST], [])
 
 
 @pytest.mark.parametrize(

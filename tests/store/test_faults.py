@@ -343,7 +343,7 @@ def assert_friendly_unavailable(page: Page, what: str) -> None:
     assert 'class="site-header"' in page.text and 'class="site-footer"' in page.text, (
         f"{what}: the 503 page is not in the site's layout"
     )
-    assert "mention reference" in page.text, f"{what}: the 503 page gives no reference"
+    assert "Reference: <code>" in page.text, f"{what}: the 503 page gives no reference"
     leaked = [word for word in INTERNALS if word in page.text]
     assert not leaked, f"{what}: the 503 page shows {leaked}"
 

@@ -21,6 +21,8 @@ from werkzeug.test import TestResponse
 
 from quiz import create_app
 from quiz.db import db
+from quiz.store.publishing import latest_version_id, published_bank
+from quiz.store.results import create_result, erase_result
 from quiz.web.errors import MESSAGES
 from quiz.web.security import REQUEST_ID_SHAPE
 
@@ -97,6 +99,25 @@ def too_large(app: Flask, client: FlaskClient) -> TestResponse:
     return client.post("/quiz/1", data={"x": "a" * (app.config["MAX_CONTENT_LENGTH"] + 1)})
 
 
+def deleted_result(app: Flask, client: FlaskClient) -> TestResponse:
+    """Open a result whose taker deleted it (stored directly: this app takes one quiz a minute)."""
+    with app.app_context():
+        version_id = latest_version_id()
+        bank = published_bank(version_id)
+        answers = {q.key: q.options[0].key for q in bank.questions}
+        result, _ = create_result(bank, version_id, answers)
+        erase_result(result)
+        db.session.commit()
+        token = result.share_token
+    return client.get(f"/r/{token}")
+
+
+def words_above_reference(page: str) -> str:
+    """Return the words of the page's main part a person reads before the fine print."""
+    main = page.split('<main id="main"', 1)[1].split("Reference:", 1)[0]
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", main.split(">", 1)[1])).split())
+
+
 Trigger = Callable[[Flask, FlaskClient], TestResponse]
 # each: (how to cause it, its status, the sentence that tells the visitor what to do)
 ERRORS: dict[str, tuple[Trigger, int, str]] = {
@@ -105,6 +126,7 @@ ERRORS: dict[str, tuple[Trigger, int, str]] = {
     "403": (lambda app, c: c.get("/test-only/forbidden"), 403, MESSAGES[403][1]),
     "404": (lambda app, c: c.get("/no-such-page"), 404, MESSAGES[404][1]),
     "405": (lambda app, c: c.delete("/"), 405, MESSAGES[405][1]),
+    "410": (deleted_result, 410, MESSAGES[410][1]),
     "413": (too_large, 413, MESSAGES[413][1]),
     "429": (too_many_submissions, 429, MESSAGES[429][1]),
     "500": (lambda app, c: c.get("/test-only/crash"), 500, MESSAGES[500][1]),
@@ -130,13 +152,18 @@ def test_an_error_page_is_in_the_layout_helpful_and_gives_its_reference(
     said = re.search(r"</h1>\s*<p>([^<]*)</p>", page)
     assert said, "no message under the heading"
     assert advice in shown, f"the page says {html.unescape(said[1])!r}, not {advice!r}"
-    assert 'href="/"' in page  # a way back to the start
+    # a way on: to the quiz and to the start, as buttons
+    assert '<a class="button button-primary" href="/quiz">Take the quiz</a>' in page
+    assert '<a class="button" href="/">Go to the start</a>' in page
+    # plain words: no status code or "Error" heading for a person to decode
+    words = words_above_reference(page)
+    assert str(status) not in words and "error" not in words.lower(), words
     for leak in LEAKS:
         assert leak not in shown, f"the page shows {leak!r}"
 
     reference = response.headers["X-Request-ID"]
     assert REQUEST_ID_SHAPE.fullmatch(reference)
-    assert f"<code>{reference}</code>" in page
+    assert f'<p class="fine-print error-reference">Reference: <code>{reference}</code></p>' in page
     assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
     assert response.headers["X-Content-Type-Options"] == "nosniff"
 
@@ -220,3 +247,33 @@ def test_a_malformed_incoming_request_id_is_replaced(client: FlaskClient, offere
 def test_every_request_gets_its_own_id(client: FlaskClient):
     ids = {client.get("/privacy").headers["X-Request-ID"] for _ in range(5)}
     assert len(ids) == 5
+
+
+@pytest.mark.parametrize(
+    ("error", "heading"),
+    [
+        ("404", "We can't find that page"),
+        ("410", "This result was deleted by the person who took the quiz"),
+        ("429", "Slow down a little"),
+        ("500", "Something went wrong on our side"),
+        ("503", "Career Fit is briefly unavailable"),
+        ("400 NUL", "We couldn't use what was sent"),
+    ],
+)
+def test_an_error_page_says_what_happened_in_plain_words(
+    app: Flask, client: FlaskClient, error: str, heading: str
+):
+    trigger, status, _ = ERRORS[error]
+    response = trigger(app, client)
+    assert response.status_code == status
+    assert f"<h1>{heading}</h1>" in html.unescape(response.text)
+    assert html.unescape(response.text).count("<h1>") == 1
+
+
+def test_a_400_page_says_the_apps_own_reason(client: FlaskClient):
+    response = client.get("/?q=%00")
+    assert response.status_code == 400
+    said = re.search(r"</h1>\s*<p>([^<]*)</p>", response.text)
+    assert said and html.unescape(said[1]) == (
+        "The request contained a character that isn't allowed (NUL)."
+    )

@@ -29,6 +29,7 @@ from quiz.core.bank import LIST_LIMIT, TEXT_LIMIT
 from quiz.db import db
 from quiz.models import Admin, Dimension, Option, Question, Result, Role
 from quiz.store.drafts import draft_bank
+from quiz.web.errors import MESSAGES
 
 ADMIN_EMAIL = "security.admin@example.com"
 ADMIN_PASSWORD = "a long admin password"
@@ -436,7 +437,7 @@ def test_a_request_over_the_size_limit_gets_the_413_page(app: Flask, client: Fla
     assert response.status_code == 413
     html = response.text
     assert in_layout(html)
-    assert "Error 413" in html
+    assert MESSAGES[413][0] in html
     assert result_count(app) == before
 
 
@@ -638,7 +639,7 @@ def test_the_fourth_quiz_submission_in_a_minute_gets_the_429_page(throttled_app:
     )
     assert refused.status_code == 429
     assert in_layout(refused.text)
-    assert "Error 429" in refused.text
+    assert MESSAGES[429][0] in refused.text
     retry_after = refused.headers.get("Retry-After")
     assert retry_after is not None and 0 < int(retry_after) <= 60, retry_after
     assert result_count(throttled_app) == 3

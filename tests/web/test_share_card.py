@@ -6,6 +6,7 @@ PostgreSQL; the pictures are opened with Pillow and measured pixel by pixel.
 
 from __future__ import annotations
 
+import dataclasses
 import html as htmllib
 import io
 import json
@@ -15,13 +16,13 @@ from pathlib import Path
 
 from flask import Flask
 from helpers import create_admin, csrf_token, delete_result, page_options, shown_page, sign_in
-from PIL import Image
+from PIL import Image, ImageColor
 
 from quiz.core.bank import DEFAULT_BANK_PATH, parse_bank
 from quiz.db import db
 from quiz.store.drafts import replace_draft
-from quiz.store.publishing import publish_draft
-from quiz.web.share_card import MARGIN, MAX_ROWS, render_share_card
+from quiz.store.publishing import latest_version_id, publish_draft, published_bank
+from quiz.web.share_card import BARS_BOTTOM, BARS_TOP, MARGIN, MAX_ROWS, render_share_card
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 SITE_CSS = Path(__file__).parents[2] / "static" / "css" / "site.css"
@@ -29,6 +30,19 @@ BAR_COLOURS = [
     tuple(bytes.fromhex(hex_colour))
     for _, hex_colour in sorted(re.findall(r"--bar-(\d): #([0-9a-f]{6});", SITE_CSS.read_text()))
 ]
+ADDRESS = "careerfit.example"
+
+
+def coloured_page(names_and_fits: list[tuple[str, int]]):
+    """Return ``shown_page``'s page with each role in its own colour of the site's bars."""
+    page = shown_page(names_and_fits)
+    fits = [
+        dataclasses.replace(
+            fit, role=dataclasses.replace(fit.role, colour="#{:02x}{:02x}{:02x}".format(*colour))
+        )
+        for fit, colour in zip(page.fits, BAR_COLOURS, strict=False)
+    ]
+    return dataclasses.replace(page, fits=fits)
 
 
 def card(response) -> Image.Image:
@@ -41,15 +55,15 @@ def card(response) -> Image.Image:
 def bars(image: Image.Image) -> list[tuple[tuple[int, int, int], int]]:
     """Return each bar's colour and length, top to bottom.
 
-    A bar is the longest run of one strong colour along a pixel row, short of the whole
-    width (that is the strip along the top edge); text is only ever drawn in grey or in
-    short strokes, and the track behind the bars is pale.
+    A bar is the longest run of one strong colour along a pixel row of the bars' band (above
+    it, the headline is in the top role's colour); the names and percents beside the bars
+    are in grey, and the track behind the bars is pale.
     """
     width, height = image.size
     data = image.tobytes()
     pixels = list(zip(data[0::3], data[1::3], data[2::3], strict=True))
     longest: dict[tuple[int, int, int], tuple[int, int]] = {}  # colour -> (length, its row)
-    for y in range(height):
+    for y in range(BARS_TOP, BARS_BOTTOM):
         for colour, run in groupby(pixels[y * width : (y + 1) * width]):
             length = sum(1 for _ in run)
             strong = max(colour) - min(colour) >= 80
@@ -163,14 +177,21 @@ def test_the_admin_preview_offers_no_card(app):
 # ---------------------------------------------------------------- drawing
 
 
-def test_the_bars_are_as_long_as_the_fits_in_rank_order_and_the_sites_colours(client, taker):
-    location = taker.finish()
-    fits = [r["fit"] for r in client.get(f"{location}.json").get_json()["ranking"]]
+def test_the_bars_are_as_long_as_the_fits_in_rank_order_each_in_its_roles_colour(
+    app, client, taker
+):
+    location = taker.finish(lambda name, values: values[-1])
+    ranking = client.get(f"{location}.json").get_json()["ranking"]
+    fits = [r["fit"] for r in ranking]
     assert len(set(fits)) == len(fits) and min(fits) > 0, "needs distinct, visible fits"
+    with app.app_context():
+        colour_of = {r.key: r.shown_colour for r in published_bank(latest_version_id()).roles}
+    role_colours = [ImageColor.getrgb(colour_of[r["slug"]]) for r in ranking]
+    assert role_colours != BAR_COLOURS[: len(fits)], "needs roles ranked out of bank order"
 
     found = bars(card(client.get(f"{location}.png")))
 
-    assert [colour for colour, _ in found] == BAR_COLOURS[: len(fits)]
+    assert [colour for colour, _ in found] == role_colours
     lengths = [length for _, length in found]
     assert lengths == sorted(lengths, reverse=True)
     assert len(set(lengths)) == len(lengths)
@@ -201,14 +222,14 @@ def test_a_120_character_role_name_is_shortened_inside_the_card(app: Flask, clie
 
 
 def test_more_roles_than_rows_show_the_best_and_stay_inside_the_card():
-    page = shown_page([(f"Role {n} " + "with a long name " * 8, 95 - 9 * n) for n in range(9)])
-    image = Image.open(io.BytesIO(render_share_card(page, "Career Fit"))).convert("RGB")
+    page = coloured_page([(f"Role {n} " + "with a long name " * 8, 95 - 9 * n) for n in range(9)])
+    image = Image.open(io.BytesIO(render_share_card(page, "Career Fit", ADDRESS))).convert("RGB")
     assert image.size == (1200, 630)
     assert len(bars(image)) == MAX_ROWS - 1
     assert not ink_in_the_right_margin(image)
 
 
 def test_a_fit_of_zero_draws_no_bar_and_any_name_renders():
-    page = shown_page([("Ingénieur — données", 100), ("數據科學家", 40), ("Straße", 0)])
-    image = Image.open(io.BytesIO(render_share_card(page, "Career Fit"))).convert("RGB")
+    page = coloured_page([("Ingénieur — données", 100), ("數據科學家", 40), ("Straße", 0)])
+    image = Image.open(io.BytesIO(render_share_card(page, "Career Fit", ADDRESS))).convert("RGB")
     assert [colour for colour, _ in bars(image)] == BAR_COLOURS[:2]

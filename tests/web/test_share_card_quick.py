@@ -22,7 +22,8 @@ def drawn_between(image: Image.Image, top: int, bottom: int) -> bool:
 
 def card_of(verdict: QuickVerdict | None) -> Image.Image:
     page = dataclasses.replace(shown_page(FITS), mode="quick", quick=verdict)
-    return Image.open(io.BytesIO(render_share_card(page, "Career Fit"))).convert("RGB")
+    data = render_share_card(page, "Career Fit", "careerfit.example")
+    return Image.open(io.BytesIO(data)).convert("RGB")
 
 
 def test_a_quick_card_says_it_rests_on_part_of_the_questions() -> None:
