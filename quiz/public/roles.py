@@ -30,7 +30,12 @@ SITEMAP_PAGES = ("public.index", "public.roles", "public.method", "public.privac
 # What robots may not crawl: private or per-person pages, and the quiz's own steps.
 ROBOTS_DISALLOWED = ("/admin", "/r/", "/compare", "/quiz", "/language/")
 ROBOTS_ALLOWED = ("/$", "/roles", "/method", "/privacy", "/example.png")
-# The roles' pages change only when a version is published; an hour of caching is harmless.
+# The bots that fetch a shared link to draw its preview, and respect robots.txt: a shared
+# result or comparison must still show its card, so they may read those (never the admin).
+# The pages themselves are noindex, so no search engine lists them.
+LINK_PREVIEW_BOTS = ("Twitterbot", "facebookexternalhit", "LinkedInBot", "Slackbot")
+# robots.txt, the sitemap and the example card change only when a version is published or
+# the site is deployed again: an hour of caching is harmless.
 PAGE_MAX_AGE = 3600
 
 
@@ -86,6 +91,8 @@ def robots_txt() -> Response:
     lines = ["User-agent: *"]
     lines += [f"Allow: {path}" for path in ROBOTS_ALLOWED]
     lines += [f"Disallow: {path}" for path in ROBOTS_DISALLOWED]
+    lines += [""] + [f"User-agent: {bot}" for bot in LINK_PREVIEW_BOTS]
+    lines += ["Disallow: /admin", "Disallow: /language/"]
     lines += ["", f"Sitemap: {public_url('public.sitemap')}", ""]
     response = Response("\n".join(lines), mimetype="text/plain")
     response.cache_control.public = True

@@ -388,6 +388,17 @@ def test_robots_allow_the_public_pages_and_keep_out_of_private_ones(app, client)
     assert robots.site_maps() == [f"{app.config['PUBLIC_URL']}/sitemap.xml"]
 
 
+@pytest.mark.parametrize("bot", ["Twitterbot", "facebookexternalhit", "LinkedInBot", "Slackbot"])
+def test_robots_let_link_previews_read_a_shared_result_but_not_the_admin(client, bot):
+    robots = RobotFileParser()
+    robots.parse(client.get("/robots.txt").get_data(as_text=True).splitlines())
+
+    for shared in ("/r/abc", "/r/abc.png", "/compare/abc/def", "/roles"):
+        assert robots.can_fetch(bot, shared), shared
+    assert not robots.can_fetch(bot, "/admin/")
+    assert not robots.can_fetch("Googlebot", "/r/abc")  # every other robot stays out
+
+
 def test_the_sitemap_lists_every_public_page_in_both_languages_with_alternates(app, client):
     public = app.config["PUBLIC_URL"]
 
