@@ -1,12 +1,12 @@
-// The result page's buttons that need a script: copy the link, share it through the
-// device's own share sheet, print. Each shows only where it can work; the read-only
-// field, the plain share links and the browser's own Print work without any of it.
-// What they say comes from the page (data-copied, data-copy-blocked), in its language.
+// Result page buttons that need a script, each shown only where it works; messages come
+// from the page, in its language.
 (function () {
   "use strict";
   var source = document.querySelector("[data-copy-source]");
   var copy = document.querySelector("[data-copy-button]");
   var status = document.querySelector("[data-copy-status]");
+  var share = document.querySelector("[data-share-button]");
+  var print = document.querySelector("[data-print-button]");
   if (source && copy && status) {
     source.addEventListener("focus", function () { source.select(); });
     copy.hidden = false;
@@ -23,37 +23,27 @@
       }
     });
   }
-
-  var share = document.querySelector("[data-share-button]");
   if (source && share && typeof navigator.share === "function") {
     share.hidden = false;
     share.addEventListener("click", function () {
       navigator.share({
-        title: share.getAttribute("data-share-title"),
+        title: document.title,
         text: share.getAttribute("data-share-text"),
         url: source.value
-      }).catch(function () { /* closing the share sheet is no error */ });
+      }).catch(function () {}); // closing the share sheet is no error
     });
   }
-
-  var print = document.querySelector("[data-print-button]");
-  if (print && typeof window.print === "function") {
+  if (print) {
     print.hidden = false;
     print.addEventListener("click", function () { window.print(); });
   }
-
-  // Print every section, open or not, then leave them as they were. The stylesheet opens
-  // them too where the browser lets it (details::details-content), for printing without
-  // this script.
+  // print every section, then close again those that were closed
   var opened = [];
   window.addEventListener("beforeprint", function () {
-    document.querySelectorAll("details:not([open])").forEach(function (details) {
-      details.open = true;
-      opened.push(details);
-    });
+    opened = [].filter.call(document.querySelectorAll("details"), function (d) { return !d.open; });
+    opened.forEach(function (d) { d.open = true; });
   });
   window.addEventListener("afterprint", function () {
-    opened.forEach(function (details) { details.open = false; });
-    opened = [];
+    opened.forEach(function (d) { d.open = false; });
   });
 })();
