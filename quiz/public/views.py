@@ -120,7 +120,8 @@ def show_result(token: str) -> Response:
         ),
         share_url=public_url(".show_result", token=token),
         share_links=share_links,
-        minutes=view == "visitor" and _minutes_to_take(_current_bank()),
+        # a visitor is invited to take the latest version of the quiz
+        minutes=_minutes_to_take(_current_bank()) if view == "visitor" else None,
         delete_url=delete_key and public_url(".delete_result", token=token, key=delete_key),
         # only the owner's view asks what they do now: the key proves whose result it is
         work_form=delete_key and WorkNowForm(bank.roles),
