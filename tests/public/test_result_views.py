@@ -195,6 +195,8 @@ def test_the_visitor_view_is_german_in_german(app: Flask, client: FlaskClient):
     assert "Am besten passt zu dir" not in text and "Dein Ergebnis" not in text
     assert "Am besten passt zu dieser Person:" in text
     assert f"Finde deine eigene Passung – etwa {quiz_minutes(app)} Minuten" in text
+    assert "Link zu diesem Ergebnis" in text and "Teilen auf:" in text
+    assert "Link to this result" not in text and "Share on" not in text
 
 
 # ---------------------------------------------------------------- caching
