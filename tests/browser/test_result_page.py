@@ -15,6 +15,7 @@ import re
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from helpers import csrf_token, page_options
@@ -273,3 +274,24 @@ def test_both_views_pass_axe_and_the_nu_checker_closed_and_open(
     assert quality_problems(page, html, axe_script, vnu_command) == []
     page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
     assert page.evaluate("axe.run().then(r => r.violations.map(v => v.id))") == []
+
+
+MAX_PAGE_BYTES = 60 * 1024
+
+
+@pytest.mark.parametrize("locale", ["en-GB", "de-DE"])
+def test_the_owners_heaviest_view_weighs_under_60_kb(
+    open_page: Callable[..., Page], locale: str
+) -> None:
+    # the first view after the quiz carries the most: the delete link and the work question
+    page = open_page(locale=locale)
+    page.route("**/*", lambda route: route.continue_())  # routing turns the cache off
+    responses = []
+    page.on("response", lambda response: responses.append(response))
+    finish_quiz_in_this_browser(page)
+    page.wait_for_load_state("networkidle")
+    expect(page.locator("#delete-link")).to_be_attached()
+
+    sizes = {r.url: len(r.body()) for r in responses if r.request.resource_type != "fetch"}
+    assert any(urlsplit(url).path.endswith(".css") for url in sizes), "no stylesheet counted"
+    assert sum(sizes.values()) < MAX_PAGE_BYTES, sizes
