@@ -9,6 +9,7 @@ the owner's is private to their browser.
 from __future__ import annotations
 
 import html as htmllib
+import random
 import re
 from datetime import datetime
 from urllib.parse import parse_qs, urlsplit
@@ -21,9 +22,11 @@ from sqlalchemy import select
 
 from quiz.core.bank import load_bank_file
 from quiz.core.result_page import REASONS_SHOWN, StoredResult, result_page
+from quiz.core.scoring import random_answers
 from quiz.db import db
 from quiz.models import Result
-from quiz.store.publishing import published_bank
+from quiz.store.publishing import latest_version_id, published_bank
+from quiz.store.results import create_result
 
 ROLE_NAMES = {"Data Scientist", "Machine Learning Engineer", "AI Engineer"}
 # the parts only the owner sees, by what marks them in the page
@@ -303,3 +306,24 @@ def test_share_links_carry_the_link_and_text_fully_encoded(
     assert "%20" in email and "%0A%0A" in email
     # plain links: the page loads nothing from those sites
     assert not re.search(r"<(script|img|iframe|link)[^>]+(linkedin|wa\.me|twitter)", html)
+
+
+def test_a_visitor_reads_a_quick_result_as_provisional_in_the_third_person(app: Flask):
+    with app.app_context():
+        version_id = latest_version_id()
+        bank = published_bank(version_id)
+        # the first eight questions, answered at random: a quick result, far from settled
+        every = random_answers(bank.effect_table, random.Random(3))
+        answers = {q.key: every[q.key] for q in bank.questions[:8]}
+        result, _ = create_result(bank, version_id, answers, mode="quick")
+        db.session.commit()
+        url = f"/r/{result.share_token}"
+
+    html = app.test_client().get(url).text
+    text = text_of(html)
+    assert re.search(r"Their best fit so far: .+ \d+% provisional", text)
+    assert f"Quick result from 8 of {len(bank.questions)} questions." in text
+    assert "The percentages are provisional" in text
+    assert "How well each role fits them so far (provisional)" in text
+    assert "Your best fit" not in text and "Your answers" not in text
+    assert title(html).startswith("Their best fit so far: ")
