@@ -9,6 +9,9 @@ A quick result (see :mod:`quiz.core.adaptive`) also says how settled its ranking
 how many questions it rests on (:class:`QuickVerdict`, read from the stored answers with
 the version's own table, so it reads the same every time).
 
+The page opens with the top role's ``REASONS_SHOWN`` strongest reasons (see
+:func:`strongest_reasons`): the answers that pointed toward it most strongly.
+
 The page shows at most ``PUSHES_SHOWN`` pushes towards and away from each role, and says
 which fewest answers would have put the runner-up on top, if no more than
 ``MOST_CHANGES_SHOWN`` would do it. That search costs far more than the rest of the page,
@@ -26,6 +29,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import quote, urlencode
 
 from quiz.core.adaptive import progress as quick_progress
 from quiz.core.bank import Bank, BankDimension, BankRole
@@ -35,6 +39,8 @@ from quiz.core.messages import N_
 from quiz.core.scoring import CLOSE_CALL_POINTS
 
 PUSHES_SHOWN = 4
+# the reasons the first screen gives for the best fit: enough to explain it, few enough to read
+REASONS_SHOWN = 3
 # More changes than this is no longer a small step: the page says the result is a clear one.
 MOST_CHANGES_SHOWN = 6
 # how much a role draws on a skill or goal (its emphasis, 0..3), in words; the lowest is
@@ -200,8 +206,25 @@ class ResultPage:
         return self.fits[0]
 
     @property
+    def reasons(self) -> list[ShownPush]:
+        """Return the top role's strongest reasons (see :func:`strongest_reasons`)."""
+        return strongest_reasons(self.top)
+
+    @property
     def runner_up(self) -> ShownFit | None:
         return self.fits[1] if len(self.fits) > 1 else None
+
+
+def strongest_reasons(fit: ShownFit, count: int = REASONS_SHOWN) -> list[ShownPush]:
+    """Return the ``count`` answers that pointed toward ``fit``'s role most strongly.
+
+    Only answers that pushed toward the role count: a result whose answers all leaned away
+    has no reasons to give. Pushes are compared as stored (rounded to one decimal place);
+    equal ones keep their stored order, which is the question keys' order (see
+    :mod:`quiz.core.scoring`), so the same result always gives the same reasons.
+    """
+    toward = [push for push in fit.toward if push.points > 0]
+    return sorted(toward, key=lambda push: -push.points)[:count]
 
 
 ChangesSearch = Callable[[Mapping[str, str], str], Changes | None]
@@ -311,6 +334,35 @@ def what_would_change(
             for c in found.changes
         ],
         fits_after=[(bank.role_by_key[role], fit) for role, fit in found.fits_after.items()],
+    )
+
+
+@dataclass(frozen=True)
+class ShareLinks:
+    """Plain links that share a result on other sites: no script of theirs, no request."""
+
+    linkedin: str
+    whatsapp: str
+    x: str
+    email: str
+
+
+def share_links(url: str, text: str, subject: str) -> ShareLinks:
+    """Return the links that share ``url`` with ``text`` (and ``subject``, for e-mail).
+
+    Every value is percent-encoded in full (a space as %20, never +, which a mail program
+    would show as a plus sign). LinkedIn takes the address only, and reads the rest from
+    the page's own og: tags; WhatsApp and e-mail carry the text and the address in one.
+    """
+
+    def query(**values: str) -> str:
+        return urlencode(values, quote_via=quote, safe="")
+
+    return ShareLinks(
+        linkedin="https://www.linkedin.com/sharing/share-offsite/?" + query(url=url),
+        whatsapp="https://wa.me/?" + query(text=f"{text} {url}"),
+        x="https://twitter.com/intent/tweet?" + query(url=url, text=text),
+        email="mailto:?" + query(subject=subject, body=f"{text}\n\n{url}"),
     )
 
 

@@ -22,7 +22,7 @@ from sqlalchemy import text
 from werkzeug.wrappers import Response
 
 from quiz.core.bank import Bank
-from quiz.core.result_page import result_json, result_page
+from quiz.core.result_page import result_json, result_page, share_links
 from quiz.db import db
 from quiz.models import Result
 from quiz.public.example import example_page
@@ -43,7 +43,7 @@ from quiz.web import taking
 from quiz.web.banks import shown_bank
 from quiz.web.extensions import limiter
 from quiz.web.i18n import current_language
-from quiz.web.ownership import remember_owned
+from quiz.web.ownership import owns, remember_owned
 from quiz.web.share_card import render_share_card
 from quiz.web.site import site_title
 from quiz.web.urls import public_address_tag, public_url
@@ -74,6 +74,7 @@ def index() -> str:
 
 
 def _minutes(questions: int) -> int:
+    """Return about how many minutes answering ``questions`` questions takes."""
     return max(1, round(questions * SECONDS_PER_QUESTION / 60))
 
 
@@ -115,21 +116,31 @@ def take_quick_quiz() -> str | Response:
 
 @bp.get("/r/<token>")
 def show_result(token: str) -> Response:
-    """Show a stored result exactly as its taker first saw it."""
+    """Show a stored result: in full to the browser that took it, to anyone else as a visitor.
+
+    The owner's view (see quiz/web/ownership.py) is private to that browser; the first one
+    after the quiz also hands over the delete key, and no cache may keep it. The visitor's
+    view is the same for everyone holding the link, so any cache may share it.
+    """
     result = _shown_result(token)
     delete_key = _delete_key_to_show(token)
-    if delete_key is None and _still_fresh(result, "html"):
-        return _not_modified(result, "html")
+    view = "owner" if delete_key is not None or owns(token) else "visitor"
+    if delete_key is None and _still_fresh(result, _view_form(view)):
+        return _not_modified_page(result, view)
     bank = shown_bank(result.quiz_version_id)
     html = render_template(
         "public/result.html",
         result=result,
+        owner=view == "owner",
         page=result_page(
             bank,
             stored_result(result),
             remembered_changes_search(bank, result.quiz_version_id),
         ),
         share_url=public_url(".show_result", token=token),
+        share_links=share_links,
+        # a visitor is invited to take the latest version of the quiz
+        minutes=_minutes(len(_current_bank().questions)) if view == "visitor" else None,
         delete_url=delete_key and public_url(".delete_result", token=token, key=delete_key),
         # only the owner's view asks what they do now: the key proves whose result it is
         work_form=delete_key and WorkNowForm(bank.roles),
@@ -137,10 +148,11 @@ def show_result(token: str) -> Response:
     )
     response = Response(html, mimetype="text/html")
     if delete_key is None:
-        return _cacheable(response, result, "html")
+        return _result_page_caching(response, result, view)
     # this one response carries the private delete link: no cache may keep it
     response.cache_control.no_store = True
     response.cache_control.private = True
+    response.vary.add("Cookie")
     response.headers["X-Robots-Tag"] = "noindex"
     return response
 
@@ -254,6 +266,35 @@ def _result_etag(result: Result, form: str) -> str:
     release = current_app.config["RELEASE_ID"]
     language = current_language()
     return f"{result.share_token[:22]}-{public_address_tag()}-{form}-{language}-{release}"
+
+
+def _view_form(view: str) -> str:
+    # the visitor's view invites them to the latest version's quiz and says how long it
+    # takes, so publishing a version changes it
+    if view == "visitor":
+        return f"html-visitor-v{latest_version_id()}"
+    return f"html-{view}"
+
+
+def _result_page_caching(response: Response, result: Result, view: str) -> Response:
+    """Mark a result page cacheable as its view allows; both views vary by the cookie.
+
+    The visitor's view is the same for everyone: any cache may keep it. The owner's is
+    this browser's alone: only the browser may keep it, and it asks again each time
+    (an owner who deletes the result must not see it again from a cache).
+    """
+    response.vary.add("Cookie")
+    if view == "visitor":
+        return _cacheable(response, result, _view_form(view))
+    response.set_etag(_result_etag(result, _view_form(view)))
+    response.cache_control.private = True
+    response.cache_control.no_cache = True
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def _not_modified_page(result: Result, view: str) -> Response:
+    return _result_page_caching(Response(status=304), result, view)
 
 
 def _shown_result(token: str) -> Result:

@@ -104,7 +104,7 @@ def ranking_on_page(page: Page) -> list[tuple[str, int]]:
 
 def why_prompts(page: Page) -> list[str]:
     """Return the question texts the result's "why" lists name."""
-    return [text.strip() for text in page.locator(".why .push-prompt").all_text_contents()]
+    return [text.strip() for text in page.locator(".why-roles .push-prompt").all_text_contents()]
 
 
 def effects_on_page(page: Page) -> dict[str, dict[str, int]]:
@@ -140,7 +140,8 @@ def test_published_edit_reaches_new_takers_and_old_links_keep_their_result(
     # the share link, the ranking and a question the "why" list names
     taker = open_page()
     taker.goto(result_url)
-    share_url = taker.get_by_label("Your share link").input_value()
+    # the link was finished over HTTP: this browser reads it as a visitor
+    share_url = taker.get_by_label("Link to this result").input_value()
     assert share_url == result_url
     ranking = ranking_on_page(taker)
     old_prompt = why_prompts(taker)[0]

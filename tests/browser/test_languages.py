@@ -58,7 +58,8 @@ def test_a_share_link_opens_in_the_language_of_whoever_opens_it(
     english.goto(link)
 
     expect(english.locator("html")).to_have_attribute("lang", "en")
-    expect(english.get_by_role("heading", level=1)).to_contain_text("Your best fit")
+    # a reader of someone else's link sees their result in the third person
+    expect(english.get_by_role("heading", level=1)).to_contain_text("Their best fit")
     assert english.get_by_role("heading", level=1).inner_text() != german_heading
     # the same ranking in both languages: the role names and fits agree
     fits = english.locator(".fit-badge").first.inner_text()

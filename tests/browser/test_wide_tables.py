@@ -49,6 +49,8 @@ def edge_shade(page: Page, box: Locator) -> dict[str, float]:
 
 
 def table_box(page: Page) -> Locator:
+    # the roles table sits in a closed section of the result page: open it as a reader would
+    page.locator("#profile-heading").click()
     box = page.locator(".table-scroll").first
     box.scroll_into_view_if_needed()
     return box

@@ -68,9 +68,14 @@ def test_keyboard_alone_answers_changes_and_removes_the_work_answer(
     page = open_page(java_script_enabled=False)
     finish_quiz_in_this_browser(page)
     question = page.get_by_role("group", name="What describes your work now?")
+
+    # the question sits in a closed section: Tab reaches its heading, Enter opens it
+    press_tab_until(
+        page, "el.tagName === 'SUMMARY' && el.textContent.includes('what do you do now')"
+    )
+    page.keyboard.press("Enter")
     expect(question).to_be_visible()
     values = question.locator("input[type=radio]").evaluate_all("rs => rs.map(r => r.value)")
-
     # Tab reaches the group's first radio; Space picks it, each arrow moves one further
     press_tab_until(page, "el.name === 'work_now'")
     page.keyboard.press(" ")

@@ -49,7 +49,7 @@ SCORES = {
     "conventional": [1, 0, 1, 0, 1],
 }
 APP_LABELS = [label for _key, label, _level in LIKERT_SCALE]
-SUMMARY = re.compile(r"<summary>(.+?) — (\d+)%</summary>")
+WHY_HEADING = re.compile(r"<h3 class=\"why-role\">(.+?) — (\d+)%</h3>")
 # a row of the profile: the dimension's name and its kind
 ROW_HEADING = re.compile(r'<th scope="row">([^<]+) <span class="dimension-kind">([^<]+)</span>')
 
@@ -82,7 +82,7 @@ def text_of(html: str) -> str:
 
 def shown_fits(html: str) -> dict[str, int]:
     """Return each role's fit as the result page shows it, by role name."""
-    return {htmllib.unescape(name): int(fit) for name, fit in SUMMARY.findall(html)}
+    return {htmllib.unescape(name): int(fit) for name, fit in WHY_HEADING.findall(html)}
 
 
 def stored_result(app: Flask, result_url: str) -> Result:

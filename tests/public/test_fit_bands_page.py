@@ -23,6 +23,7 @@ from quiz.db import db
 from quiz.models import Result
 from quiz.store.publishing import latest_version_id, published_bank
 from quiz.store.results import create_result
+from quiz.web.ownership import SESSION_KEY as OWNED_RESULTS
 
 GERMAN = {"Accept-Language": "de-DE,de;q=0.9"}
 ENGLISH = {"Accept-Language": "en-GB,en;q=0.9"}
@@ -96,7 +97,9 @@ def fits_for(app: Flask, *first: int) -> list[int]:
 
 
 def read(client: FlaskClient, url: str, language: str) -> tuple[str, str]:
-    """Return the page's HTML and its text as a person reads it, in ``language``."""
+    """Return the page's HTML and its text as its taker reads it, in ``language``."""
+    with client.session_transaction() as session:  # the browser that took the quiz
+        session[OWNED_RESULTS] = [url.rsplit("/", 1)[1]]
     response = client.get(url, headers=GERMAN if language == "de" else ENGLISH)
     assert response.status_code == 200
     html = response.get_data(as_text=True)

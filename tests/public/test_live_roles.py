@@ -216,7 +216,7 @@ def test_a_results_preview_and_share_card_describe_the_roles_of_its_version(app,
     )
     assert names_a_default_role(preview) == []
     assert all(name in meta(html, "og:description") for name in ("Librarian", "Archivist"))
-    assert meta(html, "og:image:alt").startswith("Career Fit. My best fit: ")
+    assert meta(html, "og:image:alt").startswith("Career Fit. Their best fit: ")
     assert meta(html, "og:site_name") == "Career Fit"
 
     card = client.get(f"{location}.png")
@@ -235,7 +235,7 @@ def test_a_results_share_card_is_in_the_readers_language(app, client):
 
     html = page_in(client, location, language="de")
     alt = meta(html, "og:image:alt")
-    assert alt.startswith("Career Fit. Am besten passt zu mir: ")
+    assert alt.startswith("Career Fit. Am besten passt zu dieser Person: ")
     assert all(name in alt for name in ("Bibliothekarin", "Archivarin", "Kuratorin"))
 
     english = client.get(f"{location}.png", headers={"Accept-Language": "en"}).data
@@ -285,7 +285,7 @@ def test_the_title_and_tagline_settings_name_the_site(library_site):
     result = page_in(client, location)
     assert meta(result, "og:site_name") == "Shelf & Box"
     assert meta(result, "og:title").endswith(" — Shelf & Box")
-    assert meta(result, "og:image:alt").startswith("Shelf & Box. My best fit: ")
+    assert meta(result, "og:image:alt").startswith("Shelf & Box. Their best fit: ")
     assert "Career Fit" not in result
 
 

@@ -69,13 +69,12 @@ def test_the_page_the_share_link_and_the_json_say_where_each_fit_stands(app: Fla
         assert entry["percentile"] == lower * 100 // len(earlier)
     top = data["ranking"][0]
     sentence = (
-        f"Your fit for {top['name']} is higher than {top['percentile']}% of people who took "
-        "this quiz."
+        f"fit for {top['name']} is higher than {top['percentile']}% of people who took this quiz."
     )
     owner_view = page_text(taker.client.get(taker.result_url).get_data(as_text=True))
     shared_view = page_text(app.test_client().get(f"/r/{token}").get_data(as_text=True))
-    for text in (owner_view, shared_view):
-        assert sentence in text
+    for text, whose in ((owner_view, "Your"), (shared_view, "Their")):
+        assert f"{whose} {sentence}" in text
         assert f"the fits of the {len(fits[top['slug']])} people who took this version" in text
         for entry in data["ranking"]:
             assert f"higher than {entry['percentile']}% of takers" in text

@@ -582,7 +582,7 @@ def test_result_page_ranks_roles_consistently_with_its_json_and_stored_outcome(a
     assert [float(w) for w in widths] == [round(fit * 0.85, 2) for fit in fits]
 
     why = section(html, "why-heading")
-    summaries = re.findall(r"<summary>(.*?) — (\d+)%</summary>", why)
+    summaries = re.findall(r'<h3 class="why-role">(.*?) — (\d+)%</h3>', why)
     assert [(htmllib.unescape(n), int(f)) for n, f in summaries] == [
         (name, fit) for _, name, fit in expected
     ]
@@ -704,7 +704,8 @@ def test_share_link_is_unguessable_and_shown_read_only_with_social_tags(app, cli
     assert re.search(r'<label for="share-link">', html)
 
     top = client.get(f"{location}.json").get_json()["ranking"][0]
-    title = f"My best fit: {top['name']} ({top['fit']}%) — Career Fit"
+    # link previews are read by whoever the link is sent to: the third person
+    title = f"Their best fit: {top['name']} ({top['fit']}%) — Career Fit"
     assert htmllib.unescape(re.search(r"<title>(.*?)</title>", html).group(1)) == title
     assert meta(html, "og:title") == title
     assert meta(html, "twitter:title") == title
@@ -798,6 +799,7 @@ def test_result_page_never_changes_after_a_new_version_is_published(app, client,
     favour_first = scoring.answers_favouring(current_bank(app).effect_table, "data-scientist")
     location = taker.finish(choosing(favour_first))
     before_html = client.get(location).get_data(as_text=True)
+    visitor_before = app.test_client().get(location).get_data(as_text=True)
     before_json = client.get(f"{location}.json").get_json()
     assert before_json["ranking"][0]["slug"] == "data-scientist"
     old_prompts = {q["prompt"] for q in DEFAULT_DOCUMENT["questions"]}
@@ -805,6 +807,7 @@ def test_result_page_never_changes_after_a_new_version_is_published(app, client,
     assert publish(app, second_version(DEFAULT_DOCUMENT)) == 2
 
     assert client.get(location).get_data(as_text=True) == before_html
+    assert app.test_client().get(location).get_data(as_text=True) == visitor_before
     assert client.get(f"{location}.json").get_json() == before_json
     assert "Version two" not in before_html
     assert "Renamed role" not in before_html
@@ -819,7 +822,7 @@ def test_result_page_never_changes_after_a_new_version_is_published(app, client,
             "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
         }
     )
-    assert restarted.test_client().get(location).get_data(as_text=True) == before_html
+    assert restarted.test_client().get(location).get_data(as_text=True) == visitor_before
     with restarted.app_context():
         db.engine.dispose()
 
@@ -876,7 +879,7 @@ def test_pages_escape_text_from_the_question_bank(app, client):
     assert "<img src=x" not in result
     assert "<b onclick" not in result
     assert result.count(escaped) >= 5  # title, og/twitter tags, chart, headings, table
-    assert f'content="My best fit: {escaped} (' in result
+    assert f'content="Their best fit: {escaped} (' in result
     assert "&lt;img src=x onerror=alert(2)&gt;" in result
     data = client.get(f"{location}.json").get_json()
     assert data["ranking"][0]["name"] == hostile

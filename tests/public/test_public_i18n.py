@@ -77,10 +77,14 @@ def test_a_result_page_is_in_german_down_to_its_dates_numbers_and_script_message
     text = text_of(html)
 
     assert page_language(html) == "de"
-    assert re.search(r"<title>Am besten passt zu mir: [^<]+ \(\d+%\) – Career Fit</title>", html)
-    assert "Am besten passt zu dir:" in text
-    assert "Wie gut jede Rolle zu dir passt" in text
-    assert "Your best fit" not in text and "How well each role fits" not in text
+    # the share link's reader sees the result in the third person
+    assert re.search(
+        r"<title>Am besten passt zu dieser Person: [^<]+ \(\d+%\) – Career Fit</title>", html
+    )
+    assert "Am besten passt zu dieser Person:" in text
+    assert "Wie gut jede Rolle zu dieser Person passt" in text
+    assert "Finde deine eigene Passung – etwa 5 Minuten" in text
+    assert "best fit" not in text and "How well each role fits" not in text
     # the words for how much a role needs a skill, and the kinds of skill, are German too
     emphasis = r'class="emphasis emphasis-\d">(Weniger zentral|Nützlich|Wichtig|Zentral)<'
     assert re.search(emphasis, html)
@@ -106,9 +110,9 @@ def test_a_share_link_opens_in_the_language_of_whoever_opens_it(client):
     german = german_reader.get(url, headers=GERMAN)
 
     assert page_language(english.get_data(as_text=True)) == "en"
-    assert "Your best fit:" in english.get_data(as_text=True)
+    assert "Their best fit:" in english.get_data(as_text=True)
     assert page_language(german.get_data(as_text=True)) == "de"
-    assert "Am besten passt zu dir:" in german.get_data(as_text=True)
+    assert "Am besten passt zu dieser Person:" in german.get_data(as_text=True)
     assert {"Accept-Language", "Cookie"} <= set(german.vary)
 
 

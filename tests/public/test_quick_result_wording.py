@@ -23,6 +23,7 @@ from quiz.core.scoring import Outcome, answers_favouring, rank_roles
 from quiz.db import db
 from quiz.store.publishing import latest_version_id, published_bank
 from quiz.store.results import create_result
+from quiz.web.ownership import SESSION_KEY as OWNED_RESULTS
 
 SETTLED = "The top role is settled: no way of answering the rest would change it."
 NO_SINGLE_ROLE = "point to no single role"
@@ -50,9 +51,16 @@ def quick(client: FlaskClient) -> QuickTaker:
     return QuickTaker(client)
 
 
+def as_taker(client: FlaskClient, url: str) -> FlaskClient:
+    """Make ``client`` the browser that took the result at ``url``: it reads the owner's view."""
+    with client.session_transaction() as session:
+        session[OWNED_RESULTS] = [url.rsplit("/", 1)[1]]
+    return client
+
+
 def page_text(client: FlaskClient, url: str) -> str:
-    """Return the page as a person reads it: tags gone, spaces collapsed, links kept apart."""
-    response = client.get(url)
+    """Return the page as its taker reads it: tags gone, spaces collapsed, links kept apart."""
+    response = as_taker(client, url).get(url)
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
@@ -61,7 +69,7 @@ def page_text(client: FlaskClient, url: str) -> str:
 
 def full_quiz_link(client: FlaskClient, url: str) -> bool:
     """Whether the verdict paragraph links to the full quiz."""
-    html = client.get(url).get_data(as_text=True)
+    html = as_taker(client, url).get(url).get_data(as_text=True)
     verdict = re.search(r'<p [^>]*id="quiz-mode"[^>]*>(.*?)</p>', html, flags=re.S)
     assert verdict, "the result page has no verdict paragraph"
     return '<a href="/quiz">' in verdict.group(1)

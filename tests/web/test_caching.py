@@ -8,8 +8,9 @@ import pytest
 
 
 @pytest.mark.parametrize("suffix", ["", ".json"])
-def test_a_result_revalidates_with_304_and_is_publicly_cacheable(client, taker, suffix):
+def test_a_result_revalidates_with_304_and_is_publicly_cacheable(app, taker, suffix):
     url = taker.finish() + suffix
+    client = app.test_client()  # the link's reader: the taker's own view is theirs alone
     first = client.get(url)
     assert first.status_code == 200
     etag = first.headers["ETag"]

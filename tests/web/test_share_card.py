@@ -146,7 +146,8 @@ def test_the_result_page_offers_the_card_as_its_link_preview_image(client, taker
     assert (meta("og:image:width"), meta("og:image:height")) == ("1200", "630")
     assert meta("og:image:type") == "image/png"
     top = client.get(f"{location}.json").get_json()["ranking"][0]
-    assert f"My best fit: {top['name']}." in meta("og:image:alt")
+    # a link preview is read by whoever the link is sent to: the third person
+    assert f"Their best fit: {top['name']}." in meta("og:image:alt")
 
     response = client.get(card_url)
     assert response.status_code == 200

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from email.message import Message
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import pytest
 from flask import Flask
@@ -34,6 +34,12 @@ PUBLIC_URL = "https://careerfit.example"
 FORGED_HOST = "evil.example"
 REFUSAL = "This site does not answer at the address this request was sent to."
 ROOT = Path(__file__).resolve().parents[2]
+# the sites a result page offers to share it on, by plain links
+SHARE_SITES = (
+    "https://www.linkedin.com/sharing/share-offsite/?",
+    "https://wa.me/?",
+    "https://twitter.com/intent/tweet?",
+)
 URL_IN_PAGE = re.compile(r"""(?:href|src|content|value)="(https?://[^"]+)\"""")
 
 
@@ -123,6 +129,10 @@ def assert_names_only_the_public_address(response: TestResponse, name: str, stat
         assert location.startswith(PUBLIC_URL + "/"), (name, location)
     if response.mimetype == "text/html":
         for url in URL_IN_PAGE.findall(response.get_data(as_text=True)):
+            if url.startswith(SHARE_SITES):
+                # a link that shares a result carries its address: the public one
+                assert quote(PUBLIC_URL + "/r/", safe="") in url, (name, url)
+                continue
             assert url.startswith(PUBLIC_URL + "/"), (name, url)
 
 
