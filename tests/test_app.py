@@ -26,6 +26,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 WHEEL_MUST_HOLD = (
     "quiz/templates/base.html",
     "quiz/static/css/site.css",
+    "quiz/static/css/admin.css",
     "quiz/data/default_bank.json",
 )
 
@@ -323,4 +324,4 @@ def test_installed_wheel_finds_its_templates_and_static_files(tmp_path):
     assert report["css"][2] == (PROJECT_ROOT / "static" / "css" / "site.css").stat().st_size
     status, missing = report["missing"]
     assert status == 404
-    assert "We couldn&#39;t find that page" in missing  # errors/error.html
+    assert "We can&#39;t find that page" in missing  # errors/error.html

@@ -75,10 +75,19 @@ def test_two_people_compare_and_each_sees_themselves_as_you(
     )
     compare_path = first.url.split("?")[0]
 
-    # then gives the friend a name: the form on the refused page carries the field
+    # then compares again from their result page, giving the friend a name this time
+    first.goto(first_result)
+    first.get_by_label("Your friend's result link").fill(friend_result)
+    first.get_by_label("Your friend's name (optional)").fill(f"  {FRIEND_NAME} ")
+    first.get_by_role("button", name="Compare").click()
+    expect(first).to_have_url(COMPARE_URL)
+    assert side_headings(first) == ["You", FRIEND_NAME]
+
+    # a refused link keeps the name: the form on the refused page carries the field
     first.watch.expect_console_error(r"status of 400")
     mine = first_result.rsplit("/", 1)[1]
-    first.goto(f"/compare?mine={mine}&friend=not+a+link")
+    first.goto(f"/compare?mine={mine}&friend=not+a+link&name=Zo%C3%AB")
+    expect(first.get_by_label("Your friend's name (optional)")).to_have_value("Zoë")
     first.get_by_label("Your friend's result link").fill(friend_result)
     first.get_by_label("Your friend's name (optional)").fill(f"  {FRIEND_NAME} ")
     first.get_by_role("button", name="Compare").click()
