@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from typing import Any
 
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -276,7 +278,8 @@ def _colour(form: FlaskForm, field: Field) -> None:
             _(
                 "This colour stands out on white by only %(ratio)s:1; bars and marks need at "
                 "least 3:1. Choose a darker colour, or use the palette's colour.",
-                ratio=f"{ratio:.1f}",
+                # one decimal, written the reader's way (1.3 in English, 1,3 in German)
+                ratio=format_decimal(math.floor(ratio * 10) / 10, format="0.0"),
             )
         )
 
@@ -407,13 +410,16 @@ def role_form(
     if role is None:
         return ProfiledRoleForm(colour=palette_colour, use_palette=True)
     chosen = {e.dimension_id: e.emphasis for e in role.emphases}
-    return ProfiledRoleForm(
+    form = ProfiledRoleForm(
         obj=role,
         role_id=role.id,
-        colour=role.colour or palette_colour,
         use_palette=not role.colour,
         **{emphasis_field_name(d.id): str(chosen.get(d.id, 0)) for d in dimensions},
     )
+    if not form.is_submitted():
+        # the role's own colour, else the one the palette gives it (the picker needs one)
+        form.colour.data = role.colour or palette_colour
+    return form
 
 
 class MoveForm(FlaskForm):
