@@ -237,7 +237,7 @@ def _links(form: FlaskForm, field: Field) -> None:
         if reason is not None:
             raise ValidationError(
                 _(
-                    "Line %(number)s: the address %(reason)s.",
+                    "Line %(number)s: the address %(reason)s",
                     number=number,
                     reason=_(reason, most=URL_LIMIT),
                 )
