@@ -37,6 +37,7 @@ from quiz.core.bank import (
     url_problem,
 )
 from quiz.models import Dimension, Role
+from quiz.store.drafts import ROLE_PAGE_FIELDS
 from quiz.store.editing import NO_DIMENSION_TO_EMPHASISE, NO_EMPHASIS, ROLE_FIELDS
 from quiz.web.i18n import LazyText
 from quiz.web.i18n import lazy_gettext as _l
@@ -360,6 +361,10 @@ class RoleForm(FlaskForm):
             "links": self.links.links(),
             "colour": "" if self.use_palette.data else self.colour.data,
         }
+
+    def page_field_errors(self) -> list[str]:
+        """Return what was refused among the job titles, links and colour."""
+        return [error for name in ROLE_PAGE_FIELDS for error in self[name].errors]
 
     def emphasis_fields(self) -> list[SelectField]:
         return [field for field in self if field.name.startswith("emphasis-")]

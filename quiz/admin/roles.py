@@ -51,8 +51,7 @@ def new_role() -> str | Response:
         flash(_("Added the role “%(name)s”. Takers see it once you publish.", name=role.name))
         return redirect(url_for(".roles", _anchor=f"role-{role.id}"))
     page = render_template("admin/roles/form.html", form=form, role=None, dimensions=dimensions)
-    # what the form refused is shown beside its field, with a 400 saying it was not taken
-    return (page, 400) if form.is_submitted() else page
+    return page, refused_status(form)
 
 
 @bp.route("/roles/<int:role_id>", methods=["GET", "POST"])
@@ -68,7 +67,7 @@ def edit_role(role_id: int) -> str | Response | tuple[str, int]:
             page = render_template(
                 "admin/roles/form.html", form=form, role=role, dimensions=dimensions
             )
-            return (page, 400) if form.is_submitted() else page
+            return page, refused_status(form)
         changed = editing.edit_role(role, form.revision.data, form.texts(), form.profile())
     except editing.StaleCopy:
         return _refuse_stale(form, role, dimensions)
@@ -135,6 +134,13 @@ def _set_active(role_id: int, active: bool) -> Response:
         else:
             flash(_("“%(name)s” is already retired.", name=name))
     return redirect(url_for(".roles", _anchor=f"role-{role_id}"))
+
+
+def refused_status(form: RoleForm) -> int:
+    """Return the status of the form page: 400 when a job title, link or colour was refused
+    (values the bank itself refuses: the public role pages show them), else 200, the page
+    shown again with each problem beside its field."""
+    return 400 if form.is_submitted() and form.page_field_errors() else 200
 
 
 def palette_colour(role: Role | None) -> str:
