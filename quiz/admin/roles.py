@@ -29,8 +29,14 @@ STALE_ROLE = _l(
 @bp.get("/roles")
 def roles() -> str:
     """List every role in order, active and retired, with buttons to reorder, retire, restore."""
+    roles = editing.ordered(Role)
+    active = [r for r in roles if r.active]
+    # the colour each active role is drawn in: its own, or its place's in the palette
+    colours = {
+        r.id: r.colour or ROLE_PALETTE[place % len(ROLE_PALETTE)] for place, r in enumerate(active)
+    }
     return render_template(
-        "admin/roles/list.html", roles=editing.ordered(Role), button_form=ButtonForm()
+        "admin/roles/list.html", roles=roles, colours=colours, button_form=ButtonForm()
     )
 
 

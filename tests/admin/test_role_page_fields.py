@@ -81,6 +81,10 @@ def test_an_admin_saves_titles_links_and_a_colour_of_the_roles_own(
     shown = page_form(admin_client, url)
     assert shown["colour"] == "#7c3aed" and "use_palette" not in shown
 
+    listed = admin_client.get("/admin/roles").get_data(as_text=True)
+    assert "Colour: " in listed and 'fill="#7c3aed"' in listed
+    assert f"{ROLE_PALETTE[0]} (the palette’s)" in listed
+
     # ticking the box again gives the role the palette's colour back
     shown["use_palette"] = "y"
     assert admin_client.post(url, data=shown).status_code == 302
