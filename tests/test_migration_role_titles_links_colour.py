@@ -121,6 +121,8 @@ def test_upgrading_again_after_a_downgrade_gives_the_same_draft(app_at_0009):
     with app_at_0009.app_context():
         flask_migrate.upgrade()
         first = draft_bank().to_document()
+        # end the read, or PostgreSQL keeps the migration waiting for the table
+        db.session.remove()
         flask_migrate.downgrade(revision="0009")
         flask_migrate.upgrade()
         assert draft_bank().to_document() == first
