@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from typing import Any
 
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -35,6 +37,7 @@ from quiz.core.bank import (
     url_problem,
 )
 from quiz.models import Dimension, Role
+from quiz.store.drafts import ROLE_PAGE_FIELDS
 from quiz.store.editing import NO_DIMENSION_TO_EMPHASISE, NO_EMPHASIS, ROLE_FIELDS
 from quiz.web.i18n import LazyText
 from quiz.web.i18n import lazy_gettext as _l
@@ -235,7 +238,7 @@ def _links(form: FlaskForm, field: Field) -> None:
         if reason is not None:
             raise ValidationError(
                 _(
-                    "Line %(number)s: the address %(reason)s.",
+                    "Line %(number)s: the address %(reason)s",
                     number=number,
                     reason=_(reason, most=URL_LIMIT),
                 )
@@ -276,7 +279,8 @@ def _colour(form: FlaskForm, field: Field) -> None:
             _(
                 "This colour stands out on white by only %(ratio)s:1; bars and marks need at "
                 "least 3:1. Choose a darker colour, or use the palette's colour.",
-                ratio=f"{ratio:.1f}",
+                # one decimal, written the reader's way (1.3 in English, 1,3 in German)
+                ratio=format_decimal(math.floor(ratio * 10) / 10, format="0.0"),
             )
         )
 
@@ -358,6 +362,10 @@ class RoleForm(FlaskForm):
             "colour": "" if self.use_palette.data else self.colour.data,
         }
 
+    def page_field_errors(self) -> list[str]:
+        """Return what was refused among the job titles, links and colour."""
+        return [error for name in ROLE_PAGE_FIELDS for error in self[name].errors]
+
     def emphasis_fields(self) -> list[SelectField]:
         return [field for field in self if field.name.startswith("emphasis-")]
 
@@ -407,13 +415,16 @@ def role_form(
     if role is None:
         return ProfiledRoleForm(colour=palette_colour, use_palette=True)
     chosen = {e.dimension_id: e.emphasis for e in role.emphases}
-    return ProfiledRoleForm(
+    form = ProfiledRoleForm(
         obj=role,
         role_id=role.id,
-        colour=role.colour or palette_colour,
         use_palette=not role.colour,
         **{emphasis_field_name(d.id): str(chosen.get(d.id, 0)) for d in dimensions},
     )
+    if not form.is_submitted():
+        # the role's own colour, else the one the palette gives it (the picker needs one)
+        form.colour.data = role.colour or palette_colour
+    return form
 
 
 class MoveForm(FlaskForm):

@@ -29,8 +29,14 @@ STALE_ROLE = _l(
 @bp.get("/roles")
 def roles() -> str:
     """List every role in order, active and retired, with buttons to reorder, retire, restore."""
+    roles = editing.ordered(Role)
+    active = [r for r in roles if r.active]
+    # the colour each active role is drawn in: its own, or its place's in the palette
+    colours = {
+        r.id: r.colour or ROLE_PALETTE[place % len(ROLE_PALETTE)] for place, r in enumerate(active)
+    }
     return render_template(
-        "admin/roles/list.html", roles=editing.ordered(Role), button_form=ButtonForm()
+        "admin/roles/list.html", roles=roles, colours=colours, button_form=ButtonForm()
     )
 
 
@@ -51,8 +57,7 @@ def new_role() -> str | Response:
         flash(_("Added the role “%(name)s”. Takers see it once you publish.", name=role.name))
         return redirect(url_for(".roles", _anchor=f"role-{role.id}"))
     page = render_template("admin/roles/form.html", form=form, role=None, dimensions=dimensions)
-    # what the form refused is shown beside its field, with a 400 saying it was not taken
-    return (page, 400) if form.is_submitted() else page
+    return page, refused_status(form)
 
 
 @bp.route("/roles/<int:role_id>", methods=["GET", "POST"])
@@ -68,7 +73,7 @@ def edit_role(role_id: int) -> str | Response | tuple[str, int]:
             page = render_template(
                 "admin/roles/form.html", form=form, role=role, dimensions=dimensions
             )
-            return (page, 400) if form.is_submitted() else page
+            return page, refused_status(form)
         changed = editing.edit_role(role, form.revision.data, form.texts(), form.profile())
     except editing.StaleCopy:
         return _refuse_stale(form, role, dimensions)
@@ -135,6 +140,13 @@ def _set_active(role_id: int, active: bool) -> Response:
         else:
             flash(_("“%(name)s” is already retired.", name=name))
     return redirect(url_for(".roles", _anchor=f"role-{role_id}"))
+
+
+def refused_status(form: RoleForm) -> int:
+    """Return the status of the form page: 400 when a job title, link or colour was refused
+    (values the bank itself refuses: the public role pages show them), else 200, the page
+    shown again with each problem beside its field."""
+    return 400 if form.is_submitted() and form.page_field_errors() else 200
 
 
 def palette_colour(role: Role | None) -> str:

@@ -43,6 +43,7 @@ SIGNED_IN_PAGES = (
     "new-question",
     "roles",
     "role-editor",
+    "role-error",
     "dimensions",
     "import-export",
     "audit-log",
@@ -58,6 +59,7 @@ SIGNED_IN_PAGES = (
 SENT_PAGES = {
     "sign-in-error": 401,
     "weight-error": 422,
+    "role-error": 400,
     "preview-result": 200,
     "change-password-error": 401,
 }
@@ -155,6 +157,16 @@ def visit(page: Page, name: str, targets: Targets) -> str:
         page.locator("table.weights-matrix input.weight-input").first.fill("9")
         html = send(page, page.get_by_role("button", name="Save question").click, 422)
         expect(page.locator("td.has-cell-error .field-error")).to_be_visible()
+        return html
+    if name == "role-error":
+        page.goto(f"/admin/roles/{targets.role_id}")
+        page.get_by_label("Use the palette's colour").uncheck()
+        page.get_by_label("Colour", exact=True).fill("#fde047")
+        page.get_by_label("Typical job titles").fill("Data Scientist\n" + "x" * 121)
+        page.get_by_label("Links to occupation databases").fill("O*NET | http://example.org/")
+        html = send(page, page.get_by_role("button", name="Save role").click, 400)
+        expect(page.locator("#colour-error")).to_contain_text("1.3:1")
+        expect(page.locator("#links-error")).to_be_visible()
         return html
     if name == "preview-result":
         return answer_preview_to_the_end(page)

@@ -546,8 +546,9 @@ TEXT_LIMITS = [
 def completed(fields: list[tuple[str, str]]) -> dict[str, str]:
     """Fill a new item's blank fields with valid values, as a person completing the form would."""
     values = dict(fields)
+    # a role's links may stay empty, and a sentence is not a link
     for name, value in values.items():
-        if not value and name not in ("csrf_token", "revision"):
+        if not value and name not in ("csrf_token", "revision", "links"):
             values[name] = "sec-new" if name == "key" else "Filled in by the test."
     emphases = sorted(name for name in values if name.startswith("emphasis-"))
     if emphases and all(values[name] == "0" for name in emphases):
