@@ -23,6 +23,7 @@ from databases import (
     IN_CI,
     LATER_DROPS,
     POSTGRES_PROBLEM,
+    CopiesMadeAhead,
     postgres_execute,
     postgres_url,
     require_postgres,
@@ -70,6 +71,13 @@ def postgres_template() -> Iterator[str]:
         postgres_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+@pytest.fixture(scope="session")
+def postgres_copies(postgres_template: str) -> Iterator[CopiesMadeAhead]:
+    copies = CopiesMadeAhead(postgres_template)
+    yield copies
+    copies.close()
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A fresh, migrated and seeded database of each kind, dropped after the test."""
@@ -78,9 +86,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
         yield f"sqlite:///{path}"
         return
-    template = request.getfixturevalue("postgres_template")
-    name = f"career_fit_test_{secrets.token_hex(6)}"
-    postgres_execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    name = request.getfixturevalue("postgres_copies").take()
     try:
         yield postgres_url(name)
     finally:

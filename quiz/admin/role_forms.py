@@ -110,11 +110,8 @@ class LineListField(TextAreaField):
         return "\n".join(self.data or [])
 
 
-def _list_of_texts(form: FlaskForm, field: Field) -> None:
-    """Refuse an empty list, more than LIST_LIMIT items, or an item over TEXT_LIMIT."""
-    items = field.data or []
-    if not items:
-        raise ValidationError(_("Write at least one item, one per line."))
+def _refuse_long_lists(items: list[str], longest: int) -> None:
+    """Refuse more than LIST_LIMIT items, or an item longer than ``longest`` characters."""
     if len(items) > LIST_LIMIT:
         raise ValidationError(
             _(
@@ -124,15 +121,23 @@ def _list_of_texts(form: FlaskForm, field: Field) -> None:
             )
         )
     for number, item in enumerate(items, start=1):
-        if len(item) > TEXT_LIMIT:
+        if len(item) > longest:
             raise ValidationError(
                 _(
                     "Item %(number)s is %(length)s characters long; keep each item to %(limit)s.",
                     number=number,
                     length=len(item),
-                    limit=TEXT_LIMIT,
+                    limit=longest,
                 )
             )
+
+
+def _list_of_texts(form: FlaskForm, field: Field) -> None:
+    """Refuse an empty list, more than LIST_LIMIT items, or an item over TEXT_LIMIT."""
+    items = field.data or []
+    if not items:
+        raise ValidationError(_("Write at least one item, one per line."))
+    _refuse_long_lists(items, TEXT_LIMIT)
 
 
 def _list(label: str) -> LineListField:
@@ -145,25 +150,7 @@ def _list(label: str) -> LineListField:
 
 def _titles(form: FlaskForm, field: Field) -> None:
     """Refuse more than LIST_LIMIT job titles or one longer than a name may be; none is fine."""
-    titles = field.data or []
-    if len(titles) > LIST_LIMIT:
-        raise ValidationError(
-            _(
-                "Write at most %(most)s items (this has %(count)s).",
-                most=LIST_LIMIT,
-                count=len(titles),
-            )
-        )
-    for number, title in enumerate(titles, start=1):
-        if len(title) > NAME_LIMIT:
-            raise ValidationError(
-                _(
-                    "Item %(number)s is %(length)s characters long; keep each item to %(limit)s.",
-                    number=number,
-                    length=len(title),
-                    limit=NAME_LIMIT,
-                )
-            )
+    _refuse_long_lists(field.data or [], NAME_LIMIT)
 
 
 # "Label | https://...": the label is everything before the last bar that has an address after it

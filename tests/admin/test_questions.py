@@ -722,7 +722,7 @@ def test_addresses_of_missing_questions_or_options_are_not_found(app, admin_clie
     data = {"csrf_token": token, "revision": "1", "direction": "up", "label": "x"}
     response = admin_client.open(url, method=method, data=data if method == "POST" else None)
     assert response.status_code == 404
-    assert "We couldn&#39;t find that page" in response.get_data(as_text=True)
+    assert "We can&#39;t find that page" in response.get_data(as_text=True)
 
 
 def test_a_move_in_no_known_direction_is_a_bad_request(app, admin_client):

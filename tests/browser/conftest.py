@@ -26,6 +26,7 @@ from urllib.parse import urlencode, urljoin, urlsplit
 
 import pytest
 from flask import Flask
+from helpers import csrf_token, page_options
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from quiz import create_app
@@ -315,6 +316,31 @@ def finish_quiz_over_http(base_url: str) -> str:
         if "/r/" in url:
             return url
     raise AssertionError(f"the quiz never reached a result page; last page: {url}")
+
+
+def finish_quiz_in_this_browser(page: Page) -> str:
+    """Answer every quiz page with this browser's own cookies, open the result, return its URL.
+
+    Sending the pages with the context's cookies makes this browser the result's owner.
+    """
+    url = "/quiz/1"
+    for _ in range(50):
+        html = page.request.get(url).text()
+        options = page_options(html)
+        answers = {
+            name: values[i % len(values)] for i, (name, values) in enumerate(options.items())
+        }
+        sent = page.request.post(
+            url,
+            form={"csrf_token": csrf_token(html), "forward": "Next", **answers},
+            max_redirects=0,
+        )
+        assert sent.status == 302, sent.text()[:2000]
+        url = sent.headers["location"]
+        if "/r/" in url:
+            page.goto(url)
+            return page.url
+    raise AssertionError("the quiz never reached a result page")
 
 
 @pytest.fixture

@@ -10,38 +10,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from helpers import csrf_token, page_options
+from conftest import finish_quiz_in_this_browser
 from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
 
 WORK_PAGE = re.compile(r"/r/[\w-]+/work/[\w-]+$")
-
-
-def finish_quiz_in_this_browser(page: Page) -> None:
-    """Answer every quiz page over HTTP with the page's own cookies, then open the result.
-
-    The quiz itself is not the subject here: sending its pages with the browser context's
-    cookies makes this browser the result's owner, who is asked the question.
-    """
-    url = "/quiz/1"
-    for _ in range(50):
-        html = page.request.get(url).text()
-        options = page_options(html)
-        answers = {
-            name: values[i % len(values)] for i, (name, values) in enumerate(options.items())
-        }
-        sent = page.request.post(
-            url,
-            form={"csrf_token": csrf_token(html), "forward": "Next", **answers},
-            max_redirects=0,
-        )
-        assert sent.status == 302, sent.text()[:2000]
-        url = sent.headers["location"]
-        if "/r/" in url:
-            page.goto(url)
-            return
-    raise AssertionError("the quiz never reached a result page")
 
 
 def press_tab_until(page: Page, is_focused: str, limit: int = 200) -> None:

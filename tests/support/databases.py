@@ -77,6 +77,36 @@ class LaterDrops:
 LATER_DROPS = LaterDrops()
 
 
+class CopiesMadeAhead:
+    """Fresh copies of a template database, each made while the test before it runs.
+
+    Copying a database costs the server a few hundred milliseconds; made one test ahead, the
+    copy is ready when the next test asks. The copy left unused at the end is dropped.
+    """
+
+    def __init__(self, template: str) -> None:
+        self._template = template
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="copy-database")
+        self._next: Future[str] | None = None
+
+    def take(self) -> str:
+        """Return the name of a fresh copy of the template, and start making the next."""
+        ready = self._next or self._pool.submit(self._copy)
+        self._next = self._pool.submit(self._copy)
+        return ready.result()
+
+    def close(self) -> None:
+        if self._next is not None:
+            LATER_DROPS.drop(self._next.result())
+            self._next = None
+        self._pool.shutdown()
+
+    def _copy(self) -> str:
+        name = f"career_fit_test_{secrets.token_hex(6)}"
+        postgres_execute(f'CREATE DATABASE "{name}" TEMPLATE "{self._template}"')
+        return name
+
+
 def postgres_url(name: str) -> str:
     server = POSTGRES_ADMIN_URL.split("://", 1)[1].rsplit("/", 1)[0]
     return f"postgresql+psycopg://{server}/{name}"

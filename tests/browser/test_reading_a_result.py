@@ -18,7 +18,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from helpers import csrf_token, page_options
+from conftest import finish_quiz_in_this_browser
 from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
@@ -48,31 +48,6 @@ SECTIONS = {
         "work-now-heading",
     ],
 }
-
-
-def finish_quiz_in_this_browser(page: Page) -> str:
-    """Answer every quiz page with this browser's own cookies, then open the result.
-
-    Sending the pages with the context's cookies makes this browser the result's owner.
-    """
-    url = "/quiz/1"
-    for _ in range(50):
-        html = page.request.get(url).text()
-        options = page_options(html)
-        answers = {
-            name: values[i % len(values)] for i, (name, values) in enumerate(options.items())
-        }
-        sent = page.request.post(
-            url,
-            form={"csrf_token": csrf_token(html), "forward": "Next", **answers},
-            max_redirects=0,
-        )
-        assert sent.status == 302, sent.text()[:2000]
-        url = sent.headers["location"]
-        if "/r/" in url:
-            page.goto(url)
-            return page.url
-    raise AssertionError("the quiz never reached a result page")
 
 
 def open_view(
