@@ -26,7 +26,13 @@ from quiz.store.analytics import ResultFilter
 from quiz.store.demo import insert_demo_results
 from quiz.store.drafts import draft_bank
 from quiz.store.export import write_results_csv
-from quiz.store.publishing import PublishRefused, export_text, import_text, publish_draft
+from quiz.store.publishing import (
+    NothingToPublish,
+    PublishRefused,
+    export_text,
+    import_text,
+    publish_changed_draft,
+)
 from quiz.store.seeding import ensure_seeded
 
 admin_cli = AppGroup("admin", help="Manage admin accounts.")
@@ -133,7 +139,11 @@ def import_bank(file: click.utils.LazyFile) -> None:
 def publish_bank() -> None:
     """Publish the draft as a new quiz version after the checks pass."""
     try:
-        version = publish_draft(actor="command line")
+        version = publish_changed_draft(actor="command line")
+    except NothingToPublish as unchanged:
+        raise click.ClickException(
+            f"Not published: the draft is the same as quiz version {unchanged.number}."
+        ) from None
     except PublishRefused as refused:
         for problem in refused.problems:
             click.echo(f"- {problem}", err=True)

@@ -1,4 +1,5 @@
-"""Admin views: preview the draft as a taker sees it, publish it, import and export the bank."""
+"""Admin views: preview the draft, confirm and publish it, list and compare the published
+versions, start a draft from one, import and export the bank."""
 
 from __future__ import annotations
 
@@ -15,18 +16,33 @@ from quiz.admin.overview import render_dashboard
 from quiz.admin.publishing_forms import (
     BANK_FILE_LIMIT,
     BankUploadForm,
+    DraftFromVersionForm,
     PublishForm,
     RestartPreviewForm,
 )
-from quiz.core.bank import Bank, BankError, parse_bank
+from quiz.core.bank import SOURCE_LANGUAGE, Bank, BankError, parse_bank
+from quiz.core.bank_diff import bank_diff
 from quiz.core.messages import Message
-from quiz.core.publish_rules import file_problem, publish_problems
+from quiz.core.publish_rules import file_problem, problem_subject, publish_problems
 from quiz.core.result_page import changes_search, result_page
 from quiz.db import db
 from quiz.store.drafts import draft_bank
-from quiz.store.publishing import PublishRefused, export_text, import_text, publish_draft
+from quiz.store.publishing import (
+    NothingToPublish,
+    PublishRefused,
+    draft_from_version,
+    draft_item_ids,
+    export_text,
+    import_text,
+    publish_changed_draft,
+    publish_summary,
+    published_bank,
+    version_entries,
+    version_id,
+)
 from quiz.web import taking
 from quiz.web.banks import shown_in_language
+from quiz.web.i18n import LANGUAGES
 from quiz.web.urls import public_url
 
 # The preview's answers, kept apart from a real quiz the same browser may be taking.
@@ -48,14 +64,64 @@ def allow_bank_file_uploads(endpoint: str | None, values: dict[str, Any] | None)
         request.max_content_length = BANK_FILE_LIMIT + UPLOAD_ENVELOPE
 
 
+# the edit page of each kind of item a check can name
+EDIT_ENDPOINTS = {
+    "question": ("admin.edit_question", "question_id"),
+    "role": ("admin.edit_role", "role_id"),
+    "dimension": ("admin.edit_dimension", "dimension_id"),
+}
+
+
+@bp.app_context_processor
+def check_links() -> dict[str, Any]:
+    """Let admin templates link a check to the page that edits what it names."""
+    ids: dict[str, dict[str, int]] = {}
+
+    def check_link(problem: Message) -> str | None:
+        subject = problem_subject(problem)
+        if subject is None:
+            return None
+        if not ids:
+            ids.update(draft_item_ids())
+        kind, key = subject
+        found = ids[kind].get(key)
+        if found is None:
+            return None
+        endpoint, argument = EDIT_ENDPOINTS[kind]
+        return url_for(endpoint, **{argument: found})
+
+    return {"check_link": check_link}
+
+
+@bp.get("/publish/confirm")
+def confirm_publish() -> str:
+    """Show what publishing the draft would change against the live version, and its checks."""
+    summary = publish_summary([code for code in LANGUAGES if code != SOURCE_LANGUAGE])
+    return render_template(
+        "admin/publishing/confirm.html",
+        summary=summary,
+        languages=LANGUAGES,
+        form=PublishForm(),
+    )
+
+
 @bp.post("/publish")
 def publish() -> Response | tuple[str, int]:
     """Publish the draft as the next version, or list the checks it fails."""
     if not PublishForm().validate_on_submit():
         abort(400)
     try:
-        version = publish_draft()
+        version = publish_changed_draft()
         db.session.commit()
+    except NothingToPublish as unchanged:
+        flash(
+            _(
+                "Not published: the draft is the same as version %(number)s, "
+                "so a new version would change nothing.",
+                number=unchanged.number,
+            )
+        )
+        return redirect(url_for("admin.dashboard"))
     except PublishRefused as refused:
         return render_dashboard(refused=refused.problems), 409
     except IntegrityError:
@@ -71,6 +137,53 @@ def publish() -> Response | tuple[str, int]:
         )
     )
     return redirect(url_for("admin.dashboard"))
+
+
+@bp.get("/versions")
+def versions() -> str:
+    """List the published versions, and let the admin compare two of them."""
+    return render_template(
+        "admin/publishing/versions.html",
+        versions=version_entries(),
+        draft_form=DraftFromVersionForm(),
+    )
+
+
+@bp.get("/versions/diff")
+def version_diff() -> str:
+    """Show what changed from one published version to another."""
+    older = request.args.get("from", type=int)
+    newer = request.args.get("to", type=int)
+    older_id = version_id(older) if older is not None else None
+    newer_id = version_id(newer) if newer is not None else None
+    if older_id is None or newer_id is None:
+        abort(404)
+    return render_template(
+        "admin/publishing/version_diff.html",
+        older=older,
+        newer=newer,
+        diff=bank_diff(published_bank(older_id), published_bank(newer_id)),
+    )
+
+
+@bp.route("/versions/<int:number>/draft", methods=["GET", "POST"])
+def start_draft_from_version(number: int) -> str | Response:
+    """Replace the draft with a published version, after the admin confirms it."""
+    if version_id(number) is None:
+        abort(404)
+    form = DraftFromVersionForm()
+    if form.validate_on_submit():
+        draft_from_version(number)
+        db.session.commit()
+        flash(
+            _(
+                "The draft is now version %(number)s. Nothing is published yet: "
+                "preview the draft, then publish it.",
+                number=number,
+            )
+        )
+        return redirect(url_for("admin.dashboard"))
+    return render_template("admin/publishing/draft_from_version.html", number=number, form=form)
 
 
 @bp.route("/preview", methods=["GET", "POST"])

@@ -17,6 +17,10 @@ class PublishForm(FlaskForm):
     submit = SubmitField(_l("Publish the draft"))
 
 
+class DraftFromVersionForm(FlaskForm):
+    submit = SubmitField(_l("Replace the draft with this version"))
+
+
 class RestartPreviewForm(FlaskForm):
     submit = SubmitField(_l("Start the preview over"))
 

@@ -363,3 +363,44 @@ def _improve_lead(table: EffectTable, role: str, answers: dict[str, str]) -> dic
                     answers[question] = option
                     improved = True
     return answers
+
+
+# the texts that open a check about one item, and the kind of item each names
+_SUBJECT_TEXTS = {
+    "Question %(key)s": "question",
+    N_(
+        "Skill or goal “%(name)s” (%(key)s) is not weighed by any question: "
+        "no answer can say anything about it."
+    ): "dimension",
+    N_(
+        "Skill or goal “%(name)s” (%(key)s) is not part of any role's profile: "
+        "it cannot move any role's fit."
+    ): "dimension",
+    N_(
+        "Role “%(name)s” (%(key)s) can never come out on top: even answering "
+        "every question in its favour ranks “%(winner)s” first."
+    ): "role",
+}
+_SUBJECT_NOUNS = {"Role": "role", "Skill or goal": "dimension"}
+
+
+def problem_subject(problem: Message) -> tuple[str, str] | None:
+    """Return the kind ("question", "role" or "dimension") and key a check is about, if any.
+
+    The first item the message names wins: a problem with a question's option is
+    about that question, whose page edits its options.
+    """
+    pending: list[object] = [problem]
+    while pending:
+        said = pending.pop(0)
+        if not isinstance(said, Message):
+            continue
+        key = said.values.get("key")
+        if isinstance(key, str) and key:
+            if said.text in _SUBJECT_TEXTS:
+                return _SUBJECT_TEXTS[said.text], key
+            noun = said.values.get("noun")
+            if isinstance(noun, Message) and noun.text in _SUBJECT_NOUNS:
+                return _SUBJECT_NOUNS[noun.text], key
+        pending.extend(said.values.values())
+    return None
