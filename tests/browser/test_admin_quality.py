@@ -54,6 +54,10 @@ SIGNED_IN_PAGES = (
     "quality",
     "change-password",
     "change-password-error",
+    "publish-confirm",
+    "versions",
+    "version-diff",
+    "draft-from-version",
 )
 # pages reached by a form, answered with these statuses
 SENT_PAGES = {
@@ -196,6 +200,10 @@ def visit(page: Page, name: str, targets: Targets) -> str:
         "analytics-error": "/admin/analytics?first_day=2026-05-02&last_day=2026-05-01",
         "quality": "/admin/versions/1/quality",
         "change-password": "/admin/account/password",
+        "publish-confirm": "/admin/publish/confirm",
+        "versions": "/admin/versions",
+        "version-diff": "/admin/versions/diff?from=1&to=1",
+        "draft-from-version": "/admin/versions/1/draft",
     }[name]
     response = page.goto(path)
     status = REFUSED_PAGES.get(name, 200)
