@@ -18,7 +18,7 @@ class PublishForm(FlaskForm):
 
 
 class DraftFromVersionForm(FlaskForm):
-    submit = SubmitField(_l("Replace the draft with this version"))
+    submit = SubmitField(_l("Replace the draft"))
 
 
 class RestartPreviewForm(FlaskForm):

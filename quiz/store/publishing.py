@@ -155,8 +155,14 @@ def version_entries() -> list[VersionEntry]:
     ]
 
 
+# the largest version number the column holds; a larger one cannot name a version
+MOST_VERSION_NUMBER = 2**31 - 1
+
+
 def version_id(number: int) -> int | None:
     """Return the id of published version ``number``, or None when there is none."""
+    if not 1 <= number <= MOST_VERSION_NUMBER:
+        return None
     return db.session.scalar(select(QuizVersion.id).where(QuizVersion.number == number))
 
 

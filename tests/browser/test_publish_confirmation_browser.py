@@ -60,7 +60,7 @@ def test_admin_reviews_the_changes_then_publishes(
     page: Page, live_app: Flask, changed_draft: None
 ) -> None:
     sign_in(page)
-    page.get_by_role("button", name="Publish the draft…").click()
+    page.get_by_role("button", name="Publish the draft").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Publish the draft")
     expect(page.locator(".diff-list")).to_contain_text("A prompt the browser test publishes.")
     shoot(page, "publish-confirm-1280")
@@ -74,7 +74,7 @@ def test_admin_reviews_the_changes_then_publishes(
     assert version_count(live_app) == 2
 
     # the draft now equals version 2: the overview's button says why it cannot publish
-    button = page.get_by_role("button", name="Publish the draft…")
+    button = page.get_by_role("button", name="Publish the draft")
     expect(button).to_be_disabled()
     expect(page.locator("#publish-blocked")).to_contain_text("Nothing to publish")
     page.goto("/admin/versions")

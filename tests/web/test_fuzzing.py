@@ -98,7 +98,9 @@ FORM_PAGES = {
     "admin.move_dimension": "admin.dimensions",
     "public.withdraw_work_now_answer": "public.report_work_now",
 }
-INTEGER_ARGUMENTS = frozenset({"page", "question_id", "option_id", "role_id", "dimension_id"})
+INTEGER_ARGUMENTS = frozenset(
+    {"page", "question_id", "option_id", "role_id", "dimension_id", "number"}
+)
 TEXT_ARGUMENTS = frozenset({"token", "key"})
 # 308: werkzeug merges doubled slashes ("/r//delete") by redirecting to the merged path
 RESULT_LINK_STATUSES = {200, 304, 308, 400, 404, 405, 410}
@@ -617,6 +619,7 @@ def draw_url_values(
         "role_id": list(ids.roles),
         "dimension_id": list(ids.dimensions),
         "page": list(range(1, ids.pages + 1)),
+        "number": [1],  # the published version every site starts with
     }
     values: dict[str, Any] = {}
     # the question first: an option id is most interesting when it belongs to that question
@@ -1362,6 +1365,7 @@ def test_a_form_part_without_a_name_is_refused_by_every_form(site: Site) -> None
         "dimension_id": ids.dimensions[0],
         "token": site.live_result().token,
         "key": site.live_result().delete_key,
+        "number": 1,
     }
     real["option_id"] = ids.options[real["question_id"]][0]
     body = b"--xyz\r\nContent-Disposition: form-data\r\n\r\nvalue\r\n--xyz--\r\n"
