@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from quiz.core.bank import Bank, BankDimension, BankOption, BankQuestion, BankRole
+from quiz.core.bank import Bank, BankDimension, BankOption, BankQuestion, BankRole, Problem
 from quiz.core.bank_diff import Named, bank_diff, missing_translations
+from quiz.core.publish_rules import plain_problem, problem_subject, unused_dimensions
 
 
 def dimension(key: str, name: str = "") -> BankDimension:
@@ -155,3 +156,14 @@ def test_a_fully_translated_language_is_not_listed() -> None:
     older = bank()
     assert missing_translations(older, []) == []
     assert [m.language for m in missing_translations(older, ["de", "fr"])] == ["de", "fr"]
+
+
+def test_a_check_names_the_item_it_is_about() -> None:
+    lonely = replace(bank(), dimensions=(*bank().dimensions, dimension("shipping")))
+    assert {problem_subject(m) for m in unused_dimensions(lonely)} == {("dimension", "shipping")}
+    document = bank().to_document()
+    role_problem = plain_problem(document, Problem("roles[1].summary", "must be a text"))
+    assert problem_subject(role_problem) == ("role", "beta")
+    option_problem = plain_problem(document, Problem("questions[0].options[1].label", "too long"))
+    assert problem_subject(option_problem) == ("question", "q1")
+    assert problem_subject(plain_problem(document, Problem("", "not a bank"))) is None
