@@ -199,3 +199,12 @@ def test_a_draft_started_from_a_version_replaces_the_draft_after_confirming(app,
     # the draft now differs from version 2: publishing it makes version 3, a rollback
     assert publish(admin_client).status_code == 302
     assert version_numbers(app) == [1, 2, 3]
+
+
+def test_the_new_pages_speak_german(app, admin_client):
+    german = {"Accept-Language": "de"}
+    confirm = text_of(admin_client.get("/admin/publish/confirm", headers=german).text)
+    assert "Keine Unterschiede" in confirm
+    assert "Veröffentlichen ist nicht möglich: Der Entwurf gleicht Version 1." in confirm
+    versions = text_of(admin_client.get("/admin/versions", headers=german).text)
+    assert "Veröffentlicht von" in versions and "Entwurf daraus beginnen" in versions

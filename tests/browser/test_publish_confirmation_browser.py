@@ -77,6 +77,7 @@ def test_admin_reviews_the_changes_then_publishes(
     button = page.get_by_role("button", name="Publish the draft")
     expect(button).to_be_disabled()
     expect(page.locator("#publish-blocked")).to_contain_text("Nothing to publish")
+    shoot(page, "overview-blocked-1280")
     page.goto("/admin/versions")
     shoot(page, "versions-1280")
     page.set_viewport_size({"width": 390, "height": 844})
