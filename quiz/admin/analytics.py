@@ -11,6 +11,7 @@ from quiz.core.bank import Bank, BankRole
 from quiz.core.chart_axes import count_ticks, date_ticks
 from quiz.core.criterion import criterion_report
 from quiz.core.messages import N_, Message
+from quiz.core.plain_readings import alpha_reading, item_rest_reading
 from quiz.core.publish_rules import RoleReach, role_reach
 from quiz.core.quality import (
     OUTSIZED_SAY,
@@ -155,6 +156,8 @@ def quality(number: int) -> str:
         keyed_share=(float(KEYED_SHARE_LOW), float(KEYED_SHARE_HIGH)),
         outsized_say=OUTSIZED_SAY,
         question_numbers={q.key: n for n, q in enumerate(bank.questions, start=1)},
+        alpha_reading=alpha_reading,
+        item_rest_reading=item_rest_reading,
     )
 
 
