@@ -25,10 +25,10 @@ def number(shown: str) -> float:
 
 
 def readings_near(read, shown: str) -> set[tuple[str, str]]:
-    """The readings a figure shown with two decimals may have had before it was rounded."""
-    value = number(shown)
-    found = {read(value - 0.005), read(value), read(value + 0.00499)}
-    return {(r.text, r.level) for r in found}
+    """The reading of a figure as shown, rounded to two decimals: the admin reads the number
+    and its words together, so they must agree."""
+    reading = read(number(shown))
+    return {(reading.text, reading.level)}
 
 
 def test_every_alpha_and_item_rest_correlation_has_its_plain_reading(

@@ -137,3 +137,27 @@ def test_the_daily_chart_has_counts_up_the_side_and_dates_along_the_bottom(
             box["x"] - 1 <= edge["x"] and edge["x"] + edge["width"] <= box["x"] + box["width"] + 1
         )
     chart.screenshot(path=f"{SCREENSHOTS}/admin-day-chart.png")
+
+
+def test_quality_figures_have_readings_and_the_format_page_reads_at_phone_width(
+    open_page: Callable[..., Page], targets: Targets
+) -> None:
+    page = open_page(viewport={"width": WIDE, "height": 900})
+    sign_in(page)
+    page.goto("/admin/versions/1/quality")
+    readings = page.locator(".reading")
+    assert readings.count() > 30
+    expect(readings.first).to_be_visible()
+    page.locator("#reliability-heading").scroll_into_view_if_needed()
+    page.screenshot(path=f"{SCREENSHOTS}/admin-quality-1280.png")
+    page.goto("/admin/audit")
+    page.screenshot(path=f"{SCREENSHOTS}/admin-audit-1280.png")
+
+    page.set_viewport_size({"width": PHONE, "height": 844})
+    page.goto("/admin/bank")
+    page.get_by_role("link", name="The question bank file format, explained").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Question bank format")
+    page.get_by_role("link", name="Roles", exact=True).last.click()
+    expect(page.get_by_role("heading", name="Roles", level=2)).to_be_in_viewport()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE
+    page.screenshot(path=f"{SCREENSHOTS}/admin-bank-format-390.png")
