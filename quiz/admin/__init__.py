@@ -103,6 +103,7 @@ from quiz.admin import (  # noqa: E402,F401
     account,
     analytics,
     auth,
+    bank_format,
     dimensions,
     overview,
     publishing,

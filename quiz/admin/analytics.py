@@ -8,8 +8,10 @@ from sqlalchemy import select
 from quiz.admin import bp
 from quiz.admin.analytics_forms import AnalyticsFilterForm
 from quiz.core.bank import Bank, BankRole
+from quiz.core.chart_axes import count_ticks, date_ticks
 from quiz.core.criterion import criterion_report
 from quiz.core.messages import N_, Message
+from quiz.core.plain_readings import alpha_reading, item_rest_reading
 from quiz.core.publish_rules import RoleReach, role_reach
 from quiz.core.quality import (
     OUTSIZED_SAY,
@@ -79,10 +81,13 @@ def analytics() -> tuple[str, int]:
     fold_new_results(limit=current_app.config["ANALYTICS_FOLD_LIMIT"])
     version_id = result_filter.version_id or latest_version_id()
     bank = shown_bank(version_id) if version_id is not None else None
+    report = read_analytics(result_filter)
     return render_template(
         "admin/analytics.html",
         form=form,
-        report=read_analytics(result_filter),
+        report=report,
+        count_marks=count_ticks(max((n for _day, n in report.per_day), default=0)),
+        date_marks=date_ticks(len(report.per_day), at_most=5),
         bank=bank,
         uncounted=uncounted_results(),
         query=request.args.to_dict(),
@@ -151,6 +156,8 @@ def quality(number: int) -> str:
         keyed_share=(float(KEYED_SHARE_LOW), float(KEYED_SHARE_HIGH)),
         outsized_say=OUTSIZED_SAY,
         question_numbers={q.key: n for n, q in enumerate(bank.questions, start=1)},
+        alpha_reading=alpha_reading,
+        item_rest_reading=item_rest_reading,
     )
 
 

@@ -11,11 +11,12 @@ from sqlalchemy import select
 
 from quiz.admin import bp
 from quiz.admin.publishing_forms import PublishForm, RestartPreviewForm
+from quiz.core.audit_targets import name_target
 from quiz.core.bank import BankError, parse_bank
 from quiz.core.messages import Message
 from quiz.core.publish_rules import publish_problems
 from quiz.db import db
-from quiz.models import AuditEntry, QuizVersion
+from quiz.models import AuditEntry, Dimension, Question, QuizVersion, Role
 from quiz.store.analytics import results_per_version
 from quiz.store.drafts import draft_bank
 from quiz.web.banks import translation_status
@@ -95,4 +96,30 @@ def audit_log() -> str:
         per_page=AUDIT_ENTRIES_PER_PAGE,
         max_per_page=AUDIT_ENTRIES_PER_PAGE,
     )
-    return render_template("admin/audit_log.html", entries=entries)
+    names = bank_item_names()
+    targets = {entry.id: name_target(entry.target, names) for entry in entries.items}
+    return render_template("admin/audit_log.html", entries=entries, targets=targets)
+
+
+def bank_item_names() -> dict[str, dict[str, str]]:
+    """Map each kind of bank item to its names by key: the draft's, retired ones included,
+    then the latest published version's for items the draft no longer has."""
+    names: dict[str, dict[str, str]] = {"role": {}, "question": {}, "dimension": {}}
+    latest = db.session.scalars(select(QuizVersion).order_by(QuizVersion.number.desc())).first()
+    if latest is not None:
+        try:
+            published = parse_bank(latest.bank)
+        except BankError:
+            published = None
+        if published is not None:
+            names["role"].update((r.key, r.name) for r in published.roles)
+            names["question"].update((q.key, q.prompt) for q in published.questions)
+            names["dimension"].update((d.key, d.name) for d in published.dimensions)
+    names["role"].update((k, n) for k, n in db.session.execute(select(Role.key, Role.name)))
+    names["question"].update(
+        (k, p) for k, p in db.session.execute(select(Question.key, Question.prompt))
+    )
+    names["dimension"].update(
+        (k, n) for k, n in db.session.execute(select(Dimension.key, Dimension.name))
+    )
+    return names

@@ -21,7 +21,8 @@ from quiz.store.demo import insert_demo_results
 from quiz.store.publishing import latest_version_id, published_bank
 
 ALPHA_ROW = re.compile(
-    r'<tr><th scope="row">([^<]+)</th><td>(\d+)</td><td>([\d,]+)</td><td>([^<]+)</td></tr>'
+    r'<tr><th scope="row">([^<]+)</th><td>(\d+)</td><td>([\d,]+)</td><td>([^<]+)</td>'
+    r"<td>.*?</td></tr>"
 )
 
 

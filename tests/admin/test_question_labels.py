@@ -91,7 +91,7 @@ def test_saving_five_labels_replaces_them_and_drops_their_stale_german(app, inve
     assert other["translations"] == {"de": {"labels": GERMAN_LABELS}}
 
     audit = text_of(inventory.get("/admin/audit").get_data(as_text=True))
-    assert f"question {LIKERT_ITEM}" in audit and "answer labels" in audit
+    assert f"Question {LIKERT_ITEM}" in audit and "answer labels" in audit
 
 
 def test_leaving_all_five_empty_shows_the_apps_labels_again(app, inventory):

@@ -24,6 +24,7 @@ from werkzeug.security import generate_password_hash
 
 from quiz.db import db
 from quiz.models import Admin, Question, Role
+from quiz.store import audit
 from quiz.store.demo import insert_demo_results
 
 pytestmark = pytest.mark.browser
@@ -46,6 +47,7 @@ SIGNED_IN_PAGES = (
     "role-error",
     "dimensions",
     "import-export",
+    "bank-format",
     "audit-log",
     "preview-quiz",
     "preview-result",
@@ -100,6 +102,12 @@ def targets(live_app: Flask) -> Targets:
 
         role_id = db.session.scalar(select(Role.id).order_by(Role.position).limit(1))
         assert role_id is not None
+        # audit entries naming a role of the bank and a question no longer in it, for the log's
+        # names and keys
+        role_key = db.session.scalar(select(Role.key).where(Role.id == role_id))
+        audit.record("edit role", f"role {role_key}", actor=ADMIN_EMAIL)
+        audit.record("delete question", "question long-gone", actor=ADMIN_EMAIL)
+        db.session.commit()
         # enough answers for every chart, table and statistic of the analytics and quality pages:
         # people's for the reliability tables, which leave synthetic ones out, and demo ones
         # for the analytics page's note about them
@@ -194,6 +202,7 @@ def visit(page: Page, name: str, targets: Targets) -> str:
         "role-editor": f"/admin/roles/{targets.role_id}",
         "dimensions": "/admin/dimensions",
         "import-export": "/admin/bank",
+        "bank-format": "/admin/bank/format",
         "audit-log": "/admin/audit",
         "preview-quiz": "/admin/preview",
         "analytics": "/admin/analytics",
