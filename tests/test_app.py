@@ -27,6 +27,7 @@ WHEEL_MUST_HOLD = (
     "quiz/templates/base.html",
     "quiz/static/css/site.css",
     "quiz/static/css/admin.css",
+    "quiz/docs/bank-format.md",
     "quiz/data/default_bank.json",
 )
 
