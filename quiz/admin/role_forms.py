@@ -110,8 +110,8 @@ class LineListField(TextAreaField):
         return "\n".join(self.data or [])
 
 
-def _refuse_long_lists(items: list[str], longest: int) -> None:
-    """Refuse more than LIST_LIMIT items, or an item longer than ``longest`` characters."""
+def _refuse_too_many(items: list[str]) -> None:
+    """Refuse more than LIST_LIMIT items."""
     if len(items) > LIST_LIMIT:
         raise ValidationError(
             _(
@@ -120,6 +120,11 @@ def _refuse_long_lists(items: list[str], longest: int) -> None:
                 count=len(items),
             )
         )
+
+
+def _refuse_long_lists(items: list[str], longest: int) -> None:
+    """Refuse more than LIST_LIMIT items, or an item longer than ``longest`` characters."""
+    _refuse_too_many(items)
     for number, item in enumerate(items, start=1):
         if len(item) > longest:
             raise ValidationError(
@@ -192,14 +197,7 @@ def _links(form: FlaskForm, field: Field) -> None:
     """Refuse more than LIST_LIMIT links, a line that is not "Label | address", a label longer
     than a name, and an address the bank refuses (:func:`quiz.core.bank.url_problem`)."""
     lines = field.data or []
-    if len(lines) > LIST_LIMIT:
-        raise ValidationError(
-            _(
-                "Write at most %(most)s items (this has %(count)s).",
-                most=LIST_LIMIT,
-                count=len(lines),
-            )
-        )
+    _refuse_too_many(lines)
     for number, line in enumerate(lines, start=1):
         match = LINK_LINE.fullmatch(line)
         if match is None:
