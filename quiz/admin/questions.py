@@ -6,18 +6,23 @@ with its reason (422), and one made from a stale revision of the question with 4
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_wtf import FlaskForm
 from sqlalchemy import select
 from werkzeug.wrappers import Response
+from wtforms import HiddenField, IntegerField
+from wtforms.validators import AnyOf, InputRequired
 
 from quiz.admin import bp
 from quiz.admin.question_forms import (
     KIND_LABELS,
     LIKERT_LEVELS,
+    WHOLE_NUMBER,
     AddOptionForm,
     EditQuestionForm,
     MoveForm,
@@ -26,7 +31,8 @@ from quiz.admin.question_forms import (
     RevisionForm,
     edit_question_form,
 )
-from quiz.core.bank import CHOICE_OPTIONS, LIKERT_SCALE, Bank
+from quiz.core.bank import CHOICE_OPTIONS, LIKERT_SCALE, Bank, BankDimension, BankRole
+from quiz.core.question_reach import dimensions_measured, role_moved_most
 from quiz.db import db
 from quiz.models import Dimension, Option, Question
 from quiz.store import editing
@@ -48,16 +54,74 @@ Rendered = str | tuple[str, int]
 
 @dataclass(frozen=True)
 class QuestionEntry:
-    """One line of the question list."""
+    """One row of the question table."""
 
     number: int
     question: Question
-    roles: list[str]  # names of the roles its options move differently
+    dimensions: list[BankDimension]  # the skills and goals its options weigh on
+    moves_most: BankRole | None  # the role its answers swing furthest apart
+
+
+@dataclass(frozen=True)
+class ListFilters:
+    """What the list is narrowed to, read from the query string; empty means any."""
+
+    text: str
+    kind: str
+    state: str
+    dimension: str
+    role: str
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, str]) -> ListFilters:
+        def arg(name: str) -> str:
+            return args.get(name, "").strip()[:200]
+
+        return cls(arg("q"), arg("kind"), arg("state"), arg("dimension"), arg("role"))
+
+    @property
+    def any(self) -> bool:
+        return any((self.text, self.kind, self.state, self.dimension, self.role))
+
+    def keeps(self, entry: QuestionEntry) -> bool:
+        """Say whether ``entry`` passes every filter (text matches prompt or option labels)."""
+        question = entry.question
+        if self.text:
+            needle = self.text.casefold()
+            texts = [question.prompt, question.key, *(o.label for o in question.options)]
+            if not any(needle in text.casefold() for text in texts):
+                return False
+        if self.kind and question.kind != self.kind:
+            return False
+        if self.state == "active" and not question.active:
+            return False
+        if self.state == "inactive" and question.active:
+            return False
+        if self.dimension and self.dimension not in {d.key for d in entry.dimensions}:
+            return False
+        if self.role:
+            moved = entry.moves_most.key if entry.moves_most else "none"
+            if moved != self.role:
+                return False
+        return True
+
+
+class MoveToForm(FlaskForm):
+    """Move a question to a chosen place in the quiz."""
+
+    place = IntegerField(validators=[InputRequired()])
+
+
+class BulkActiveForm(FlaskForm):
+    """Activate or deactivate the ticked questions; the pressed button says which."""
+
+    # not rendered itself: the pressed button (name="active", value 1 or 0) fills it
+    active = HiddenField(validators=[AnyOf(("1", "0"))])
 
 
 @bp.get("/questions")
 def questions() -> Rendered:
-    """List every question in order with its kind, state and the roles it weighs on."""
+    """List the questions in a table, narrowed by the search and filters in the query string."""
     return _question_list()
 
 
@@ -147,6 +211,65 @@ def deactivate_question(question_id: int) -> Rendered | Response:
     return _set_active(question_id, active=False)
 
 
+@bp.post("/questions/<int:question_id>/place")
+def move_question_to(question_id: int) -> Rendered | Response:
+    """Move a question to the place typed in its row, in one step."""
+    question = _question_or_404(question_id)
+    form = MoveToForm()
+    if not form.validate_on_submit():
+        if "csrf_token" in form.errors:
+            abort(400)
+        return _question_list(
+            problem=_("Type the place to move the question to, as a number."), status=400
+        )
+    try:
+        place = editing.move_question_to(question, form.place.data)
+    except editing.EditRefused as refused:
+        return _question_list(problem=_(refused.reason, **refused.values), status=400)
+    if place is None:
+        flash(
+            _(
+                "Question %(key)s already is number %(number)s.",
+                key=question.key,
+                number=form.place.data,
+            )
+        )
+    else:
+        flash(_("Question %(key)s is now number %(number)s.", key=question.key, number=place))
+    return redirect(url_for(".questions", _anchor=f"question-{question_id}"))
+
+
+@bp.post("/questions/active")
+def set_questions_active() -> Rendered | Response:
+    """Activate or deactivate every ticked question at once."""
+    form = BulkActiveForm()
+    if not form.validate_on_submit():
+        abort(400)
+    ids = request.form.getlist("question")
+    if not ids:
+        return _question_list(problem=_("Tick at least one question first."), status=400)
+    if not all(WHOLE_NUMBER.fullmatch(i) for i in ids):
+        return _question_list(problem=_("Some of the ticked questions do not exist."), status=400)
+    wanted = {int(i) for i in ids}
+    chosen = db.session.scalars(select(Question).where(Question.id.in_(wanted))).all()
+    if len(chosen) != len(wanted):
+        return _question_list(
+            problem=_("Some of the ticked questions do not exist any more. Nothing was changed."),
+            status=400,
+        )
+    active = form.active.data == "1"
+    changed = editing.set_active_many(chosen, active)
+    if active:
+        flash(ngettext("%(num)s question activated.", "%(num)s questions activated.", len(changed)))
+    else:
+        flash(
+            ngettext(
+                "%(num)s question deactivated.", "%(num)s questions deactivated.", len(changed)
+            )
+        )
+    return redirect(url_for(".questions"))
+
+
 @bp.route("/questions/<int:question_id>/delete", methods=["GET", "POST"])
 def delete_question(question_id: int) -> Rendered | Response:
     """Confirm, then delete a question with its options and weights from the draft."""
@@ -233,16 +356,33 @@ def _question_list(problem: str | None = None, status: int = 200) -> Rendered:
         select(Question).order_by(Question.position, Question.id).options(*QUESTION_WITH_WEIGHTS)
     ).all()
     bank = _scored(in_order)
-    entries = [
-        QuestionEntry(number, question, _roles_weighed_on(bank, question.key))
-        for number, question in enumerate(in_order, start=1)
-    ]
+    dimension_keys = [d.key for d in bank.dimensions]
+    dimension_by_key = {d.key: d for d in bank.dimensions}
+    instrument_roles = bank.instrument.roles
+    entries = []
+    for number, question in enumerate(in_order, start=1):
+        option_weights = [o.weights for o in bank.question_by_key[question.key].options]
+        moved = role_moved_most(option_weights, instrument_roles)
+        entries.append(
+            QuestionEntry(
+                number,
+                question,
+                [dimension_by_key[k] for k in dimensions_measured(option_weights, dimension_keys)],
+                bank.role_by_key[moved] if moved else None,
+            )
+        )
+    filters = ListFilters.from_args(request.args)
+    shown = [entry for entry in entries if filters.keeps(entry)]
     page = render_template(
         "admin/questions/list.html",
-        entries=entries,
+        entries=shown,
+        total=len(entries),
+        filters=filters,
+        dimensions=bank.dimensions,
+        roles=bank.roles,
         kind_labels=KIND_LABELS,
-        move_form=MoveForm(formdata=None),
-        revision_form=RevisionForm(formdata=None),
+        move_form=MoveToForm(formdata=None),
+        bulk_form=BulkActiveForm(formdata=None),
         problem=problem,
     )
     return page, status

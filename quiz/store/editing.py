@@ -76,6 +76,7 @@ LAST_ACTIVE_ROLE = N_(
     "Add or restore another role first."
 )
 LAST_DIMENSION = N_("“%(name)s” is the only skill or goal, and the quiz needs at least one.")
+MOVE_OUT_OF_RANGE = N_("Choose a place from 1 to %(count)s: the draft has %(count)s questions.")
 
 Keyed = Question | Role | Dimension
 Ordered = Question | Option | Role | Dimension
@@ -177,6 +178,45 @@ def move(item: Ordered, direction: str, revision: str | None = None) -> int | No
         audit.record(f"move {kind}", f"{kind} {item.key}", f"{direction} to place {place}")
     db.session.commit()
     return place
+
+
+def move_question_to(question: Question, place: int) -> int | None:
+    """Move a question to ``place`` in the quiz (1 for the first) in one step.
+
+    Return its new place, or None when it already was there. A place outside 1 to the
+    number of questions is refused (:class:`EditRefused`). Like :func:`move`, the
+    reorder is a bulk UPDATE that leaves revisions alone.
+    """
+    siblings = ordered(Question)
+    if not 1 <= place <= len(siblings):
+        raise EditRefused(MOVE_OUT_OF_RANGE, count=len(siblings))
+    index = siblings.index(question)
+    if index == place - 1:
+        return None
+    siblings.insert(place - 1, siblings.pop(index))
+    for position, other in enumerate(siblings):
+        if other.position != position:
+            db.session.execute(
+                update(Question).where(Question.id == other.id).values(position=position)
+            )
+    audit.record("move question", f"question {question.key}", f"from {index + 1} to {place}")
+    db.session.commit()
+    return place
+
+
+def set_active_many(questions: Sequence[Question], active: bool) -> list[Question]:
+    """Activate (or deactivate) several questions at once, one audit entry each.
+
+    Questions already in that state are left alone; return those that changed.
+    """
+    changed = [q for q in questions if q.active != active]
+    for question in changed:
+        question.active = active
+        audit.record(
+            "activate question" if active else "deactivate question", f"question {question.key}"
+        )
+    _commit()
+    return changed
 
 
 def set_active(item: Question | Role, active: bool, revision: str | None = None) -> bool:

@@ -48,18 +48,24 @@ def cell_error(html: str, name: str) -> str | None:
     return match.group(1) if match else None
 
 
+LIST_COLUMNS = ("number", "prompt", "Key", "Kind", "State", "Measures", "Moves most")
+
+
 def listed(html: str) -> list[dict[str, str]]:
-    """Return each question of the list page, in page order, with what the page says of it."""
+    """Return each question row of the list table, in page order, with what it says of it."""
     entries = []
-    for block in re.findall(r'<li class="question-entry.*?</li>', html, re.S):
-        facts = dict(re.findall(r"<dt>([^<]+)</dt><dd>([^<]*)</dd>", block))
-        number, prompt = re.search(
-            r'<span class="question-number">(\d+)\.</span> ([^<]*)</p>', block
-        ).groups()
-        entries.append(
-            {k: unescape(v) for k, v in {"number": number, "prompt": prompt, **facts}.items()}
-        )
+    for row in re.findall(r'<tr id="question-\d+".*?</tr>', html, re.S):
+        cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+        # the first cell is the row's checkbox, the last its move form
+        texts = [unescape(re.sub(r"<[^>]+>", "", c)).strip() for c in cells[1:-1]]
+        entries.append(dict(zip(LIST_COLUMNS, texts, strict=True)))
     return entries
+
+
+def weighs_on(client: FlaskClient, url: str) -> str:
+    """Return what the editor at ``url`` says the question weighs on."""
+    html = client.get(url).get_data(as_text=True)
+    return unescape(re.search(r"· (Weighs on [^<]*)</p>", html).group(1))
 
 
 # --- the draft ---------------------------------------------------------------------------
@@ -122,6 +128,14 @@ def post_from_page(client: FlaskClient, page: str, action: str, **extra: str):
     return client.post(action, data={**form_fields(html, action), **extra})
 
 
+def post_with_revision(app: Flask, client: FlaskClient, key: str, action: str):
+    """Post to one question's ``action`` with the revision of the question as it is now."""
+    with app.app_context():
+        revision = db.session.scalar(select(Question.revision).where(Question.key == key))
+    token = form_token(client, "/admin/questions")
+    return client.post(action, data={"csrf_token": token, "revision": revision})
+
+
 @pytest.fixture
 def second_admin(app: Flask) -> FlaskClient:
     """Another admin, signed in on their own client."""
@@ -147,9 +161,12 @@ def test_list_shows_every_question_in_order_with_number_kind_state_and_roles(app
     first, second = entries[0], entries[1]
     # q01 weighs on data exploration, which only Data Scientists draw on
     assert first["Kind"] == "Agreement statement"
-    assert first["Weighs on"] == "Data Scientist"
+    assert first["Moves most"] == "Data Scientist"
+    assert weighs_on(admin_client, editor_url(app, "q01")) == "Weighs on Data Scientist"
     assert second["Kind"] == "Choice"
-    assert second["Weighs on"] == "Data Scientist, Machine Learning Engineer, AI Engineer"
+    assert weighs_on(admin_client, editor_url(app, "q02")) == (
+        "Weighs on Data Scientist, Machine Learning Engineer, AI Engineer"
+    )
 
 
 def test_list_names_only_roles_the_options_move_differently(app, admin_client):
@@ -163,7 +180,9 @@ def test_list_names_only_roles_the_options_move_differently(app, admin_client):
 
     entries = listed(admin_client.get("/admin/questions").get_data(as_text=True))
     assert entries[-1]["Key"] == "q36"
-    assert entries[-1]["Weighs on"] == "AI Engineer"
+    assert entries[-1]["Moves most"] == "AI Engineer"
+    assert entries[-1]["Measures"] == "Products people enjoy using"
+    assert weighs_on(admin_client, url) == "Weighs on AI Engineer"
 
 
 # --- creating ----------------------------------------------------------------------------
@@ -268,7 +287,8 @@ def test_moving_a_question_changes_the_list_and_draft_order(
     app, admin_client, key, direction, expected_start
 ):
     move = f"/admin/questions/{question_id(app, key)}/move"
-    response = post_from_page(admin_client, "/admin/questions", move, direction=direction)
+    token = form_token(admin_client, "/admin/questions")
+    response = admin_client.post(move, data={"csrf_token": token, "direction": direction})
     assert response.status_code == 302
 
     entries = listed(admin_client.get("/admin/questions").get_data(as_text=True))
@@ -292,7 +312,8 @@ def test_moving_the_first_question_up_changes_nothing(app, admin_client):
 def test_moving_a_question_does_not_refuse_a_colleagues_edit_of_it(app, admin_client, second_admin):
     url = editor_url(app, "q02")
     stale_page = second_admin.get(url).get_data(as_text=True)
-    post_from_page(admin_client, "/admin/questions", url + "/move", direction="up")
+    token = form_token(admin_client, "/admin/questions")
+    admin_client.post(url + "/move", data={"csrf_token": token, "direction": "up"})
 
     fields = {**form_fields(stale_page, url), "prompt": "Edited while it moved"}
     assert second_admin.post(url, data=fields).status_code == 302
@@ -301,15 +322,15 @@ def test_moving_a_question_does_not_refuse_a_colleagues_edit_of_it(app, admin_cl
 
 def test_deactivating_takes_a_question_out_of_the_draft_but_keeps_it_listed(app, admin_client):
     deactivate = editor_url(app, "q03") + "/deactivate"
-    assert post_from_page(admin_client, "/admin/questions", deactivate).status_code == 302
+    assert post_with_revision(app, admin_client, "q03", deactivate).status_code == 302
 
     assert "q03" not in [q["key"] for q in document(app)["questions"]]
     entries = listed(admin_client.get("/admin/questions").get_data(as_text=True))
     assert entries[2]["Key"] == "q03"
-    assert entries[2]["State"] == "Inactive: not asked"
+    assert entries[2]["State"] == "Inactive"
 
     activate = editor_url(app, "q03") + "/activate"
-    assert post_from_page(admin_client, "/admin/questions", activate).status_code == 302
+    assert post_with_revision(app, admin_client, "q03", activate).status_code == 302
     assert [q["key"] for q in document(app)["questions"]][2] == "q03"
 
 
@@ -525,7 +546,8 @@ STALE_CHANGES = {
     "add option": ("{q}", "{q}/options", {"label": "Another option"}, CONFLICT),
     "delete option": ("{q}", "{q}/options/{c}/delete", {}, CONFLICT),
     "move option": ("{q}", "{q}/options/{c}/move", {"direction": "up"}, CONFLICT),
-    "deactivate": ("/admin/questions", "{q}/deactivate", {}, "so it was not deactivated"),
+    # the single deactivate route, sent with the revision and token of the editor's form
+    "deactivate": ("{q}", "{q}/deactivate", {}, "so it was not deactivated"),
     "delete question": ("{q}/delete", "{q}/delete", {}, "so it was not deleted"),
 }
 
@@ -544,7 +566,8 @@ def test_a_change_made_from_a_stale_copy_is_refused_and_the_first_save_kept(
     )
     after_first = document(app)
 
-    response = second_admin.post(action, data={**form_fields(stale, action), **typed})
+    form = places["q"] if change == "deactivate" else action
+    response = second_admin.post(action, data={**form_fields(stale, form), **typed})
     assert response.status_code == 409
     alert = re.search(
         r'<p class="form-error" role="alert">([^<]+)</p>', response.get_data(as_text=True)
@@ -632,9 +655,10 @@ def test_every_change_is_recorded_in_the_audit_log(app, admin_client):
         admin_client, url, f"{url}/options/{option_id(app, 'pair', 'c')}/move", direction="up"
     )
     post_from_page(admin_client, url, f"{url}/options/{option_id(app, 'pair', 'c')}/delete")
-    post_from_page(admin_client, "/admin/questions", url + "/move", direction="up")
-    post_from_page(admin_client, "/admin/questions", url + "/deactivate")
-    post_from_page(admin_client, "/admin/questions", url + "/activate")
+    token = form_token(admin_client, "/admin/questions")
+    admin_client.post(url + "/move", data={"csrf_token": token, "direction": "up"})
+    post_with_revision(app, admin_client, "pair", url + "/deactivate")
+    post_with_revision(app, admin_client, "pair", url + "/activate")
     post_from_page(admin_client, url + "/delete", url + "/delete")
 
     assert audit_trail(app) == [
@@ -675,6 +699,8 @@ def _endpoints(app: Flask) -> list[tuple[str, str]]:
         ("POST", f"/admin/questions/{q}/options"),
         ("POST", f"/admin/questions/{q}/options/{o}/delete"),
         ("POST", f"/admin/questions/{q}/options/{o}/move"),
+        ("POST", f"/admin/questions/{q}/place"),
+        ("POST", "/admin/questions/active"),
     ]
 
 
