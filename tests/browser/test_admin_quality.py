@@ -38,6 +38,8 @@ SIGNED_OUT_PAGES = ("sign-in", "sign-in-error")
 SIGNED_IN_PAGES = (
     "dashboard",
     "questions",
+    "questions-filtered",
+    "questions-none-found",
     "likert-editor",
     "choice-editor",
     "weight-error",
@@ -195,6 +197,8 @@ def visit(page: Page, name: str, targets: Targets) -> str:
         "sign-in": "/admin/sign-in",
         "dashboard": "/admin/",
         "questions": "/admin/questions",
+        "questions-filtered": "/admin/questions?q=data&kind=likert&state=active",
+        "questions-none-found": "/admin/questions?q=no-such-question-text",
         "likert-editor": f"/admin/questions/{targets.likert_id}",
         "choice-editor": f"/admin/questions/{targets.choice_id}",
         "new-question": "/admin/questions/new",
