@@ -104,8 +104,22 @@ PAGES = [
     ),
     pytest.param(
         at("/admin/questions"),
-        ["Alle Fragen des Entwurfs", "Neue Frage", "Aussage mit Zustimmungsskala", "Wirkt auf"],
-        ["Every question of the draft", "New question", "Agreement statement", "Weighs on"],
+        [
+            "Alle Fragen des Entwurfs",
+            "Neue Frage",
+            "Aussage mit Zustimmungsskala",
+            "Bewegt am meisten",
+            "32 von 32 Fragen",
+            "Ausgewählte deaktivieren",
+        ],
+        [
+            "Every question of the draft",
+            "New question",
+            "Agreement statement",
+            "Moves most",
+            "32 of 32 questions",
+            "Deactivate selected",
+        ],
         id="questions",
     ),
     pytest.param(
