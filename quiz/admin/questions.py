@@ -79,6 +79,17 @@ class ListFilters:
 
         return cls(arg("q"), arg("kind"), arg("state"), arg("dimension"), arg("role"))
 
+    def as_args(self) -> dict[str, str]:
+        """Return the filters in use as query-string arguments, to come back to this view."""
+        named = {
+            "q": self.text,
+            "kind": self.kind,
+            "state": self.state,
+            "dimension": self.dimension,
+            "role": self.role,
+        }
+        return {name: value for name, value in named.items() if value}
+
     @property
     def any(self) -> bool:
         return any((self.text, self.kind, self.state, self.dimension, self.role))
@@ -236,7 +247,8 @@ def move_question_to(question_id: int) -> Rendered | Response:
         )
     else:
         flash(_("Question %(key)s is now number %(number)s.", key=question.key, number=place))
-    return redirect(url_for(".questions", _anchor=f"question-{question_id}"))
+    back = ListFilters.from_args(request.form).as_args()
+    return redirect(url_for(".questions", **back, _anchor=f"question-{question_id}"))
 
 
 @bp.post("/questions/active")
@@ -267,7 +279,7 @@ def set_questions_active() -> Rendered | Response:
                 "%(num)s question deactivated.", "%(num)s questions deactivated.", len(changed)
             )
         )
-    return redirect(url_for(".questions"))
+    return redirect(url_for(".questions", **ListFilters.from_args(request.form).as_args()))
 
 
 @bp.route("/questions/<int:question_id>/delete", methods=["GET", "POST"])

@@ -255,3 +255,20 @@ def test_the_new_forms_refuse_a_missing_csrf_token(app, admin_client):
     assert response.status_code == 400
     assert document(app) == before
     assert audit_trail(app) == []
+
+
+def test_moving_or_changing_from_a_filtered_table_comes_back_to_the_same_filters(app, admin_client):
+    html = admin_client.get(LIST + "?kind=choice&q=data").get_data(as_text=True)
+    assert '<input type="hidden" name="kind" value="choice">' in html
+    token = form_token(admin_client, LIST)
+    q02 = str(question_id(app, "q02"))
+    kept = {"kind": "choice", "q": "data"}
+    response = admin_client.post(
+        f"/admin/questions/{q02}/place", data={"csrf_token": token, "place": "1", **kept}
+    )
+    assert response.headers["Location"] == f"/admin/questions?q=data&kind=choice#question-{q02}"
+    response = admin_client.post(
+        "/admin/questions/active",
+        data={"csrf_token": token, "question": [q02], "active": "0", **kept},
+    )
+    assert response.headers["Location"] == "/admin/questions?q=data&kind=choice"

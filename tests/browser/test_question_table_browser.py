@@ -74,6 +74,7 @@ def test_an_admin_filters_by_kind_and_moves_a_question_to_the_top(
     row.get_by_role("spinbutton").fill("1")
     row.get_by_role("button", name="Move").click()
     expect(page.get_by_role("status")).to_contain_text(f"Question {last_choice} is now number 1.")
+    expect(page).to_have_url(re.compile(r"kind=choice"))  # still filtered
     first_row = page.locator("table.question-table tbody tr").first
     expect(first_row.get_by_role("cell", name=last_choice, exact=True)).to_be_visible()
     assert kinds_and_order(live_app)[1][0] == last_choice
