@@ -194,6 +194,10 @@ def test_published_edit_reaches_new_takers_and_old_links_keep_their_result(
     admin.get_by_role("navigation", name="Admin").get_by_role("link", name="Overview").click()
     expect(admin.get_by_text("The draft has changes that are not published yet.")).to_be_visible()
     admin.get_by_role("button", name="Publish the draft").click()
+    # the confirmation page names the change before anything is published
+    expect(admin).to_have_url(re.compile(r"/admin/publish/confirm\??$"))
+    expect(admin.locator("main")).to_contain_text("Questions changed")
+    admin.get_by_role("button", name="Publish the draft").click()
     expect(admin).to_have_url(DASHBOARD_URL)
     expect(admin.get_by_role("status")).to_contain_text("Published version 2.")
     expect(admin.locator("table.versions tbody tr").first.locator("th")).to_contain_text("2")
