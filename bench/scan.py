@@ -433,7 +433,7 @@ ADMIN_FORM_PAGES = {
     "dimension-new": ("/admin/dimensions/new", "/admin/dimensions/new"),
     "dimension-edit": ("/admin/dimensions/{dimension}", "/admin/dimensions/{dimension}"),
     "bank-import": ("/admin/bank", "/admin/bank"),
-    "publish": ("/admin/", "/admin/publish"),
+    "publish": ("/admin/publish/confirm", "/admin/publish"),
     "preview": ("/admin/preview/1", "/admin/preview/1"),
     "analytics-filter": ("/admin/analytics", "/admin/analytics"),
 }

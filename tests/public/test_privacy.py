@@ -277,7 +277,10 @@ def test_rate_limit_keys_are_a_keyed_hash_never_the_address(app: Flask, client: 
 # ---- the privacy page
 
 
-@pytest.mark.parametrize("url", ["/", "/quiz/1", "/privacy", "/no-such-page", "/admin/sign-in"])
+# every public page; the admin pages have a layout of their own, without the public footer
+@pytest.mark.parametrize(
+    "url", ["/", "/quiz/1", "/privacy", "/no-such-page", "/roles", "/method", "/r/no-such-result"]
+)
 def test_every_page_links_to_the_privacy_page_from_its_footer(client: FlaskClient, url: str):
     page = client.get(url).text
     footer = re.search(r'<footer class="site-footer">.*?</footer>', page, re.S)
