@@ -95,7 +95,7 @@ PAGES = [
             "Quiz-Übersicht",
             "32 Fragen, 3 Rollen, 13 Fähigkeiten und Ziele.",
             "Der Entwurf besteht alle Prüfungen.",
-            '>Entwurf veröffentlichen</button>',
+            ">Entwurf veröffentlichen</button>",
             "Veröffentlichte Versionen",
             "(aktuell für Teilnehmende)",
         ],

@@ -89,6 +89,8 @@ FORM_PAGES = {
     "admin.move_question": "admin.questions",
     "admin.activate_question": "admin.questions",
     "admin.deactivate_question": "admin.questions",
+    "admin.move_question_to": "admin.questions",
+    "admin.set_questions_active": "admin.questions",
     "admin.add_option": "admin.edit_question",
     "admin.delete_option": "admin.edit_question",
     "admin.move_option": "admin.edit_question",
