@@ -162,7 +162,7 @@ def _titles(form: FlaskForm, field: Field) -> None:
 LINK_LINE = re.compile(r"(?P<label>.+?)\s*\|\s*(?P<url>\S+)")
 
 
-class LinkListField(TextAreaField):
+class LinkListField(LineListField):
     """A text area holding links, one per line as "Label | https://...", blank lines dropped.
 
     Its data is the lines as typed (stripped) until validation reads them into links
@@ -174,14 +174,6 @@ class LinkListField(TextAreaField):
         self.data = [
             link.line if isinstance(link, BankLink) else BankLink(**link).line for link in links
         ]
-
-    def process_formdata(self, valuelist: list[Any]) -> None:
-        if valuelist:
-            lines = str(valuelist[0]).splitlines()
-            self.data = [line.strip() for line in lines if line.strip()]
-
-    def _value(self) -> str:
-        return "\n".join(self.data or [])
 
     def links(self) -> list[BankLink]:
         """Return the lines as links (valid only after validation)."""

@@ -11,6 +11,7 @@ import re
 from html import unescape
 
 import pytest
+from admin_pages import listed
 from flask import Flask
 from flask.testing import FlaskClient
 from helpers import create_admin, csrf_token, form_fields, form_token, sign_in
@@ -46,20 +47,6 @@ def cell_error(html: str, name: str) -> str | None:
         html,
     )
     return match.group(1) if match else None
-
-
-LIST_COLUMNS = ("number", "prompt", "Key", "Kind", "State", "Measures", "Moves most")
-
-
-def listed(html: str) -> list[dict[str, str]]:
-    """Return each question row of the list table, in page order, with what it says of it."""
-    entries = []
-    for row in re.findall(r'<tr id="question-\d+".*?</tr>', html, re.S):
-        cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
-        # the first cell is the row's checkbox, the last its move form
-        texts = [unescape(re.sub(r"<[^>]+>", "", c)).strip() for c in cells[1:-1]]
-        entries.append(dict(zip(LIST_COLUMNS, texts, strict=True)))
-    return entries
 
 
 def weighs_on(client: FlaskClient, url: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from html import unescape
 
+from admin_pages import listed
 from flask import Flask
 from flask.testing import FlaskClient
 from helpers import form_token
@@ -15,18 +16,6 @@ from quiz.models import AuditEntry, Question
 from quiz.store.drafts import draft_bank
 
 LIST = "/admin/questions"
-LIST_COLUMNS = ("number", "prompt", "Key", "Kind", "State", "Measures", "Moves most")
-
-
-def listed(html: str) -> list[dict[str, str]]:
-    """Return each question row of the table, in page order, with what it says of it."""
-    entries = []
-    for row in re.findall(r'<tr id="question-\d+".*?</tr>', html, re.S):
-        cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
-        # the first cell is the row's checkbox, the last its move form
-        texts = [unescape(re.sub(r"<[^>]+>", "", c)).strip() for c in cells[1:-1]]
-        entries.append(dict(zip(LIST_COLUMNS, texts, strict=True)))
-    return entries
 
 
 def document(app: Flask) -> dict:

@@ -7,6 +7,7 @@ page's own CSRF token; the draft and the audit log are read straight from the da
 from __future__ import annotations
 
 import re
+from html import unescape
 from html.parser import HTMLParser
 from typing import Any
 
@@ -128,3 +129,18 @@ def post_form(client: FlaskClient, url: str, data: dict[str, str], **kwargs: Any
 def post_button(client: FlaskClient, url: str, page: str, data: dict[str, str] | None = None):
     """Press a button on ``page`` that posts to ``url`` (its token comes from that page)."""
     return client.post(url, data={"csrf_token": form_token(client, page), **(data or {})})
+
+
+# the columns of the admin's questions table, after each row's checkbox and before its move form
+LIST_COLUMNS = ("number", "prompt", "Key", "Kind", "State", "Measures", "Moves most")
+
+
+def listed(html: str) -> list[dict[str, str]]:
+    """Return each question row of the list table, in page order, with what it says of it."""
+    entries = []
+    for row in re.findall(r'<tr id="question-\d+".*?</tr>', html, re.S):
+        cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+        # the first cell is the row's checkbox, the last its move form
+        texts = [unescape(re.sub(r"<[^>]+>", "", c)).strip() for c in cells[1:-1]]
+        entries.append(dict(zip(LIST_COLUMNS, texts, strict=True)))
+    return entries
