@@ -118,13 +118,11 @@ class QuestionAuthoringForm(RevisionForm, QuestionTextForm):
         if self.chosen_kind == "choice":
             fewest, most = CHOICE_OPTIONS
             if not fewest <= len(self.options.entries) <= most:
-                self.options.errors = [
-                    _(
-                        "A choice question needs %(fewest)s to %(most)s options.",
-                        fewest=fewest,
-                        most=most,
-                    )
-                ]
+                self.option_count_error = _(
+                    "A choice question needs %(fewest)s to %(most)s options.",
+                    fewest=fewest,
+                    most=most,
+                )
                 valid = False
         if self.scale_labels:
             filled = [bool(field.data) for field in self.scale_labels]
@@ -210,6 +208,8 @@ class QuestionAuthoringForm(RevisionForm, QuestionTextForm):
         return again
 
     removing: int | None = None
+    # why the options as sent cannot be saved as a whole (too few or too many), if they cannot
+    option_count_error: str | None = None
 
 
 ALL_OR_NO_SCALE_LABELS = _l(

@@ -150,6 +150,9 @@ def save_whole_question(
     check_revision(question, revision)
     _check_question(key, question.kind, prompt, options, statement_weights, scale_labels or ())
     _require_free_key(Question, key, question.id)
+    # read before anything changes: a query after a change would flush it early and hold
+    # the database's write lock while the audit entry is made
+    dimensions = list(db.session.scalars(select(Dimension)))
     changes: list[str] = []
     if key != question.key:
         changes.append(f"key {question.key} → {key}")
@@ -162,10 +165,13 @@ def save_whole_question(
         if scale_labels is not None:
             changes += _set_scale_labels(question, scale_labels)
         changes += _set_weights(
-            question.weights, QuestionWeight, _every_dimension(statement_weights), "statement"
+            question.weights,
+            QuestionWeight,
+            _every_dimension(statement_weights, dimensions),
+            "statement",
         )
     else:
-        changes += _save_options(question, options)
+        changes += _save_options(question, options, dimensions)
     if not changes:
         return changes
     _touch(question)
@@ -174,7 +180,9 @@ def save_whole_question(
     return changes
 
 
-def _save_options(question: Question, drafts: Sequence[OptionDraft]) -> list[str]:
+def _save_options(
+    question: Question, drafts: Sequence[OptionDraft], dimensions: Sequence[Dimension]
+) -> list[str]:
     """Make ``question.options`` what ``drafts`` say, in their order; return the changes."""
     stored = {o.id: o for o in question.options}
     if any(d.option_id is not None and d.option_id not in stored for d in drafts):
@@ -207,7 +215,7 @@ def _save_options(question: Question, drafts: Sequence[OptionDraft]) -> list[str
             changes += _set_weights(
                 option.weights,
                 OptionWeight,
-                _every_dimension(draft.weights),
+                _every_dimension(draft.weights, dimensions),
                 f"option {option.key}",
             )
         in_order.append(option)
@@ -219,10 +227,12 @@ def _save_options(question: Question, drafts: Sequence[OptionDraft]) -> list[str
     return changes
 
 
-def _every_dimension(weights: Mapping[Dimension, int] | None) -> dict[Dimension, int]:
+def _every_dimension(
+    weights: Mapping[Dimension, int] | None, dimensions: Sequence[Dimension]
+) -> dict[Dimension, int]:
     """Return ``weights`` with 0 for every dimension they leave out, so its row goes too."""
     given = dict(weights or {})
-    return {d: given.get(d, 0) for d in db.session.scalars(select(Dimension))} | given
+    return {d: given.get(d, 0) for d in dimensions} | given
 
 
 def _nonzero(weights: Mapping[Dimension, int]) -> dict[Dimension, int]:
