@@ -25,10 +25,9 @@ from quiz.admin.question_forms import (
     AddOptionForm,
     MoveForm,
     MoveOptionForm,
-    NewQuestionForm,
     RevisionForm,
 )
-from quiz.core.bank import CHOICE_OPTIONS, LIKERT_SCALE, Bank, BankDimension, BankRole
+from quiz.core.bank import LIKERT_SCALE, Bank, BankDimension, BankRole
 from quiz.core.question_reach import dimensions_measured, role_moved_most
 from quiz.db import db
 from quiz.models import Dimension, Option, Question
@@ -349,11 +348,6 @@ def _question_list(problem: str | None = None, status: int = 200) -> Rendered:
         bulk_form=BulkActiveForm(formdata=None),
         problem=problem,
     )
-    return page, status
-
-
-def _new_question_page(form: NewQuestionForm, status: int) -> Rendered:
-    page = render_template("admin/questions/new.html", form=form, option_limits=CHOICE_OPTIONS)
     return page, status
 
 

@@ -239,7 +239,11 @@ def test_creating_a_choice_question_starts_it_with_its_two_options(app, admin_cl
         ({"prompt": "   "}, "prompt", "Enter the question&#39;s text."),
         ({"prompt": "x" * 601}, "prompt", "Keep it to 600 characters or fewer."),
         ({"kind": "essay"}, "kind", "Not a valid choice"),
-        ({"kind": "choice", "first_option": "Only one"}, "options-1-label", "this option&#39;s text"),
+        (
+            {"kind": "choice", "first_option": "Only one"},
+            "options-1-label",
+            "this option&#39;s text",
+        ),
     ],
 )
 def test_new_question_refuses_bad_fields_with_the_error_beside_the_field(
@@ -392,7 +396,7 @@ def test_a_choice_question_takes_at_most_six_options(app, admin_client):
     for label in ("Fifth", "Sixth"):
         assert post_from_page(admin_client, url, url + "/options", label=label).status_code == 302
     html = admin_client.get(url).get_data(as_text=True)
-    assert re.search(r'<button [^>]*data-add-option hidden>Add option</button>', html)
+    assert re.search(r"<button [^>]*data-add-option hidden>Add option</button>", html)
 
     before = document(app)
     token = csrf_token(html)
@@ -407,7 +411,9 @@ def test_a_choice_question_takes_at_most_six_options(app, admin_client):
 
 def test_editing_an_option_text_saves_it(app, admin_client):
     url = editor_url(app, "q02")
-    assert save_editor(admin_client, url, **{"options-1-label": "Plan a fair test"}).status_code == 302
+    assert (
+        save_editor(admin_client, url, **{"options-1-label": "Plan a fair test"}).status_code == 302
+    )
     assert draft_question(app, "q02")["options"][1]["label"] == "Plan a fair test"
 
 
@@ -458,7 +464,9 @@ def test_the_matrix_has_a_row_per_option_and_a_column_per_dimension(app, admin_c
     html = admin_client.get(editor_url(app, "q02")).get_data(as_text=True)
     names = [escape(d["name"]) for d in document(app)["dimensions"]]
     for name in names:
-        assert re.search(rf'<th scope="col" class="dimension-head[^"]*"><span>{re.escape(name)}</span>', html)
+        assert re.search(
+            rf'<th scope="col" class="dimension-head[^"]*"><span>{re.escape(name)}</span>', html
+        )
     assert '<th scope="colgroup" colspan="9" class="group-head">Skills</th>' in html
     assert '<th scope="colgroup" colspan="4" class="group-head">Goals</th>' in html
     for option in "abcd":

@@ -131,9 +131,7 @@ def test_an_admin_authors_a_whole_choice_question_in_one_step(
             ("a", "Finding the pattern in the data"),
             ("b", "Shipping the model to production"),
         ]
-        weights = {
-            o.key: {w.dimension.key: w.weight for w in o.weights} for o in question.options
-        }
+        weights = {o.key: {w.dimension.key: w.weight for w in o.weights} for o in question.options}
         assert weights == {
             "a": {"statistics": 3, "software": 1},
             "b": {"software": 2, "production": 3},
