@@ -178,7 +178,7 @@ def _page(
     ]
     effects = option_effects(option_weights, profiles)
     stored_keys = {o.id: o.key for o in question.options} if question is not None else {}
-    ids = [_option_id(entry.form.option_id.data) for entry in entries]
+    ids = [draft.option_id for draft in form.option_drafts()]
     rows = [
         OptionRow(i, entry, key, effects[i] if effects else ())
         for i, (entry, key) in enumerate(zip(entries, option_keys(stored_keys, ids), strict=True))
@@ -275,10 +275,6 @@ def _preview_field(form: QuestionAuthoringForm, kind: str) -> Any:
         )
 
     return Preview(formdata=None, prefix="preview-").question
-
-
-def _option_id(text: str | None) -> int | None:
-    return int(text) if text and text.isdigit() else None
 
 
 def _dimensions() -> list[Dimension]:

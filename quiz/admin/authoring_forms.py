@@ -19,7 +19,7 @@ from typing import Any
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 from wtforms import Field, FieldList, Form, FormField, HiddenField, RadioField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Length, ValidationError
 
 from quiz.admin.plain_text import plain_text
 from quiz.admin.question_forms import (
@@ -52,10 +52,19 @@ def weight_name(dimension: Dimension) -> str:
     return f"w{dimension.id}"
 
 
+STORED_ID = re.compile(r"[0-9]{1,18}")
+
+
+def stored_id(form: Form, field: Field) -> None:
+    """Refuse an option id that is not a stored row's number; "" is a new option."""
+    if field.data and not STORED_ID.fullmatch(field.data):
+        raise ValidationError(_("This option does not exist. Reload the page."))
+
+
 class OptionEntry(Form):
     """One option row: its stored row's id ("" for a new one), its text; weights are added."""
 
-    option_id = HiddenField()
+    option_id = HiddenField(validators=[stored_id])
     label = StringField(
         _l("Option text"),
         filters=[_strip],
@@ -143,7 +152,7 @@ class QuestionAuthoringForm(RevisionForm, QuestionTextForm):
         """Return the options as sent, in order, for the store."""
         return [
             OptionDraft(
-                int(entry.form.option_id.data) if entry.form.option_id.data else None,
+                _option_id(entry.form.option_id.data),
                 entry.form.label.data or "",
                 self.weights_of(entry.form),
             )
@@ -215,6 +224,11 @@ class QuestionAuthoringForm(RevisionForm, QuestionTextForm):
 ALL_OR_NO_SCALE_LABELS = _l(
     "Fill in all five answer labels, or leave all five empty to show the usual ones."
 )
+
+
+def _option_id(text: str | None) -> int | None:
+    """Return a stored option's id from the form, or None for a new (or unreadable) one."""
+    return int(text) if text and STORED_ID.fullmatch(text) else None
 
 
 def _leaves(field: Field) -> list[Field]:
