@@ -305,14 +305,6 @@
       event.preventDefault();
       closeConfirm();
       addOption();
-    } else if (button.hasAttribute("data-show-effects")) {
-      // the effects and preview are already live: nothing to ask the server
-      event.preventDefault();
-      updateEffects();
-      updatePreview();
-      if (preview) {
-        preview.scrollIntoView({ block: "nearest" });
-      }
     }
   });
 
