@@ -157,3 +157,52 @@ def test_the_form_stays_usable_on_a_phone(
         "+9"
     )
     page.screenshot(path="/tmp/question-authoring-390.png", full_page=True)
+
+    # a stored choice question opens in the same form, its options as rows
+    with live_app.app_context():
+        choice = db.session.scalar(select(Question).where(Question.kind == "choice"))
+        assert choice is not None
+        url, keys = f"/admin/questions/{choice.id}", [o.key for o in choice.options]
+    page.goto(url)
+    expect(page.locator("tr[data-option-row]")).to_have_count(len(keys))
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path="/tmp/question-editor-390.png", full_page=True)
+
+
+def test_without_script_the_buttons_rearrange_the_form_and_removal_asks_first(
+    open_page: Callable[..., Page], live_app: Flask, admin_account: None
+) -> None:
+    page = open_page(viewport={"width": 1280, "height": 1000}, java_script_enabled=False)
+    sign_in(page)
+    page.goto("/admin/questions/new")
+    page.get_by_role("radio", name=re.compile(r"Choice: people pick")).check()
+    page.get_by_label("Question text").fill("Which tool do you reach for first?")
+    page.get_by_role("button", name="Show effects and preview").click()
+    # the server filled in nothing yet: the key is suggested only on saving
+    expect(page.get_by_label("Key", exact=True)).to_have_value("")
+    page.get_by_label("Text of option a").fill("A notebook")
+    page.get_by_label("Text of option b").fill("An editor")
+    page.get_by_label(f"Weight of option a on {STATISTICS}").fill("3")
+    page.get_by_role("button", name="Add option").click()
+    page.get_by_label("Text of option c").fill("A whiteboard")
+    page.get_by_role("button", name="Show effects and preview").click()
+    assert effect(page, "a", "Data Scientist") == "+9"
+    expect(page.locator("[data-preview] legend")).to_contain_text("Which tool do you reach for")
+
+    page.get_by_role("button", name="Remove option c").click()
+    expect(page.get_by_role("alert")).to_contain_text("Remove option c (“A whiteboard”)?")
+    page.get_by_role("alert").get_by_role("button", name="Keep").click()
+    expect(page.get_by_label("Text of option c")).to_have_value("A whiteboard")
+    page.get_by_role("button", name="Remove option c").click()
+    page.get_by_role("alert").get_by_role("button", name="Remove").click()
+    expect(page.locator("tr[data-option-row]")).to_have_count(2)
+    expect(page.get_by_label(f"Weight of option a on {STATISTICS}")).to_have_value("3")
+    page.screenshot(path="/tmp/question-authoring-no-script.png", full_page=True)
+
+    page.get_by_role("button", name="Create question").click()
+    key = "which-tool-do-you-reach-for"  # the words that fit in 32 characters
+    expect(page.get_by_role("status")).to_contain_text(f"Question {key} created.")
+    with live_app.app_context():
+        question = db.session.scalar(select(Question).where(Question.key == key))
+        assert question is not None
+        assert [o.label for o in question.options] == ["A notebook", "An editor"]
