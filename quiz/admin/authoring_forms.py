@@ -118,11 +118,13 @@ class QuestionAuthoringForm(RevisionForm, QuestionTextForm):
     def validate(self, extra_validators: Any = None) -> bool:
         if not self.key.data and self.prompt.data:
             self.key.data = suggested_question_key(self.prompt.data, self.question_id)
-        if self.chosen_kind == "likert":
-            # the options of a statement are its scale: the option rows are not sent on
-            self.options.validators = []
-            for entry in self.options.entries:
-                entry.form.label.validators = []
+        # the fields of the other kind are not sent on (a statement's options are its scale,
+        # a choice has no statement row): what was typed there is kept but never refused
+        unused = self.options.entries if self.chosen_kind == "likert" else [self.statement]
+        for part in unused:
+            for field in part.form:
+                field.process_errors = []
+                field.validators = []
         valid = super().validate(extra_validators)
         if self.chosen_kind == "choice":
             fewest, most = CHOICE_OPTIONS

@@ -396,3 +396,18 @@ def test_an_unknown_button_saves_as_the_save_button_does(app, admin_client):
     )
     assert response.status_code == 302
     assert document(app)["questions"][-1]["key"] == "odd-button"
+
+
+def test_what_was_typed_for_the_other_kind_is_kept_but_never_refused(app, admin_client):
+    """A choice's rows typed, then the kind switched to a statement: the statement saves."""
+    html = new_choice_page(admin_client)
+    typed = {
+        "kind": "likert",
+        "prompt": "I like tidy data.",
+        "key": "tidy-data",
+        "options-0-label": "",
+        cell(html, f"Weight of option a on {STATISTICS}"): "9",
+        cell(html, f"Weight of this statement on {STATISTICS}"): "1",
+    }
+    assert press(admin_client, NEW, html, "save", **typed).status_code == 302
+    assert draft_question(app, "tidy-data")["weights"] == {"statistics": 1}
