@@ -206,3 +206,29 @@ def test_without_script_the_buttons_rearrange_the_form_and_removal_asks_first(
         question = db.session.scalar(select(Question).where(Question.key == key))
         assert question is not None
         assert [o.label for o in question.options] == ["A notebook", "An editor"]
+
+
+def test_a_statement_shows_strongly_agree_live_and_a_taken_key_gets_a_number(
+    open_page: Callable[..., Page], live_app: Flask, admin_account: None
+) -> None:
+    page = open_page(viewport={"width": 1280, "height": 1000})
+    sign_in(page)
+    page.goto("/admin/questions/new")
+    page.get_by_label("Question text").press_sequentially("Q01", delay=5)
+    expect(page.get_by_label("Key", exact=True)).to_have_value("q01-2")  # q01 is taken
+    # a key typed by hand is left alone from then on
+    page.get_by_label("Key", exact=True).fill("my-own")
+    page.get_by_label("Question text").press_sequentially(" and more", delay=5)
+    expect(page.get_by_label("Key", exact=True)).to_have_value("my-own")
+
+    statement = page.locator("tr[data-statement-row]")
+    page.get_by_label(f"Weight of this statement on {STATISTICS}").fill("-1")
+    # strongly agree is level 2: 2 x (-1 x 3) for the Data Scientist
+    expect(statement.locator("td[data-effect-role='Data Scientist'] .effect-value")).to_have_text(
+        "-6"
+    )
+    expect(statement.locator("td[data-effect-role='Data Scientist'] .effect-words")).to_have_text(
+        "moves the fit down"
+    )
+    # the preview shows the five answers of the scale
+    expect(page.locator("[data-preview] .option")).to_have_count(5)
