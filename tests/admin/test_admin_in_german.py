@@ -44,6 +44,7 @@ ADMIN_SOURCES = [
     ("quiz/admin/**.py", "python"),
     ("quiz/core/publish_rules.py", "python"),
     ("quiz/store/editing.py", "python"),
+    ("quiz/store/authoring.py", "python"),
     ("quiz/web/filters.py", "python"),
     ("templates/admin/**.html", "jinja2"),
 ]
