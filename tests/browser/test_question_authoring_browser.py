@@ -232,3 +232,12 @@ def test_a_statement_shows_strongly_agree_live_and_a_taken_key_gets_a_number(
     )
     # the preview shows the five answers of the scale
     expect(page.locator("[data-preview] .option")).to_have_count(5)
+
+    # Enter in a field shows the effects and preview again: it neither saves nor moves anything
+    with page.expect_response(lambda r: r.request.method == "POST") as sent:
+        page.get_by_label("Key", exact=True).press("Enter")
+    assert sent.value.status == 200
+    assert "action=preview" in (sent.value.request.post_data or "")
+    expect(page.get_by_label("Key", exact=True)).to_have_value("my-own")
+    with live_app.app_context():
+        assert db.session.scalar(select(Question).where(Question.key == "my-own")) is None
