@@ -11,7 +11,10 @@ from flask_babel import ngettext
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
-from quiz.admin import bp
+from quiz.admin import (
+    bp,
+    previews,  # noqa: F401  registers the previews of a question, page, result
+)
 from quiz.admin.overview import render_dashboard
 from quiz.admin.publishing_forms import (
     BANK_FILE_LIMIT,
