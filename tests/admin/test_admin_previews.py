@@ -8,7 +8,6 @@ from html import unescape
 
 import pytest
 from flask import Flask
-from flask.testing import FlaskClient
 from helpers import csrf_token
 from sqlalchemy import func, select
 
