@@ -157,7 +157,7 @@ def preview_result() -> Rendered:
             answers = pattern_answers(form.pattern.data, weights, bank.instrument.roles)
         except ValueError:
             problem = _("That pattern is not one of the buttons. Pick one of them.")
-            return _pattern_page(bank, form, problem=problem, status=400)
+            return _pattern_page(bank, form, problem=problem, status=422)
         form.choose(answers)
         return _pattern_page(bank, form, pattern=form.pattern.data)
     if not valid:

@@ -222,7 +222,7 @@ def test_a_result_needs_every_answer_and_a_known_pattern(app, admin_client):
     assert admin_client.post(RESULT, data={"csrf_token": token, **wrong}).status_code == 422
     for pattern in ("second", "role:nobody", "role:"):
         refused = admin_client.post(RESULT, data={"csrf_token": token, "pattern": pattern})
-        assert refused.status_code == 400
+        assert refused.status_code == 422
         assert "That pattern is not one of the buttons." in refused.get_data(as_text=True)
     assert admin_client.post(RESULT, data={"pattern": "first"}).status_code == 400
 
