@@ -20,7 +20,10 @@
 
   function rows() { return Array.prototype.slice.call(table.tBodies[0].rows); }
 
-  function numberOf(row) { return parseInt(row.querySelector(".question-number").textContent, 10); }
+  // the row's place in the whole quiz: the digits of its number cell (the handle has none)
+  function numberOf(row) {
+    return parseInt(row.querySelector(".question-number").textContent.replace(/\D+/g, ""), 10);
+  }
 
   function addHandles() {
     rows().forEach(function (row) {
