@@ -53,6 +53,13 @@ SIGNED_IN_PAGES = (
     "audit-log",
     "preview-quiz",
     "preview-result",
+    "question-preview",
+    "question-preview-error",
+    "page-preview",
+    "result-preview-form",
+    "result-preview-filled",
+    "result-preview-gaps",
+    "result-preview-shown",
     "analytics",
     "analytics-error",
     "quality",
@@ -69,6 +76,10 @@ SENT_PAGES = {
     "weight-error": 422,
     "role-error": 400,
     "preview-result": 200,
+    "question-preview-error": 200,
+    "result-preview-filled": 200,
+    "result-preview-gaps": 422,
+    "result-preview-shown": 200,
     "change-password-error": 401,
 }
 # pages opened by address that answer with something other than 200
@@ -184,6 +195,26 @@ def visit(page: Page, name: str, targets: Targets) -> str:
         return html
     if name == "preview-result":
         return answer_preview_to_the_end(page)
+    if name == "question-preview-error":
+        page.goto(f"/admin/questions/{targets.choice_id}/preview")
+        html = send(page, page.get_by_role("button", name="Try this answer").click, 200)
+        expect(page.locator(".field-error")).to_be_visible()
+        return html
+    if name == "result-preview-filled":
+        page.goto("/admin/preview/result")
+        button = page.get_by_role("button", name=re.compile(r"^Lean towards ")).first
+        return send(page, button.click, SENT_PAGES[name])
+    if name == "result-preview-gaps":
+        page.goto("/admin/preview/result")
+        html = send(page, page.get_by_role("button", name="Show the result").click, 422)
+        expect(page.locator(".field-error").first).to_be_visible()
+        return html
+    if name == "result-preview-shown":
+        page.goto("/admin/preview/result")
+        send(page, page.get_by_role("button", name="Middle option everywhere").click, 200)
+        html = send(page, page.get_by_role("button", name="Show the result").click, 200)
+        expect(page.get_by_role("heading", level=1)).to_contain_text("Your best fit")
+        return html
     if name == "change-password-error":
         page.goto("/admin/account/password")
         page.get_by_label("Current password", exact=True).fill("not the password")
@@ -209,6 +240,9 @@ def visit(page: Page, name: str, targets: Targets) -> str:
         "bank-format": "/admin/bank/format",
         "audit-log": "/admin/audit",
         "preview-quiz": "/admin/preview",
+        "question-preview": f"/admin/questions/{targets.likert_id}/preview",
+        "page-preview": "/admin/preview/pages/2",
+        "result-preview-form": "/admin/preview/result",
         "analytics": "/admin/analytics",
         "analytics-error": "/admin/analytics?first_day=2026-05-02&last_day=2026-05-01",
         "quality": "/admin/versions/1/quality",
@@ -227,7 +261,8 @@ def visit(page: Page, name: str, targets: Targets) -> str:
 
 def visit_every_page(page: Page, targets: Targets) -> Iterator[tuple[str, str]]:
     """Open each admin page in turn, signing in after the signed-out ones; yield (name, HTML)."""
-    # the refused sign-in (401), weight (422) and filter (400) are asked for on purpose
+    # the refused sign-in (401), weight (422), filter (400) and result preview (422) are asked
+    # for on purpose
     page.watch.expect_console_error(r"status of (400|401|422)")
     for name in SIGNED_OUT_PAGES:
         yield name, visit(page, name, targets)
