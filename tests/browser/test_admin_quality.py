@@ -23,7 +23,7 @@ from taker_results import insert_people_results
 from werkzeug.security import generate_password_hash
 
 from quiz.db import db
-from quiz.models import Admin, Question, Role
+from quiz.models import Admin, Dimension, OptionWeight, Question, Role
 from quiz.store import audit
 from quiz.store.demo import insert_demo_results
 
@@ -69,6 +69,8 @@ SIGNED_IN_PAGES = (
     "versions",
     "version-diff",
     "draft-from-version",
+    # last: it changes the draft behind the pages above
+    "publish-confirm-warnings",
 )
 # pages reached by a form, answered with these statuses
 SENT_PAGES = {
@@ -93,6 +95,8 @@ class Targets:
     likert_id: int
     choice_id: int
     role_id: int
+    # the live server's app, for the one page that needs the draft changed behind it
+    app: Flask | None = None
 
 
 @pytest.fixture
@@ -126,7 +130,7 @@ def targets(live_app: Flask) -> Targets:
         # for the analytics page's note about them
         insert_people_results(120, seed=2)
         insert_demo_results(80, days=10, seed=2)
-        return Targets(first_question("likert"), first_question("choice"), role_id)
+        return Targets(first_question("likert"), first_question("choice"), role_id, live_app)
 
 
 def sign_in(page: Page, password: str = ADMIN_PASSWORD) -> None:
@@ -215,6 +219,12 @@ def visit(page: Page, name: str, targets: Targets) -> str:
         html = send(page, page.get_by_role("button", name="Show the result").click, 200)
         expect(page.get_by_role("heading", level=1)).to_contain_text("Your best fit")
         return html
+    if name == "publish-confirm-warnings":
+        weigh_a_question_alike(targets)
+        response = page.goto("/admin/publish/confirm")
+        assert response is not None and response.status == 200
+        expect(page.locator(".quality-warnings a").first).to_be_visible()
+        return response.text()
     if name == "change-password-error":
         page.goto("/admin/account/password")
         page.get_by_label("Current password", exact=True).fill("not the password")
@@ -257,6 +267,22 @@ def visit(page: Page, name: str, targets: Targets) -> str:
     assert response is not None and response.status == status, (path, response and response.status)
     assert response.url.endswith(path), f"{path} went to {response.url}"
     return response.text()
+
+
+def weigh_a_question_alike(targets: Targets) -> None:
+    """Give every option of the choice question the same weights: it then separates no roles,
+    which the publish confirmation warns about."""
+    assert targets.app is not None
+    with targets.app.app_context():
+        question = db.session.get(Question, targets.choice_id)
+        assert question is not None
+        dimension_id = db.session.scalar(select(Dimension.id).order_by(Dimension.position))
+        for option in question.options:
+            option.weights.clear()
+        db.session.commit()
+        for option in question.options:
+            option.weights.append(OptionWeight(dimension_id=dimension_id, weight=1))
+        db.session.commit()
 
 
 def visit_every_page(page: Page, targets: Targets) -> Iterator[tuple[str, str]]:
