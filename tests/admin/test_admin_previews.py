@@ -233,3 +233,17 @@ def test_an_anonymous_visitor_cannot_open_a_preview(app, client):
         response = client.get(url)
         assert response.status_code == 302
         assert "/admin/sign-in" in response.headers["Location"]
+
+
+def test_the_result_preview_speaks_german(app, admin_client):
+    german = {"Accept-Language": "de-DE,de;q=0.9"}
+    html = admin_client.get(RESULT, headers=german).get_data(as_text=True)
+    assert "Überall die mittlere Antwort" in html
+    assert "Zu Data Scientist neigen" in html
+    token = csrf_token(html)
+    filled = admin_client.post(
+        RESULT, data={"csrf_token": token, "pattern": "middle"}, headers=german
+    ).get_data(as_text=True)
+    assert "Ausgefüllt: Überall die mittlere Antwort." in filled
+    # the agreement statements' answers in the taker's language
+    assert '<option selected value="3">Teils, teils</option>' in filled
