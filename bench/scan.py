@@ -435,6 +435,12 @@ ADMIN_FORM_PAGES = {
     "bank-import": ("/admin/bank", "/admin/bank"),
     "publish": ("/admin/publish/confirm", "/admin/publish"),
     "preview": ("/admin/preview/1", "/admin/preview/1"),
+    "question-preview": (
+        "/admin/questions/{question}/preview",
+        "/admin/questions/{question}/preview",
+    ),
+    "page-preview": ("/admin/preview/pages/1", "/admin/preview/pages/1"),
+    "result-preview": ("/admin/preview/result", "/admin/preview/result"),
     "analytics-filter": ("/admin/analytics", "/admin/analytics"),
 }
 
