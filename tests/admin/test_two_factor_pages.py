@@ -387,4 +387,7 @@ def test_the_code_page_speaks_german(two_factor_client):
     client, _secret, _codes = two_factor_client
     sign_in(client)
     html = client.get(CODE_PAGE, headers={"Accept-Language": "de"}).get_data(as_text=True)
-    assert "Code aus Ihrer" in unescape(html) or "Authenticator-App" in unescape(html)
+    assert "Ihr Passwort stimmt. Geben Sie jetzt den Code aus Ihrer Authenticator-App ein" in (
+        unescape(html)
+    )
+    assert "Noch einmal mit E-Mail und Passwort beginnen" in unescape(html)
