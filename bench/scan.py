@@ -436,6 +436,8 @@ ADMIN_FORM_PAGES = {
     "publish": ("/admin/publish/confirm", "/admin/publish"),
     "preview": ("/admin/preview/1", "/admin/preview/1"),
     "analytics-filter": ("/admin/analytics", "/admin/analytics"),
+    "two-factor-setup": ("/admin/account/two-factor", "/admin/account/two-factor/confirm"),
+    "two-factor-required": ("/admin/account/two-factor", "/admin/account/two-factor/required"),
 }
 
 

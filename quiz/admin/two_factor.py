@@ -109,13 +109,13 @@ def _settings_page(
     context: dict[str, object] = {
         "is_on": second_factor.is_on(admin),
         "required": required,
-        "require_form": require or RequireForm(prefix="require", data={"required": required}),
+        "require_form": require or RequireForm(data={"required": required}),
         "admins_without": second_factor.admins_without_two_factor(),
     }
     if context["is_on"]:
         context["codes_left"] = second_factor.recovery_codes_left(admin)
-        context["turn_off_form"] = turn_off or TurnOffForm(prefix="off")
-        context["new_codes_form"] = new_codes or RecoveryCodesForm(prefix="codes")
+        context["turn_off_form"] = turn_off or TurnOffForm()
+        context["new_codes_form"] = new_codes or RecoveryCodesForm()
     else:
         secret = _setup_secret()
         qr = segno.make(second_factor.provisioning_uri(secret, admin.email), error="m")
@@ -158,7 +158,7 @@ def turn_off_two_factor() -> Response | tuple[str, int]:
     admin: Admin = current_user._get_current_object()
     if not second_factor.is_on(admin):
         return redirect(url_for("admin.two_factor"))
-    form = TurnOffForm(prefix="off")
+    form = TurnOffForm()
     if not form.validate_on_submit():
         return _settings_page(422, turn_off=form)
     try:
@@ -181,7 +181,7 @@ def new_recovery_codes() -> Response | str | tuple[str, int]:
     admin: Admin = current_user._get_current_object()
     if not second_factor.is_on(admin):
         return redirect(url_for("admin.two_factor"))
-    form = RecoveryCodesForm(prefix="codes")
+    form = RecoveryCodesForm()
     if not form.validate_on_submit():
         return _settings_page(422, new_codes=form)
     try:
@@ -195,7 +195,7 @@ def new_recovery_codes() -> Response | str | tuple[str, int]:
 @bp.post("/account/two-factor/required")
 def require_two_factor() -> Response | tuple[str, int]:
     """Require (or stop requiring) two-factor sign-in of every admin."""
-    form = RequireForm(prefix="require")
+    form = RequireForm()
     if not form.validate_on_submit():
         return _settings_page(400, require=form)
     admin: Admin = current_user._get_current_object()

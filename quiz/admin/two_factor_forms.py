@@ -13,9 +13,11 @@ from quiz.web.i18n import lazy_gettext as _l
 MAX_CODE_LENGTH = 40
 
 
-def code_field(label: str, description: str = "") -> StringField:
+def code_field(label: str, description: str = "", id: str | None = None) -> StringField:
+    """A code from the app or a recovery code; ``id`` tells apart two on one page."""
     return StringField(
         label,
+        id=id,
         description=description,
         validators=[
             DataRequired(_l("Type the code.")),
@@ -45,19 +47,20 @@ class TurnOffForm(FlaskForm):
 
     password = PasswordField(
         _l("Password"),
+        id="off-password",
         validators=[
             DataRequired(_l("Type your password.")),
             Length(max=MAX_PASSWORD_LENGTH, message=TOO_LONG),
         ],
         render_kw={"autocomplete": "current-password"},
     )
-    code = code_field(_l("Code from your app"), _l("Or one of your recovery codes."))
+    code = code_field(_l("Code from your app"), _l("Or one of your recovery codes."), "off-code")
 
 
 class RecoveryCodesForm(FlaskForm):
     """A current code from the app, for a new set of recovery codes."""
 
-    code = code_field(_l("Code from your app"))
+    code = code_field(_l("Code from your app"), id="codes-code")
 
 
 class RequireForm(FlaskForm):

@@ -267,7 +267,7 @@ def test_turning_it_off_takes_the_password_and_a_code(app, admin_client):
 
     wrong = admin_client.post(
         f"{SETTINGS}/off",
-        data={"off-csrf_token": token, "off-password": "nope", "off-code": next_code(secret)},
+        data={"csrf_token": token, "password": "nope", "code": next_code(secret)},
     )
     assert wrong.status_code == 401
     assert "That is not your password" in unescape(wrong.get_data(as_text=True))
@@ -275,9 +275,9 @@ def test_turning_it_off_takes_the_password_and_a_code(app, admin_client):
     response = admin_client.post(
         f"{SETTINGS}/off",
         data={
-            "off-csrf_token": token,
-            "off-password": ADMIN_PASSWORD,
-            "off-code": next_code(secret),
+            "csrf_token": token,
+            "password": ADMIN_PASSWORD,
+            "code": next_code(secret),
         },
     )
 
@@ -294,7 +294,7 @@ def test_new_recovery_codes_replace_the_old_ones(app, admin_client):
 
     response = admin_client.post(
         f"{SETTINGS}/recovery-codes",
-        data={"codes-csrf_token": token, "codes-code": next_code(secret)},
+        data={"csrf_token": token, "code": next_code(secret)},
     )
 
     assert response.status_code == 200
@@ -312,9 +312,9 @@ def test_new_recovery_codes_replace_the_old_ones(app, admin_client):
 
 def require(client: FlaskClient, required: bool):
     token = page_token(client, SETTINGS)
-    data = {"require-csrf_token": token}
+    data = {"csrf_token": token}
     if required:
-        data["require-required"] = "y"
+        data["required"] = "y"
     return client.post(f"{SETTINGS}/required", data=data)
 
 
@@ -356,14 +356,14 @@ def test_when_required_it_cannot_be_turned_off(app, admin_client):
     secret, _codes = set_up(admin_client)
     require(admin_client, True)
     page = admin_client.get(SETTINGS).get_data(as_text=True)
-    assert "off-password" not in page
+    assert 'id="off-password"' not in page
 
     response = admin_client.post(
         f"{SETTINGS}/off",
         data={
-            "off-csrf_token": page_token(admin_client, SETTINGS),
-            "off-password": ADMIN_PASSWORD,
-            "off-code": next_code(secret),
+            "csrf_token": page_token(admin_client, SETTINGS),
+            "password": ADMIN_PASSWORD,
+            "code": next_code(secret),
         },
     )
 
