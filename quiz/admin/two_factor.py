@@ -149,6 +149,7 @@ def confirm_two_factor() -> str | Response | tuple[str, int]:
         form.code.errors = [*form.code.errors, _(refused.reason, **refused.values)]
         return _settings_page(422, confirm=form)
     session.pop(SETUP_SECRET, None)
+    login_user(admin)  # this session stays in, with the account's new nonce
     return render_template("admin/two_factor/recovery_codes.html", codes=codes, first=True)
 
 

@@ -10,7 +10,8 @@ The rules, in one place:
   derived from ``SECRET_KEY`` by HKDF, so a copy of the database alone does not give the
   codes. Changing ``SECRET_KEY`` makes the stored secrets unreadable: admins then sign in
   with a recovery code and set two-factor up again.
-* Turning it on takes a current code for the new secret (so the app surely has it) and gives
+* Turning it on takes a current code for the new secret (so the app surely has it), ends
+  the admin's other sessions (signed in with the password alone) and gives
   :data:`RECOVERY_CODE_COUNT` recovery codes, shown once. Only a salted SHA-256 of each is
   stored: they are random (about 59 bits), so a slow password hash would add nothing but
   seconds to every check. A recovery code signs in once, then it is gone. Making a new set
@@ -42,7 +43,7 @@ from sqlalchemy import func, select
 
 from quiz.core.messages import N_
 from quiz.db import db
-from quiz.models import Admin, AdminTwoFactor, RecoveryCode, SiteSetting
+from quiz.models import Admin, AdminTwoFactor, RecoveryCode, SiteSetting, new_session_nonce
 from quiz.store import audit
 
 ISSUER = "Career Fit"
@@ -172,7 +173,9 @@ def recovery_codes_left(admin: Admin) -> int:
 def turn_on(admin: Admin, secret: str, code: str, now: float | None = None) -> list[str]:
     """Turn two-factor sign-in on with ``secret`` once ``code`` proves the app has it.
 
-    Returns the new recovery codes: the only time they are seen in plain text.
+    Every session signed in before, with the password alone, ends (a new session nonce):
+    the caller signs the session that asked in again. Returns the new recovery codes: the
+    only time they are seen in plain text.
     """
     if is_on(admin):
         raise TwoFactorRefused(ALREADY_ON)
@@ -182,6 +185,7 @@ def turn_on(admin: Admin, secret: str, code: str, now: float | None = None) -> l
     admin.two_factor = AdminTwoFactor(secret_encrypted=encrypt_secret(secret), last_used_step=step)
     codes = _replace_recovery_codes(admin)
     audit.record("turn on two-factor", admin.email, actor=admin.email)
+    admin.session_nonce = new_session_nonce()
     db.session.commit()
     return codes
 

@@ -126,6 +126,17 @@ def test_a_wrong_code_at_setup_says_so_and_saves_nothing(app, admin_client):
         assert db.session.scalar(select(func.count(RecoveryCode.id))) == 0
 
 
+def test_setting_it_up_ends_the_other_sessions_but_not_this_one(app, admin_client):
+    elsewhere = app.test_client()
+    sign_in(elsewhere)
+    assert signed_in(elsewhere)
+
+    set_up(admin_client)
+
+    assert signed_in(admin_client)
+    assert not signed_in(elsewhere)
+
+
 def test_setting_it_up_shows_the_recovery_codes_once(app, admin_client):
     secret, codes = set_up(admin_client)
 
