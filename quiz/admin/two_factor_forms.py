@@ -13,8 +13,14 @@ from quiz.web.i18n import lazy_gettext as _l
 MAX_CODE_LENGTH = 40
 
 
-def code_field(label: str, description: str = "", id: str | None = None) -> StringField:
-    """A code from the app or a recovery code; ``id`` tells apart two on one page."""
+def code_field(
+    label: str, description: str = "", id: str | None = None, digits_only: bool = False
+) -> StringField:
+    """A code from the app, or a recovery code unless ``digits_only``; ``id`` tells apart two
+    on one page. A phone shows its number pad for a field that takes digits only."""
+    render_kw = {"autocomplete": "one-time-code", "spellcheck": "false"}
+    if digits_only:
+        render_kw["inputmode"] = "numeric"
     return StringField(
         label,
         id=id,
@@ -23,14 +29,16 @@ def code_field(label: str, description: str = "", id: str | None = None) -> Stri
             DataRequired(_l("Type the code.")),
             Length(max=MAX_CODE_LENGTH, message=TOO_LONG),
         ],
-        render_kw={"autocomplete": "one-time-code", "spellcheck": "false"},
+        render_kw=render_kw,
     )
 
 
 class ConfirmForm(FlaskForm):
     """The first code from the app, proving it has the new secret."""
 
-    code = code_field(_l("Code from your app"), _l("6 digits; a new one every 30 seconds."))
+    code = code_field(
+        _l("Code from your app"), _l("6 digits; a new one every 30 seconds."), digits_only=True
+    )
 
 
 class SignInCodeForm(FlaskForm):
@@ -60,7 +68,7 @@ class TurnOffForm(FlaskForm):
 class RecoveryCodesForm(FlaskForm):
     """A current code from the app, for a new set of recovery codes."""
 
-    code = code_field(_l("Code from your app"), id="codes-code")
+    code = code_field(_l("Code from your app"), id="codes-code", digits_only=True)
 
 
 class RequireForm(FlaskForm):
