@@ -442,6 +442,8 @@ ADMIN_FORM_PAGES = {
     "page-preview": ("/admin/preview/pages/1", "/admin/preview/pages/1"),
     "result-preview": ("/admin/preview/result", "/admin/preview/result"),
     "analytics-filter": ("/admin/analytics", "/admin/analytics"),
+    "two-factor-setup": ("/admin/account/two-factor", "/admin/account/two-factor/confirm"),
+    "two-factor-required": ("/admin/account/two-factor", "/admin/account/two-factor/required"),
 }
 
 

@@ -18,7 +18,7 @@ from quiz.web.i18n import lazy_gettext as _l
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 # The only admin pages an anonymous visitor may open.
-OPEN_ENDPOINTS = frozenset({"admin.sign_in"})
+OPEN_ENDPOINTS = frozenset({"admin.sign_in", "admin.sign_in_code"})
 # When the signed-in admin last asked for an admin page, in seconds since the epoch.
 LAST_ACTIVE = "admin_active_at"
 # The time kept in the session is written again only when it is older than this, so an
@@ -109,4 +109,5 @@ from quiz.admin import (  # noqa: E402,F401
     publishing,
     questions,
     roles,
+    two_factor,
 )

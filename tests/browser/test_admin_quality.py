@@ -65,6 +65,8 @@ SIGNED_IN_PAGES = (
     "quality",
     "change-password",
     "change-password-error",
+    "two-factor-setup",
+    "two-factor-setup-error",
     "publish-confirm",
     "versions",
     "version-diff",
@@ -83,6 +85,7 @@ SENT_PAGES = {
     "result-preview-gaps": 422,
     "result-preview-shown": 200,
     "change-password-error": 401,
+    "two-factor-setup-error": 422,
 }
 # pages opened by address that answer with something other than 200
 REFUSED_PAGES = {"analytics-error": 400}
@@ -234,6 +237,12 @@ def visit(page: Page, name: str, targets: Targets) -> str:
         html = send(page, button.click, SENT_PAGES[name])
         expect(page.locator(".field-error")).to_be_visible()
         return html
+    if name == "two-factor-setup-error":
+        page.goto("/admin/account/two-factor")
+        page.get_by_label("Code from your app").fill("000000")
+        html = send(page, page.get_by_role("button", name="Turn on").click, SENT_PAGES[name])
+        expect(page.locator(".field-error")).to_be_visible()
+        return html
     path = {
         "sign-in": "/admin/sign-in",
         "dashboard": "/admin/",
@@ -257,6 +266,7 @@ def visit(page: Page, name: str, targets: Targets) -> str:
         "analytics-error": "/admin/analytics?first_day=2026-05-02&last_day=2026-05-01",
         "quality": "/admin/versions/1/quality",
         "change-password": "/admin/account/password",
+        "two-factor-setup": "/admin/account/two-factor",
         "publish-confirm": "/admin/publish/confirm",
         "versions": "/admin/versions",
         "version-diff": "/admin/versions/diff?from=1&to=1",

@@ -98,6 +98,10 @@ FORM_PAGES = {
     "admin.retire_role": "admin.roles",
     "admin.restore_role": "admin.roles",
     "admin.move_dimension": "admin.dimensions",
+    "admin.confirm_two_factor": "admin.two_factor",
+    "admin.turn_off_two_factor": "admin.two_factor",
+    "admin.new_recovery_codes": "admin.two_factor",
+    "admin.require_two_factor": "admin.two_factor",
     "public.withdraw_work_now_answer": "public.report_work_now",
 }
 INTEGER_ARGUMENTS = frozenset(
