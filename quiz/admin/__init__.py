@@ -6,7 +6,16 @@ import time
 from datetime import timedelta
 from typing import Any
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import format_timedelta
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user, user_logged_in
