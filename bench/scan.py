@@ -436,6 +436,7 @@ ADMIN_FORM_PAGES = {
     "publish": ("/admin/publish/confirm", "/admin/publish"),
     "preview": ("/admin/preview/1", "/admin/preview/1"),
     "analytics-filter": ("/admin/analytics", "/admin/analytics"),
+    "team-invite": ("/admin/team", "/admin/team/invite"),
 }
 
 
@@ -752,6 +753,7 @@ def admin_scope(base: str, pages: AdminPages) -> list[str]:
         f"{admin}/bank",
         f"{admin}/preview/1",
         f"{admin}/audit",
+        f"{admin}/team",
         *(f"{admin}/{kind}/{number}" for kind, number in pages.first.items()),
     ]
     excluded = [
@@ -761,6 +763,10 @@ def admin_scope(base: str, pages: AdminPages) -> list[str]:
         f"{admin}/questions",
         f"{admin}/roles",
         f"{admin}/dimensions",
+        # the team's buttons: the scan's admin is the only owner, whom they refuse to change
+        f"{admin}/team/*/role",
+        f"{admin}/team/*/remove",
+        f"{admin}/team/invitations/*/withdraw",
         *(
             f"{admin}/{kind}/*/{action}"
             for kind, action in (

@@ -77,6 +77,7 @@ PUBLIC_FORMS = frozenset(
         "public.report_work_now",
         "public.withdraw_work_now_answer",
         "admin.sign_in",
+        "admin.accept_invitation",
     }
 )
 # The result owner's answer about their work: a 303 means it was saved or withdrawn.
@@ -98,10 +99,22 @@ FORM_PAGES = {
     "admin.retire_role": "admin.roles",
     "admin.restore_role": "admin.roles",
     "admin.move_dimension": "admin.dimensions",
+    "admin.invite": "admin.team",
+    "admin.set_role": "admin.team",
+    "admin.withdraw_invitation": "admin.team",
     "public.withdraw_work_now_answer": "public.report_work_now",
 }
 INTEGER_ARGUMENTS = frozenset(
-    {"page", "question_id", "option_id", "role_id", "dimension_id", "number"}
+    {
+        "page",
+        "question_id",
+        "option_id",
+        "role_id",
+        "dimension_id",
+        "number",
+        "admin_id",
+        "invitation_id",
+    }
 )
 TEXT_ARGUMENTS = frozenset({"token", "key"})
 # 308: werkzeug merges doubled slashes ("/r//delete") by redirecting to the merged path
