@@ -82,7 +82,9 @@ LEAST_ROLE: dict[str, str | tuple[str, str]] = {
     "admin.bank_file": EDITOR,
     "admin.export_bank": EDITOR,
     "admin.results_download": EDITOR,
-    # the team (admin.team, admin.invite, ...) is left out on purpose: owners only
+    # the team (admin.team, admin.invite, ...) is left out on purpose: owners only.
+    # Two-factor sign-in, when it comes: each admin manages their own ("admin.two_factor...":
+    # VIEWER), while requiring it of everyone ("admin.require_two_factor") stays an owner's.
 }
 READING_METHODS = frozenset({"GET", "HEAD"})
 # What admin_can() in a template asks about, by the least role each needs.

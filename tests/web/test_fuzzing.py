@@ -1381,6 +1381,8 @@ def test_a_form_part_without_a_name_is_refused_by_every_form(site: Site) -> None
         "token": site.live_result().token,
         "key": site.live_result().delete_key,
         "number": 1,
+        "admin_id": 1,
+        "invitation_id": 1,
     }
     real["option_id"] = ids.options[real["question_id"]][0]
     body = b"--xyz\r\nContent-Disposition: form-data\r\n\r\nvalue\r\n--xyz--\r\n"
