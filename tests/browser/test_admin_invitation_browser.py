@@ -116,6 +116,10 @@ def test_a_colleague_joins_by_invitation_with_the_role_they_were_given(
     owner_page.goto("/admin/team")
     expect(owner_page.locator("table.team")).to_contain_text(COLLEAGUE)
     expect(owner_page.locator("main")).to_contain_text("No invitation is waiting")
+    shoot(owner_page, f"team-{role}-1280")
+    owner_page.set_viewport_size({"width": 390, "height": 844})
+    assert owner_page.evaluate("document.documentElement.scrollWidth") <= 390
+    shoot(owner_page, f"team-{role}-390")
     again = open_page()
     again.watch.expect_console_error(r"status of 410")
     used = again.goto(urlsplit(link).path)
