@@ -220,7 +220,7 @@ PAGES = [
     ),
     pytest.param(
         at("/admin/team"),
-        ["Offene Einladungen", "Einladungslink erstellen", "Inhaber", ">Team</a>"],
+        ["Offene Einladungen", "Einladungslink erstellen", "Inhaber"],
         ["Open invitations", "Make an invitation link", "Owner"],
         id="team",
     ),
