@@ -230,6 +230,8 @@ class Admin(db.Model, UserMixin):
     password_hash: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     session_nonce: Mapped[str] = mapped_column(String(32), default=new_session_nonce)
+    # "owner", "editor" or "viewer" (quiz.core.admin_roles); admins from before roles own
+    role: Mapped[str] = mapped_column(String(10), default="owner", server_default="owner")
 
     def get_id(self) -> str:
         """Name this admin in the session: the id and the nonce, as ``"7:3f9c..."``."""
@@ -240,6 +242,26 @@ class Admin(db.Model, UserMixin):
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+
+class AdminInvitation(db.Model):
+    """A one-time link an owner made for a colleague to become an admin with ``role``.
+
+    Only a hash of the link's token is kept (``token_hash``), so the table read by
+    someone else opens no account. The link works until ``expires_at``, once: accepting
+    it sets ``used_at``; an owner withdrawing it sets ``withdrawn_at``.
+    ``invited_by`` is the inviting owner's email as it was, kept after they leave.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254))
+    role: Mapped[str] = mapped_column(String(10))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    invited_by: Mapped[str] = mapped_column(String(254))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class AuditEntry(db.Model):

@@ -29,22 +29,22 @@ def _fill() -> None:
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def app_at_0010(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
-    """An app whose database is migrated up to revision 0010 and holds one admin."""
-    with app_migrated_to("0010", request.param, tmp_path, _fill) as app:
+def app_at_0011(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
+    """An app whose database is migrated up to revision 0011 and holds one admin."""
+    with app_migrated_to("0011", request.param, tmp_path, _fill) as app:
         yield app
 
 
-def test_admins_start_without_a_second_factor_and_nothing_is_required(app_at_0010: Flask) -> None:
-    with app_at_0010.app_context():
+def test_admins_start_without_a_second_factor_and_nothing_is_required(app_at_0011: Flask) -> None:
+    with app_at_0011.app_context():
         flask_migrate.upgrade()
         assert set(inspect(db.engine).get_table_names()) >= TABLES
         assert second_factor.admins_without_two_factor() == 1
         assert not second_factor.is_required()
 
 
-def test_deleting_an_admin_in_the_database_deletes_their_rows(app_at_0010: Flask) -> None:
-    with app_at_0010.app_context():
+def test_deleting_an_admin_in_the_database_deletes_their_rows(app_at_0011: Flask) -> None:
+    with app_at_0011.app_context():
         flask_migrate.upgrade()
         db.session.execute(
             text(
@@ -62,8 +62,8 @@ def test_deleting_an_admin_in_the_database_deletes_their_rows(app_at_0010: Flask
             assert db.session.execute(text(f"SELECT COUNT(*) FROM {table}")).scalar() == 0
 
 
-def test_the_migration_can_be_undone(app_at_0010: Flask) -> None:
-    with app_at_0010.app_context():
+def test_the_migration_can_be_undone(app_at_0011: Flask) -> None:
+    with app_at_0011.app_context():
         flask_migrate.upgrade()
         flask_migrate.downgrade(revision="-1")
         assert not TABLES & set(inspect(db.engine).get_table_names())

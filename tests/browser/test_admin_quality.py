@@ -24,7 +24,7 @@ from werkzeug.security import generate_password_hash
 
 from quiz.db import db
 from quiz.models import Admin, Dimension, OptionWeight, Question, Role
-from quiz.store import audit
+from quiz.store import admins, audit
 from quiz.store.demo import insert_demo_results
 
 pytestmark = pytest.mark.browser
@@ -34,7 +34,7 @@ ADMIN_PASSWORD = "a long admin password"
 NARROW = 360
 SUBMIT = re.compile(r"^(Next|See my result)$")
 
-SIGNED_OUT_PAGES = ("sign-in", "sign-in-error")
+SIGNED_OUT_PAGES = ("sign-in", "sign-in-error", "invitation")
 SIGNED_IN_PAGES = (
     "dashboard",
     "questions",
@@ -71,6 +71,9 @@ SIGNED_IN_PAGES = (
     "versions",
     "version-diff",
     "draft-from-version",
+    "team",
+    "team-invited",
+    "remove-admin",
     # last: it changes the draft behind the pages above
     "publish-confirm-warnings",
 )
@@ -86,6 +89,7 @@ SENT_PAGES = {
     "result-preview-shown": 200,
     "change-password-error": 401,
     "two-factor-setup-error": 422,
+    "team-invited": 201,
 }
 # pages opened by address that answer with something other than 200
 REFUSED_PAGES = {"analytics-error": 400}
@@ -98,6 +102,8 @@ class Targets:
     likert_id: int
     choice_id: int
     role_id: int
+    invitation_token: str
+    viewer_id: int
     # the live server's app, for the one page that needs the draft changed behind it
     app: Flask | None = None
 
@@ -133,7 +139,19 @@ def targets(live_app: Flask) -> Targets:
         # for the analytics page's note about them
         insert_people_results(120, seed=2)
         insert_demo_results(80, days=10, seed=2)
-        return Targets(first_question("likert"), first_question("choice"), role_id, live_app)
+        # a colleague on the team and an open invitation, for the team and invitation pages
+        viewer = Admin(email="viewer@example.com", role="viewer", password_hash="-")
+        db.session.add(viewer)
+        db.session.commit()
+        invited = admins.invite("invited@example.com", "editor", actor=ADMIN_EMAIL)
+        return Targets(
+            first_question("likert"),
+            first_question("choice"),
+            role_id,
+            invited.token,
+            viewer.id,
+            live_app,
+        )
 
 
 def sign_in(page: Page, password: str = ADMIN_PASSWORD) -> None:
@@ -243,8 +261,19 @@ def visit(page: Page, name: str, targets: Targets) -> str:
         html = send(page, page.get_by_role("button", name="Turn on").click, SENT_PAGES[name])
         expect(page.locator(".field-error")).to_be_visible()
         return html
+    if name == "team-invited":
+        page.goto("/admin/team")
+        page.get_by_label("Email address").fill("colleague@example.com")
+        page.get_by_label("Role", exact=True).select_option("editor")
+        button = page.get_by_role("button", name="Make an invitation link")
+        html = send(page, button.click, SENT_PAGES[name])
+        expect(page.locator("#invitation-link")).to_have_value(re.compile("/admin/invitation/"))
+        return html
     path = {
         "sign-in": "/admin/sign-in",
+        "invitation": f"/admin/invitation/{targets.invitation_token}",
+        "team": "/admin/team",
+        "remove-admin": f"/admin/team/{targets.viewer_id}/remove",
         "dashboard": "/admin/",
         "questions": "/admin/questions",
         "questions-filtered": "/admin/questions?q=data&kind=likert&state=active",
