@@ -220,7 +220,8 @@ def test_the_audit_log_holds_no_secret_and_no_code(admin):
         assert text not in logged
 
 
-def test_deleting_an_admin_deletes_their_second_factor(admin):
+def test_deleting_an_admin_deletes_their_second_factor(app, admin):
+    create_admin(app, email=OTHER_EMAIL)  # another owner, so this one may go
     turned_on(admin)
     create_admin_id = admin.id
     admins.delete(admin, actor=OTHER_EMAIL)
