@@ -1,4 +1,5 @@
-"""Flask commands: init-db, admin create|list|invite|set-role|remove|delete|reset-password,
+"""Flask commands: init-db, admin create|list|invite|set-role|remove|delete|reset-password|
+reset-two-factor,
 bank check|export|import|publish, results export|count, and demo-results.
 
 Each runs inside the app context Flask's command line provides.
@@ -22,7 +23,7 @@ from quiz.core.bank import BankError
 from quiz.core.publish_rules import publish_problems
 from quiz.db import db
 from quiz.models import Admin, QuizVersion, Result
-from quiz.store import admins, analytics, statistics
+from quiz.store import admins, analytics, statistics, two_factor
 from quiz.store.analytics import ResultFilter
 from quiz.store.demo import insert_demo_results
 from quiz.store.drafts import draft_bank
@@ -179,6 +180,16 @@ def reset_admin_password(email: str, password_stdin: bool) -> None:
     except admins.PasswordRefused as refused:
         raise click.ClickException(str(refused)) from None
     click.echo(f"Set a new password for {admin.email}; they are signed out everywhere.")
+
+
+@admin_cli.command("reset-two-factor")
+@click.argument("email")
+def reset_admin_two_factor(email: str) -> None:
+    """Take two-factor sign-in off the admin EMAIL (a lost phone) and end their sessions."""
+    admin = _find_admin(email)
+    if not two_factor.reset(admin, actor=COMMAND_LINE):
+        raise click.ClickException(f"{admin.email} does not use two-factor sign-in.")
+    click.echo(f"Two-factor sign-in is off for {admin.email}; they are signed out everywhere.")
 
 
 @bank_cli.command("check")

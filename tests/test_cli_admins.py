@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import pyotp
 import pytest
 from click.testing import Result as CliResult
 from flask import Flask
@@ -14,7 +15,7 @@ from sqlalchemy import select
 from quiz import create_app
 from quiz.db import db
 from quiz.models import Admin, AdminInvitation, AuditEntry
-from quiz.store import admins
+from quiz.store import admins, two_factor
 
 PASSWORD = "a long command line password"
 
@@ -142,3 +143,27 @@ def test_reset_password_sets_a_new_one_and_ends_sessions(app, runner):
     assert "reset password" in actions
     missing = run(runner, "reset-password", "b@example.com", "--password-stdin", input="x\n")
     assert missing.exit_code == 1
+
+
+def test_reset_two_factor_takes_it_off_an_admin_who_lost_their_phone(app, runner):
+    assert create(runner, "lost@example.com").exit_code == 0
+    with app.app_context():
+        admin = db.session.scalar(select(Admin).where(Admin.email == "lost@example.com"))
+        secret = two_factor.new_secret()
+        two_factor.turn_on(admin, secret, pyotp.TOTP(secret).now())
+        nonce = admin.session_nonce
+
+    done = run(runner, "reset-two-factor", "lost@example.com")
+
+    assert done.exit_code == 0, done.output
+    assert "Two-factor sign-in is off for lost@example.com" in done.output
+    with app.app_context():
+        admin = db.session.scalar(select(Admin).where(Admin.email == "lost@example.com"))
+        assert admin.two_factor is None and not admin.recovery_codes
+        assert admin.session_nonce != nonce  # signed out everywhere
+        logged = db.session.scalar(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1))
+        assert (logged.action, logged.admin_email) == ("reset two-factor", "command line")
+    again = run(runner, "reset-two-factor", "lost@example.com")
+    assert again.exit_code == 1
+    assert "does not use two-factor sign-in" in again.output
+    assert run(runner, "reset-two-factor", "nobody@example.com").exit_code != 0

@@ -46,6 +46,13 @@ ACTION_NAMES = {
     "delete admin": N_("Removed an admin"),
     "reset password": N_("Reset an admin's password"),
     "change password": N_("Changed their own password"),
+    "turn on two-factor": N_("Turned on two-factor sign-in"),
+    "turn off two-factor": N_("Turned off two-factor sign-in"),
+    "new recovery codes": N_("Made new recovery codes"),
+    "use recovery code": N_("Signed in with a recovery code"),
+    "require two-factor": N_("Required two-factor sign-in of every admin"),
+    "stop requiring two-factor": N_("Stopped requiring two-factor sign-in"),
+    "reset two-factor": N_("Took two-factor sign-in off an admin's account"),
 }
 
 

@@ -205,6 +205,23 @@ def turn_off(admin: Admin, password: str, code: str, now: float | None = None) -
     db.session.commit()
 
 
+def reset(admin: Admin, actor: str) -> bool:
+    """Take two-factor sign-in off ``admin``'s account for them; say if it was on.
+
+    For an admin who lost both their app and their recovery codes: whoever runs the site
+    (the command line) clears it, and the admin sets it up again at their next sign-in when
+    the site requires it. Every session of theirs ends, so only a fresh sign-in gets in.
+    """
+    if admin.two_factor is None and not admin.recovery_codes:
+        return False
+    admin.two_factor = None
+    admin.recovery_codes[:] = []
+    admin.session_nonce = new_session_nonce()
+    audit.record("reset two-factor", admin.email, actor=actor)
+    db.session.commit()
+    return True
+
+
 def regenerate_recovery_codes(admin: Admin, code: str, now: float | None = None) -> list[str]:
     """Replace the admin's recovery codes with new ones, once a current app code is given."""
     if not _check_app_code(admin, code, now):

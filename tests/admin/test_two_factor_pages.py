@@ -402,3 +402,31 @@ def test_the_code_page_speaks_german(two_factor_client):
         unescape(html)
     )
     assert "Noch einmal mit E-Mail und Passwort beginnen" in unescape(html)
+
+
+@pytest.mark.parametrize("role", ["editor", "viewer"])
+def test_only_an_owner_sees_or_sets_the_requirement_for_everyone(app, client, role):
+    create_admin(app, email=OTHER_EMAIL, role=role)
+    assert sign_in(client, email=OTHER_EMAIL).status_code == 302
+    set_up(client)  # their own second factor is theirs to set up, whatever their role
+    page = client.get(SETTINGS).get_data(as_text=True)
+    assert "required-heading" not in page
+
+    refused = require(client, True)
+
+    assert refused.status_code == 403
+    assert "require two-factor" not in audit_actions(app)
+
+
+def test_the_team_page_shows_who_signs_in_with_a_second_factor(app, admin_client):
+    create_admin(app, email=OTHER_EMAIL, role="editor")
+    set_up(admin_client)
+    page = admin_client.get("/admin/team").get_data(as_text=True)
+    cells = {
+        email: re.search(
+            rf"{re.escape(email)}.*?</td>.*?</td>.*?</td>\s*<td>(\w+)</td>", page, re.S
+        )
+        for email in (ADMIN_EMAIL, OTHER_EMAIL)
+    }
+    assert cells[ADMIN_EMAIL] and cells[ADMIN_EMAIL].group(1) == "On"
+    assert cells[OTHER_EMAIL] and cells[OTHER_EMAIL].group(1) == "Off"
