@@ -435,7 +435,16 @@ ADMIN_FORM_PAGES = {
     "bank-import": ("/admin/bank", "/admin/bank"),
     "publish": ("/admin/publish/confirm", "/admin/publish"),
     "preview": ("/admin/preview/1", "/admin/preview/1"),
+    "question-preview": (
+        "/admin/questions/{question}/preview",
+        "/admin/questions/{question}/preview",
+    ),
+    "page-preview": ("/admin/preview/pages/1", "/admin/preview/pages/1"),
+    "result-preview": ("/admin/preview/result", "/admin/preview/result"),
     "analytics-filter": ("/admin/analytics", "/admin/analytics"),
+    "two-factor-setup": ("/admin/account/two-factor", "/admin/account/two-factor/confirm"),
+    "two-factor-required": ("/admin/account/two-factor", "/admin/account/two-factor/required"),
+    "team-invite": ("/admin/team", "/admin/team/invite"),
 }
 
 
@@ -753,6 +762,7 @@ def admin_scope(base: str, pages: AdminPages) -> list[str]:
         f"{admin}/bank",
         f"{admin}/preview/1",
         f"{admin}/audit",
+        f"{admin}/team",
         *(f"{admin}/{kind}/{number}" for kind, number in pages.first.items()),
     ]
     excluded = [
@@ -762,6 +772,10 @@ def admin_scope(base: str, pages: AdminPages) -> list[str]:
         f"{admin}/questions",
         f"{admin}/roles",
         f"{admin}/dimensions",
+        # the team's buttons: the scan's admin is the only owner, whom they refuse to change
+        f"{admin}/team/*/role",
+        f"{admin}/team/*/remove",
+        f"{admin}/team/invitations/*/withdraw",
         *(
             f"{admin}/{kind}/*/{action}"
             for kind, action in (

@@ -1,5 +1,6 @@
-"""Flask commands: init-db, admin create|list|delete, bank check|export|import|publish,
-results export|count, and demo-results.
+"""Flask commands: init-db, admin create|list|invite|set-role|remove|delete|reset-password|
+reset-two-factor,
+bank check|export|import|publish, results export|count, and demo-results.
 
 Each runs inside the app context Flask's command line provides.
 """
@@ -17,11 +18,12 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import func, select
 
+from quiz.core.admin_roles import OWNER, ROLES
 from quiz.core.bank import BankError
 from quiz.core.publish_rules import publish_problems
 from quiz.db import db
 from quiz.models import Admin, QuizVersion, Result
-from quiz.store import admins, analytics, statistics
+from quiz.store import admins, analytics, statistics, two_factor
 from quiz.store.analytics import ResultFilter
 from quiz.store.demo import insert_demo_results
 from quiz.store.drafts import draft_bank
@@ -34,6 +36,7 @@ from quiz.store.publishing import (
     publish_changed_draft,
 )
 from quiz.store.seeding import ensure_seeded
+from quiz.web.urls import public_url
 
 admin_cli = AppGroup("admin", help="Manage admin accounts.")
 bank_cli = AppGroup("bank", help="Check, export, import and publish the question bank.")
@@ -62,43 +65,131 @@ def init_db() -> None:
         click.echo(f"The database is ready; the latest published quiz is version {number}.")
 
 
+ROLE_CHOICE = click.Choice(ROLES)
+COMMAND_LINE = "command line"
+
+
+def _find_admin(email: str) -> Admin:
+    admin = admins.find(email)
+    if admin is None:
+        raise click.ClickException(f"There is no admin with the email {email}.")
+    return admin
+
+
+def _read_password(password_stdin: bool) -> str:
+    if password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return str(click.prompt("Password", hide_input=True, confirmation_prompt=True))
+
+
 @admin_cli.command("create")
 @click.argument("email")
+@click.option(
+    "--role", type=ROLE_CHOICE, default=OWNER, show_default=True, help="What the admin may do."
+)
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
-def create_admin(email: str, password_stdin: bool) -> None:
+def create_admin(email: str, role: str, password_stdin: bool) -> None:
     """Create an admin account; asks for the password twice without echoing it."""
-    email = email.strip().lower()
+    email = admins.normal_email(email)
     if "@" not in email or len(email) > 254:
         raise click.BadParameter("give the admin's email address", param_hint="EMAIL")
-    if db.session.scalar(select(Admin).where(Admin.email == email)):
+    if admins.find(email):
         raise click.ClickException(f"An admin with the email {email} already exists.")
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    password = _read_password(password_stdin)
     try:
-        admins.create(email, password, actor="command line")
-    except admins.PasswordRefused as refused:
+        admins.create(email, password, actor=COMMAND_LINE, role=role)
+    except (admins.PasswordRefused, admins.TeamRefused) as refused:
         raise click.ClickException(str(refused)) from None
-    click.echo(f"Created admin {email}.")
+    click.echo(f"Created admin {email}. Role: {role}.")
 
 
 @admin_cli.command("list")
 def list_admins() -> None:
-    """List admin accounts."""
+    """List admin accounts with their roles."""
     for admin in db.session.scalars(select(Admin).order_by(Admin.email)):
-        click.echo(f"{admin.email}\tcreated {admin.created_at:%Y-%m-%d}")
+        click.echo(f"{admin.email}\t{admin.role}\tcreated {admin.created_at:%Y-%m-%d}")
+
+
+@admin_cli.command("invite")
+@click.argument("email")
+@click.option("--role", type=ROLE_CHOICE, required=True, help="What the invited admin may do.")
+def invite_admin(email: str, role: str) -> None:
+    """Make a one-time invitation link for EMAIL, valid for 72 hours, and print it.
+
+    No mail is sent: pass the link on. It is built on PUBLIC_URL.
+    """
+    email = admins.normal_email(email)
+    if "@" not in email or len(email) > 254:
+        raise click.BadParameter("give the email address to invite", param_hint="EMAIL")
+    try:
+        made = admins.invite(email, role, actor=COMMAND_LINE)
+    except admins.TeamRefused as refused:
+        raise click.ClickException(str(refused)) from None
+    with current_app.test_request_context():
+        link = public_url("admin.accept_invitation", token=made.token)
+    click.echo(f"Invited {email} as {role}. Pass on this link; it works once, for 72 hours:")
+    click.echo(link)
+
+
+@admin_cli.command("set-role")
+@click.argument("email")
+@click.argument("role", type=ROLE_CHOICE)
+def set_admin_role(email: str, role: str) -> None:
+    """Give the admin EMAIL another ROLE; the last owner keeps theirs."""
+    admin = _find_admin(email)
+    try:
+        admins.set_role(admin, role, actor=COMMAND_LINE)
+    except admins.TeamRefused as refused:
+        raise click.ClickException(str(refused)) from None
+    click.echo(f"{admin.email} is now {role}.")
+
+
+@admin_cli.command("remove")
+@click.argument("email")
+def remove_admin(email: str) -> None:
+    """Remove an admin account, ending its sessions; never the last owner."""
+    admin = _find_admin(email)
+    try:
+        admins.delete(admin, actor=COMMAND_LINE)
+    except admins.TeamRefused as refused:
+        raise click.ClickException(str(refused)) from None
+    click.echo(f"Removed admin {admin.email}.")
 
 
 @admin_cli.command("delete")
 @click.argument("email")
 def delete_admin(email: str) -> None:
-    """Delete an admin account."""
-    admin = db.session.scalar(select(Admin).where(Admin.email == email.strip().lower()))
-    if admin is None:
-        raise click.ClickException(f"There is no admin with the email {email}.")
-    admins.delete(admin, actor="command line")
+    """Delete an admin account (the same as remove)."""
+    admin = _find_admin(email)
+    try:
+        admins.delete(admin, actor=COMMAND_LINE)
+    except admins.TeamRefused as refused:
+        raise click.ClickException(str(refused)) from None
     click.echo(f"Deleted admin {admin.email}.")
+
+
+@admin_cli.command("reset-password")
+@click.argument("email")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def reset_admin_password(email: str, password_stdin: bool) -> None:
+    """Set a new password for the admin EMAIL and end every session of theirs."""
+    admin = _find_admin(email)
+    password = _read_password(password_stdin)
+    try:
+        admins.reset_password(admin, password, actor=COMMAND_LINE)
+    except admins.PasswordRefused as refused:
+        raise click.ClickException(str(refused)) from None
+    click.echo(f"Set a new password for {admin.email}; they are signed out everywhere.")
+
+
+@admin_cli.command("reset-two-factor")
+@click.argument("email")
+def reset_admin_two_factor(email: str) -> None:
+    """Take two-factor sign-in off the admin EMAIL (a lost phone) and end their sessions."""
+    admin = _find_admin(email)
+    if not two_factor.reset(admin, actor=COMMAND_LINE):
+        raise click.ClickException(f"{admin.email} does not use two-factor sign-in.")
+    click.echo(f"Two-factor sign-in is off for {admin.email}; they are signed out everywhere.")
 
 
 @bank_cli.command("check")

@@ -27,7 +27,7 @@ from sqlalchemy import (
     false,
     text,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from quiz.db import db
@@ -230,6 +230,8 @@ class Admin(db.Model, UserMixin):
     password_hash: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     session_nonce: Mapped[str] = mapped_column(String(32), default=new_session_nonce)
+    # "owner", "editor" or "viewer" (quiz.core.admin_roles); admins from before roles own
+    role: Mapped[str] = mapped_column(String(10), default="owner", server_default="owner")
 
     def get_id(self) -> str:
         """Name this admin in the session: the id and the nonce, as ``"7:3f9c..."``."""
@@ -240,6 +242,26 @@ class Admin(db.Model, UserMixin):
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+
+class AdminInvitation(db.Model):
+    """A one-time link an owner made for a colleague to become an admin with ``role``.
+
+    Only a hash of the link's token is kept (``token_hash``), so the table read by
+    someone else opens no account. The link works until ``expires_at``, once: accepting
+    it sets ``used_at``; an owner withdrawing it sets ``withdrawn_at``.
+    ``invited_by`` is the inviting owner's email as it was, kept after they leave.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254))
+    role: Mapped[str] = mapped_column(String(10))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    invited_by: Mapped[str] = mapped_column(String(254))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class AuditEntry(db.Model):
@@ -331,3 +353,42 @@ class VersionNorms(db.Model):
     # role key -> [how many results had a fit lower than p, for p from 0 to 100]
     below: Mapped[dict[str, list[int]]] = mapped_column(JSON)
     refreshed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class AdminTwoFactor(db.Model):
+    """An admin's second factor: the secret their authenticator app shares, encrypted.
+
+    One row per admin who turned two-factor sign-in on; none means it is off. The secret is
+    kept encrypted with a key derived from ``SECRET_KEY`` (:mod:`quiz.store.two_factor`) and
+    never shown again after setup. ``last_used_step`` is the 30-second time step of the last
+    code accepted, so a code is never accepted twice. Declared from this side, with its
+    backref, so the admin account itself needs no column for it.
+    """
+
+    admin_id: Mapped[int] = mapped_column(
+        ForeignKey("admin.id", ondelete="CASCADE"), primary_key=True
+    )
+    secret_encrypted: Mapped[str] = mapped_column(String(255))
+    last_used_step: Mapped[int] = mapped_column(default=0)
+    enabled_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    admin: Mapped[Admin] = relationship(
+        backref=backref("two_factor", uselist=False, cascade="all, delete-orphan")
+    )
+
+
+class RecoveryCode(db.Model):
+    """One unused recovery code of an admin's, as a salted hash; used, it is deleted."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    admin_id: Mapped[int] = mapped_column(ForeignKey("admin.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(100))
+    admin: Mapped[Admin] = relationship(
+        backref=backref("recovery_codes", cascade="all, delete-orphan")
+    )
+
+
+class SiteSetting(db.Model):
+    """A site-wide setting the admins change, by name (such as ``two_factor_required``)."""
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))

@@ -17,11 +17,12 @@ from werkzeug.wrappers import Response
 from wtforms import EmailField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, Length
 
-from quiz.admin import bp
+from quiz.admin import bp, pending_sign_in
 from quiz.core.messages import N_
 from quiz.db import db
 from quiz.models import Admin
 from quiz.store import admins
+from quiz.store import two_factor as second_factor
 from quiz.web.extensions import hashed_remote_address, limiter, login_manager
 from quiz.web.i18n import lazy_gettext as _l
 from quiz.web.limits import LimitStoreUnavailable
@@ -78,8 +79,13 @@ def sign_in() -> str | Response | tuple[str, int]:
         elif admin.check_password(password):
             _take_back(counts)
             session.clear()  # a fresh session at sign-in: nothing carried over from before
+            next_page = same_site_path(request.args.get("next"))
+            if second_factor.is_on(admin):
+                # not signed in yet: the code step (quiz.admin.two_factor) signs the admin in
+                pending_sign_in.begin(admin, next_page)
+                return redirect(url_for("admin.sign_in_code"))
             login_user(admin)
-            return redirect(same_site_path(request.args.get("next")) or url_for("admin.dashboard"))
+            return redirect(next_page or url_for("admin.dashboard"))
         form.password.errors.append(_("That email and password don't match an admin account."))
         return render_template("admin/sign_in.html", form=form), 401
     return render_template("admin/sign_in.html", form=form)

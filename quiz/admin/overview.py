@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from quiz.admin import bp
 from quiz.admin.publishing_forms import PublishForm, RestartPreviewForm
-from quiz.core.audit_targets import name_target
+from quiz.core.audit_targets import action_name, name_target
 from quiz.core.bank import BankError, parse_bank
 from quiz.core.messages import Message
 from quiz.core.publish_rules import publish_problems
@@ -98,7 +98,9 @@ def audit_log() -> str:
     )
     names = bank_item_names()
     targets = {entry.id: name_target(entry.target, names) for entry in entries.items}
-    return render_template("admin/audit_log.html", entries=entries, targets=targets)
+    return render_template(
+        "admin/audit_log.html", entries=entries, targets=targets, action_name=action_name
+    )
 
 
 def bank_item_names() -> dict[str, dict[str, str]]:

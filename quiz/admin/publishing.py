@@ -11,7 +11,11 @@ from flask_babel import ngettext
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
-from quiz.admin import bp
+from quiz.admin import (
+    bp,
+    previews,  # noqa: F401  registers the previews of a question, page, result
+)
+from quiz.admin.draft_quality import draft_quality_warnings
 from quiz.admin.overview import render_dashboard
 from quiz.admin.publishing_forms import (
     BANK_FILE_LIMIT,
@@ -95,11 +99,13 @@ def check_links() -> dict[str, Any]:
 
 @bp.get("/publish/confirm")
 def confirm_publish() -> str:
-    """Show what publishing the draft would change against the live version, and its checks."""
+    """Show what publishing the draft would change against the live version, its checks, and
+    the quality report's warnings for it (which warn, never block)."""
     summary = publish_summary([code for code in LANGUAGES if code != SOURCE_LANGUAGE])
     return render_template(
         "admin/publishing/confirm.html",
         summary=summary,
+        quality_warnings=draft_quality_warnings(),
         languages=LANGUAGES,
         form=PublishForm(),
     )

@@ -15,7 +15,7 @@ from flask_babel import ngettext
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from werkzeug.wrappers import Response
-from wtforms import HiddenField, IntegerField
+from wtforms import HiddenField, IntegerField, SelectMultipleField
 from wtforms.validators import AnyOf, InputRequired
 
 from quiz.admin import authoring, bp
@@ -114,9 +114,11 @@ class ListFilters:
 
 
 class MoveToForm(FlaskForm):
-    """Move a question to a chosen place in the quiz."""
+    """Move a question to a chosen place in the quiz, in the order the page showed."""
 
     place = IntegerField(validators=[InputRequired()])
+    # the order the page showed (editing.question_order_mark): a place means something in it
+    order = HiddenField()
 
 
 class BulkActiveForm(FlaskForm):
@@ -124,6 +126,20 @@ class BulkActiveForm(FlaskForm):
 
     # not rendered itself: the pressed button (name="active", value 1 or 0) fills it
     active = HiddenField(validators=[AnyOf(("1", "0"))])
+    # not rendered itself either: each row's checkbox, "<question id>:<its revision>", so a
+    # question someone else saved since the page was loaded is seen and nothing changes
+    question = SelectMultipleField(validate_choice=False)
+
+    def ticked(self) -> dict[int, str] | None:
+        """Return the ticked questions' revisions by id, or None when a value is not
+        "<id>:<revision>"."""
+        ticked = {}
+        for value in self.question.data or []:
+            number, _colon, revision = value.partition(":")
+            if not (WHOLE_NUMBER.fullmatch(number) and WHOLE_NUMBER.fullmatch(revision)):
+                return None
+            ticked[int(number)] = revision
+        return ticked
 
 
 @bp.get("/questions")
@@ -185,7 +201,14 @@ def move_question_to(question_id: int) -> Rendered | Response:
             problem=_("Type the place to move the question to, as a number."), status=400
         )
     try:
-        place = editing.move_question_to(question, form.place.data)
+        place = editing.move_question_to(question, form.place.data, form.order.data)
+    except editing.StaleCopy:
+        problem = _(
+            "Someone else changed the order of the questions after this page was loaded, "
+            "so question %(key)s was not moved. The list below shows the order as it is now.",
+            key=question.key,
+        )
+        return _question_list(problem=problem, status=409)
     except editing.EditRefused as refused:
         return _question_list(problem=_(refused.reason, **refused.values), status=400)
     if place is None:
@@ -208,12 +231,11 @@ def set_questions_active() -> Rendered | Response:
     form = BulkActiveForm()
     if not form.validate_on_submit():
         abort(400)
-    ids = request.form.getlist("question")
-    if not ids:
+    if not form.question.data:
         return _question_list(problem=_("Tick at least one question first."), status=400)
-    if not all(WHOLE_NUMBER.fullmatch(i) for i in ids):
+    wanted = form.ticked()
+    if wanted is None:
         return _question_list(problem=_("Some of the ticked questions do not exist."), status=400)
-    wanted = {int(i) for i in ids}
     chosen = db.session.scalars(select(Question).where(Question.id.in_(wanted))).all()
     if len(chosen) != len(wanted):
         return _question_list(
@@ -221,7 +243,28 @@ def set_questions_active() -> Rendered | Response:
             status=400,
         )
     active = form.active.data == "1"
-    changed = editing.set_active_many(chosen, active)
+    try:
+        changed = editing.set_active_many(chosen, active, wanted)
+    except editing.StaleCopies as stale:
+        return _question_list(
+            problem=ngettext(
+                "Someone else changed question %(keys)s after this page was loaded, so "
+                "nothing was changed. The list below shows the questions as they are now.",
+                "Someone else changed questions %(keys)s after this page was loaded, so "
+                "nothing was changed. The list below shows the questions as they are now.",
+                len(stale.keys),
+                keys=", ".join(stale.keys),
+            ),
+            status=409,
+        )
+    except editing.StaleCopy:
+        return _question_list(
+            problem=_(
+                "Someone else changed the ticked questions at the same moment, so nothing "
+                "was changed. The list below shows them as they are now."
+            ),
+            status=409,
+        )
     if active:
         flash(ngettext("%(num)s question activated.", "%(num)s questions activated.", len(changed)))
     else:
@@ -345,6 +388,7 @@ def _question_list(problem: str | None = None, status: int = 200) -> Rendered:
         roles=bank.roles,
         kind_labels=KIND_LABELS,
         move_form=MoveToForm(formdata=None),
+        order_mark=editing.question_order_mark(in_order),
         bulk_form=BulkActiveForm(formdata=None),
         problem=problem,
     )

@@ -15,11 +15,14 @@ last save of a dimension wins.
 
 Order is not part of what an editor saves, so moving a question, role or dimension neither
 checks nor raises revisions: a colleague's reordering never refuses your edit. An option's
-place is part of its question, so moving one does both.
+place is part of its question, so moving one does both. Moving a question to a chosen place
+checks the order instead (:func:`question_order_mark`): a place means something only in the
+order the admin saw.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
@@ -101,6 +104,14 @@ class StaleCopy(Exception):
     """Someone else saved the question or role after the revision the change started from."""
 
 
+class StaleCopies(StaleCopy):
+    """Someone else saved some of the questions a change to several started from: ``keys``."""
+
+    def __init__(self, keys: Sequence[str]):
+        super().__init__(", ".join(keys))
+        self.keys = list(keys)
+
+
 # rules every kind of draft item shares
 
 
@@ -180,14 +191,28 @@ def move(item: Ordered, direction: str, revision: str | None = None) -> int | No
     return place
 
 
-def move_question_to(question: Question, place: int) -> int | None:
+def question_order_mark(questions: Sequence[Question] | None = None) -> str:
+    """Return a short mark of the questions' order, inactive ones included (by default the
+    draft's): it changes whenever a question is added, deleted or moved."""
+    in_order = ordered(Question) if questions is None else questions
+    ids = ",".join(str(q.id) for q in in_order)
+    return hashlib.sha256(ids.encode()).hexdigest()[:16]
+
+
+def move_question_to(question: Question, place: int, order_mark: str | None) -> int | None:
     """Move a question to ``place`` in the quiz (1 for the first) in one step.
 
-    Return its new place, or None when it already was there. A place outside 1 to the
-    number of questions is refused (:class:`EditRefused`). Like :func:`move`, the
-    reorder is a bulk UPDATE that leaves revisions alone.
+    Return its new place, or None when it already was there. The place counts in the
+    order the admin saw, which ``order_mark`` (:func:`question_order_mark` of it) names:
+    when the order has changed since, or no mark came, the move is refused
+    (:class:`StaleCopy`) and nothing moves, since the place would put the question among
+    other neighbours than the admin chose. A place outside 1 to the number of questions
+    is refused (:class:`EditRefused`). Like :func:`move`, the reorder is a bulk UPDATE
+    that leaves revisions alone.
     """
     siblings = ordered(Question)
+    if order_mark != question_order_mark(siblings):
+        raise StaleCopy
     if not 1 <= place <= len(siblings):
         raise EditRefused(MOVE_OUT_OF_RANGE, count=len(siblings))
     index = siblings.index(question)
@@ -204,11 +229,19 @@ def move_question_to(question: Question, place: int) -> int | None:
     return place
 
 
-def set_active_many(questions: Sequence[Question], active: bool) -> list[Question]:
+def set_active_many(
+    questions: Sequence[Question], active: bool, revisions: Mapping[int, str | None]
+) -> list[Question]:
     """Activate (or deactivate) several questions at once, one audit entry each.
 
-    Questions already in that state are left alone; return those that changed.
+    Each question changes only from the revision the admin's page carried (``revisions``,
+    by question id; none carried is stale too): when any of them was saved since, none
+    changes, and :class:`StaleCopies` names them. Questions already in that state are left
+    alone; return those that changed.
     """
+    stale = [q.key for q in questions if revisions.get(q.id) != str(q.revision)]
+    if stale:
+        raise StaleCopies(stale)
     changed = [q for q in questions if q.active != active]
     for question in changed:
         question.active = active

@@ -184,6 +184,9 @@
       var up = row.querySelector("[data-move=up]");
       var down = row.querySelector("[data-move=down]");
       var remove = row.querySelector("[data-remove]");
+      if (!up || !down || !remove) {
+        return;  // an admin who may only read sees no buttons
+      }
       up.value = "up-" + i;
       down.value = "down-" + i;
       remove.value = "remove-" + i;

@@ -226,6 +226,12 @@ PAGES = [
         ["Audit log", "Who changed what, newest first"],
         id="audit-log",
     ),
+    pytest.param(
+        at("/admin/team"),
+        ["Offene Einladungen", "Einladungslink erstellen", "Inhaber"],
+        ["Open invitations", "Make an invitation link", "Owner"],
+        id="team",
+    ),
 ]
 
 

@@ -53,17 +53,31 @@ def all_keys(app: Flask) -> list[str]:
         return list(db.session.scalars(select(Question.key).order_by(Question.position)))
 
 
+def order_mark(client: FlaskClient) -> str:
+    """Return the order mark the table's move forms carry."""
+    html = client.get(LIST).get_data(as_text=True)
+    return re.search(r'name="order" value="([0-9a-f]+)"', html).group(1)
+
+
+def ticked(app: Flask, key: str) -> str:
+    """Return a question's checkbox value as the table shows it: its id and its revision."""
+    with app.app_context():
+        question = db.session.scalar(select(Question).where(Question.key == key))
+        return f"{question.id}:{question.revision}"
+
+
 def move_to(client: FlaskClient, app: Flask, key: str, place: str):
     token = form_token(client, LIST)
     url = f"/admin/questions/{question_id(app, key)}/place"
-    return client.post(url, data={"csrf_token": token, "place": place})
+    return client.post(url, data={"csrf_token": token, "place": place, "order": order_mark(client)})
 
 
 def set_active(client: FlaskClient, app: Flask, questions: list[str], active: str):
     token = form_token(client, LIST)
-    ids = [str(question_id(app, key)) for key in questions]
+    values = [ticked(app, key) for key in questions]
     return client.post(
-        "/admin/questions/active", data={"csrf_token": token, "question": ids, "active": active}
+        "/admin/questions/active",
+        data={"csrf_token": token, "question": values, "active": active},
     )
 
 
@@ -224,8 +238,8 @@ def test_bulk_with_none_selected_or_an_unknown_id_is_refused_with_a_clear_400(ap
     assert response.status_code == 400
     assert alert(response.get_data(as_text=True)) == "Tick at least one question first."
 
-    for unknown in ("99999", "abc"):
-        ids = [str(question_id(app, "q01")), unknown]
+    for unknown in ("99999:1", "abc", str(question_id(app, "q02"))):
+        ids = [ticked(app, "q01"), unknown]
         response = admin_client.post(
             "/admin/questions/active", data={"csrf_token": token, "question": ids, "active": "0"}
         )
@@ -252,12 +266,14 @@ def test_moving_or_changing_from_a_filtered_table_comes_back_to_the_same_filters
     token = form_token(admin_client, LIST)
     q02 = str(question_id(app, "q02"))
     kept = {"kind": "choice", "q": "data"}
+    mark = order_mark(admin_client)
     response = admin_client.post(
-        f"/admin/questions/{q02}/place", data={"csrf_token": token, "place": "1", **kept}
+        f"/admin/questions/{q02}/place",
+        data={"csrf_token": token, "place": "1", "order": mark, **kept},
     )
     assert response.headers["Location"] == f"/admin/questions?q=data&kind=choice#question-{q02}"
     response = admin_client.post(
         "/admin/questions/active",
-        data={"csrf_token": token, "question": [q02], "active": "0", **kept},
+        data={"csrf_token": token, "question": [ticked(app, "q02")], "active": "0", **kept},
     )
     assert response.headers["Location"] == "/admin/questions?q=data&kind=choice"

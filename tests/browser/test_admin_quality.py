@@ -23,8 +23,8 @@ from taker_results import insert_people_results
 from werkzeug.security import generate_password_hash
 
 from quiz.db import db
-from quiz.models import Admin, Question, Role
-from quiz.store import audit
+from quiz.models import Admin, Dimension, OptionWeight, Question, Role
+from quiz.store import admins, audit
 from quiz.store.demo import insert_demo_results
 
 pytestmark = pytest.mark.browser
@@ -34,7 +34,7 @@ ADMIN_PASSWORD = "a long admin password"
 NARROW = 360
 SUBMIT = re.compile(r"^(Next|See my result)$")
 
-SIGNED_OUT_PAGES = ("sign-in", "sign-in-error")
+SIGNED_OUT_PAGES = ("sign-in", "sign-in-error", "invitation")
 SIGNED_IN_PAGES = (
     "dashboard",
     "questions",
@@ -55,15 +55,29 @@ SIGNED_IN_PAGES = (
     "audit-log",
     "preview-quiz",
     "preview-result",
+    "question-preview",
+    "question-preview-error",
+    "page-preview",
+    "result-preview-form",
+    "result-preview-filled",
+    "result-preview-gaps",
+    "result-preview-shown",
     "analytics",
     "analytics-error",
     "quality",
     "change-password",
     "change-password-error",
+    "two-factor-setup",
+    "two-factor-setup-error",
     "publish-confirm",
     "versions",
     "version-diff",
     "draft-from-version",
+    "team",
+    "team-invited",
+    "remove-admin",
+    # last: it changes the draft behind the pages above
+    "publish-confirm-warnings",
 )
 # pages reached by a form, answered with these statuses
 SENT_PAGES = {
@@ -73,7 +87,13 @@ SENT_PAGES = {
     "choice-editor-remove": 200,
     "role-error": 400,
     "preview-result": 200,
+    "question-preview-error": 200,
+    "result-preview-filled": 200,
+    "result-preview-gaps": 422,
+    "result-preview-shown": 200,
     "change-password-error": 401,
+    "two-factor-setup-error": 422,
+    "team-invited": 201,
 }
 # pages opened by address that answer with something other than 200
 REFUSED_PAGES = {"analytics-error": 400}
@@ -86,6 +106,10 @@ class Targets:
     likert_id: int
     choice_id: int
     role_id: int
+    invitation_token: str
+    viewer_id: int
+    # the live server's app, for the one page that needs the draft changed behind it
+    app: Flask | None = None
 
 
 @pytest.fixture
@@ -119,7 +143,19 @@ def targets(live_app: Flask) -> Targets:
         # for the analytics page's note about them
         insert_people_results(120, seed=2)
         insert_demo_results(80, days=10, seed=2)
-        return Targets(first_question("likert"), first_question("choice"), role_id)
+        # a colleague on the team and an open invitation, for the team and invitation pages
+        viewer = Admin(email="viewer@example.com", role="viewer", password_hash="-")
+        db.session.add(viewer)
+        db.session.commit()
+        invited = admins.invite("invited@example.com", "editor", actor=ADMIN_EMAIL)
+        return Targets(
+            first_question("likert"),
+            first_question("choice"),
+            role_id,
+            invited.token,
+            viewer.id,
+            live_app,
+        )
 
 
 def sign_in(page: Page, password: str = ADMIN_PASSWORD) -> None:
@@ -206,6 +242,32 @@ def visit(page: Page, name: str, targets: Targets) -> str:
         return html
     if name == "preview-result":
         return answer_preview_to_the_end(page)
+    if name == "question-preview-error":
+        page.goto(f"/admin/questions/{targets.choice_id}/preview")
+        html = send(page, page.get_by_role("button", name="Try this answer").click, 200)
+        expect(page.locator(".field-error")).to_be_visible()
+        return html
+    if name == "result-preview-filled":
+        page.goto("/admin/preview/result")
+        button = page.get_by_role("button", name=re.compile(r"^Lean towards ")).first
+        return send(page, button.click, SENT_PAGES[name])
+    if name == "result-preview-gaps":
+        page.goto("/admin/preview/result")
+        html = send(page, page.get_by_role("button", name="Show the result").click, 422)
+        expect(page.locator(".field-error").first).to_be_visible()
+        return html
+    if name == "result-preview-shown":
+        page.goto("/admin/preview/result")
+        send(page, page.get_by_role("button", name="Middle option everywhere").click, 200)
+        html = send(page, page.get_by_role("button", name="Show the result").click, 200)
+        expect(page.get_by_role("heading", level=1)).to_contain_text("Your best fit")
+        return html
+    if name == "publish-confirm-warnings":
+        weigh_a_question_alike(targets)
+        response = page.goto("/admin/publish/confirm")
+        assert response is not None and response.status == 200
+        expect(page.locator(".quality-warnings a").first).to_be_visible()
+        return response.text()
     if name == "change-password-error":
         page.goto("/admin/account/password")
         page.get_by_label("Current password", exact=True).fill("not the password")
@@ -215,8 +277,25 @@ def visit(page: Page, name: str, targets: Targets) -> str:
         html = send(page, button.click, SENT_PAGES[name])
         expect(page.locator(".field-error")).to_be_visible()
         return html
+    if name == "two-factor-setup-error":
+        page.goto("/admin/account/two-factor")
+        page.get_by_label("Code from your app").fill("000000")
+        html = send(page, page.get_by_role("button", name="Turn on").click, SENT_PAGES[name])
+        expect(page.locator(".field-error")).to_be_visible()
+        return html
+    if name == "team-invited":
+        page.goto("/admin/team")
+        page.get_by_label("Email address").fill("colleague@example.com")
+        page.get_by_label("Role", exact=True).select_option("editor")
+        button = page.get_by_role("button", name="Make an invitation link")
+        html = send(page, button.click, SENT_PAGES[name])
+        expect(page.locator("#invitation-link")).to_have_value(re.compile("/admin/invitation/"))
+        return html
     path = {
         "sign-in": "/admin/sign-in",
+        "invitation": f"/admin/invitation/{targets.invitation_token}",
+        "team": "/admin/team",
+        "remove-admin": f"/admin/team/{targets.viewer_id}/remove",
         "dashboard": "/admin/",
         "questions": "/admin/questions",
         "questions-filtered": "/admin/questions?q=data&kind=likert&state=active",
@@ -231,10 +310,14 @@ def visit(page: Page, name: str, targets: Targets) -> str:
         "bank-format": "/admin/bank/format",
         "audit-log": "/admin/audit",
         "preview-quiz": "/admin/preview",
+        "question-preview": f"/admin/questions/{targets.likert_id}/preview",
+        "page-preview": "/admin/preview/pages/2",
+        "result-preview-form": "/admin/preview/result",
         "analytics": "/admin/analytics",
         "analytics-error": "/admin/analytics?first_day=2026-05-02&last_day=2026-05-01",
         "quality": "/admin/versions/1/quality",
         "change-password": "/admin/account/password",
+        "two-factor-setup": "/admin/account/two-factor",
         "publish-confirm": "/admin/publish/confirm",
         "versions": "/admin/versions",
         "version-diff": "/admin/versions/diff?from=1&to=1",
@@ -247,9 +330,26 @@ def visit(page: Page, name: str, targets: Targets) -> str:
     return response.text()
 
 
+def weigh_a_question_alike(targets: Targets) -> None:
+    """Give every option of the choice question the same weights: it then separates no roles,
+    which the publish confirmation warns about."""
+    assert targets.app is not None
+    with targets.app.app_context():
+        question = db.session.get(Question, targets.choice_id)
+        assert question is not None
+        dimension_id = db.session.scalar(select(Dimension.id).order_by(Dimension.position))
+        for option in question.options:
+            option.weights.clear()
+        db.session.commit()
+        for option in question.options:
+            option.weights.append(OptionWeight(dimension_id=dimension_id, weight=1))
+        db.session.commit()
+
+
 def visit_every_page(page: Page, targets: Targets) -> Iterator[tuple[str, str]]:
     """Open each admin page in turn, signing in after the signed-out ones; yield (name, HTML)."""
-    # the refused sign-in (401), weight (422) and filter (400) are asked for on purpose
+    # the refused sign-in (401), weight (422), filter (400) and result preview (422) are asked
+    # for on purpose
     page.watch.expect_console_error(r"status of (400|401|422)")
     for name in SIGNED_OUT_PAGES:
         yield name, visit(page, name, targets)

@@ -139,6 +139,8 @@ def listed(html: str) -> list[dict[str, str]]:
     """Return each question row of the list table, in page order, with what it says of it."""
     entries = []
     for row in re.findall(r'<tr id="question-\d+".*?</tr>', html, re.S):
+        # the question's preview link is not what the row says of it
+        row = re.sub(r'<a class="preview-link".*?</a>', "", row, flags=re.S)
         cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
         # the first cell is the row's checkbox, the last its move form
         texts = [unescape(re.sub(r"<[^>]+>", "", c)).strip() for c in cells[1:-1]]

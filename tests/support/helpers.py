@@ -100,11 +100,15 @@ ADMIN_EMAIL = "admin@example.com"
 ADMIN_PASSWORD = "a long admin password"
 
 
-def create_admin(app: Flask, email: str = ADMIN_EMAIL, password: str = ADMIN_PASSWORD) -> None:
+def create_admin(
+    app: Flask, email: str = ADMIN_EMAIL, password: str = ADMIN_PASSWORD, role: str = "owner"
+) -> None:
     with app.app_context():
         # a one-round hash keeps sign-in fast in tests; the app itself hashes with scrypt
         admin = Admin(
-            email=email, password_hash=generate_password_hash(password, "pbkdf2:sha256:1")
+            email=email,
+            password_hash=generate_password_hash(password, "pbkdf2:sha256:1"),
+            role=role,
         )
         db.session.add(admin)
         db.session.commit()

@@ -77,6 +77,7 @@ PUBLIC_FORMS = frozenset(
         "public.report_work_now",
         "public.withdraw_work_now_answer",
         "admin.sign_in",
+        "admin.accept_invitation",
     }
 )
 # The result owner's answer about their work: a 303 means it was saved or withdrawn.
@@ -98,10 +99,26 @@ FORM_PAGES = {
     "admin.retire_role": "admin.roles",
     "admin.restore_role": "admin.roles",
     "admin.move_dimension": "admin.dimensions",
+    "admin.confirm_two_factor": "admin.two_factor",
+    "admin.turn_off_two_factor": "admin.two_factor",
+    "admin.new_recovery_codes": "admin.two_factor",
+    "admin.require_two_factor": "admin.two_factor",
+    "admin.invite": "admin.team",
+    "admin.set_role": "admin.team",
+    "admin.withdraw_invitation": "admin.team",
     "public.withdraw_work_now_answer": "public.report_work_now",
 }
 INTEGER_ARGUMENTS = frozenset(
-    {"page", "question_id", "option_id", "role_id", "dimension_id", "number"}
+    {
+        "page",
+        "question_id",
+        "option_id",
+        "role_id",
+        "dimension_id",
+        "number",
+        "admin_id",
+        "invitation_id",
+    }
 )
 TEXT_ARGUMENTS = frozenset({"token", "key"})
 # 308: werkzeug merges doubled slashes ("/r//delete") by redirecting to the merged path
@@ -1381,6 +1398,8 @@ def test_a_form_part_without_a_name_is_refused_by_every_form(site: Site) -> None
         "token": site.live_result().token,
         "key": site.live_result().delete_key,
         "number": 1,
+        "admin_id": 1,
+        "invitation_id": 1,
     }
     real["option_id"] = ids.options[real["question_id"]][0]
     body = b"--xyz\r\nContent-Disposition: form-data\r\n\r\nvalue\r\n--xyz--\r\n"
