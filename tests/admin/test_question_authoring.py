@@ -14,7 +14,7 @@ from html import unescape
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from helpers import form_fields, form_token
+from helpers import create_admin, form_fields, form_token, sign_in
 from sqlalchemy import select
 
 from quiz.db import db
@@ -411,3 +411,17 @@ def test_what_was_typed_for_the_other_kind_is_kept_but_never_refused(app, admin_
     }
     assert press(admin_client, NEW, html, "save", **typed).status_code == 302
     assert draft_question(app, "tidy-data")["weights"] == {"statistics": 1}
+
+
+def test_a_viewer_reads_a_choice_question_without_a_button_to_change_it(app):
+    create_admin(app, email="viewer@example.com", role="viewer")
+    viewer = app.test_client()
+    assert sign_in(viewer, email="viewer@example.com").status_code == 302
+    page = viewer.get(editor_url(app, "q02"))
+    assert page.status_code == 200
+    html = page.text
+    assert option_rows(html) == ["a", "b", "c", "d"]  # the options and their effects are shown
+    assert 'class="effect-value"' in html
+    # but no button sends the form: the guard would refuse it
+    assert 'name="action"' not in html
+    assert "Add option" not in html and "Show effects and preview" not in html
