@@ -464,7 +464,8 @@ def admin_pages(session: Browser) -> AdminPages:
 def find_admin_forms(session: Browser, pages: AdminPages) -> dict[str, AdminForm]:
     """Read every admin form the scan attacks off its page, CSRF token included.
 
-    The option form is looked for on each question's page: only choice questions have one.
+    A choice question's page is looked for too: only its form carries option rows
+    (``options-N-label`` and their weights), which the scanners should reach.
     """
     first = {kind.removesuffix("s"): number for kind, number in pages.first.items()}
     found: dict[str, AdminForm] = {}
@@ -474,11 +475,11 @@ def find_admin_forms(session: Browser, pages: AdminPages) -> dict[str, AdminForm
     for number in [pages.first["questions"], *pages.others["questions"]]:
         page = f"/admin/questions/{number}"
         html = session.get(page)[1]
-        if f'action="{page}/options"' in html:
-            found["option-new"] = admin_form(session, "option-new", page, f"{page}/options", html)
+        if "data-option-row" in html:
+            found["choice-edit"] = admin_form(session, "choice-edit", page, page, html)
             break
     else:
-        raise RuntimeError("no question has an option form")
+        raise RuntimeError("no question has option rows")
     return found
 
 
@@ -926,7 +927,11 @@ def admin_post_counts(
     page at its path (see Probe); every other answer but a 400 or a redirect to the sign-in
     form came from the handler. POSTs to admin forms the scan does not name are counted as "other".
     """
-    names = {path_shape(admin.form.action): name for name, admin in forms.items()}
+    # forms sharing a path's shape share a handler (a choice question's page is a question's
+    # page): the first named is counted for all
+    names: dict[str, str] = {}
+    for name, admin in forms.items():
+        names.setdefault(path_shape(admin.form.action), name)
     counts: dict[tuple[str, str], FormTraffic] = {}
     for line in access_log.splitlines():
         match = ACCESS_LINE.search(line)

@@ -18,20 +18,16 @@ from werkzeug.wrappers import Response
 from wtforms import HiddenField, IntegerField, SelectMultipleField
 from wtforms.validators import AnyOf, InputRequired
 
-from quiz.admin import bp
+from quiz.admin import authoring, bp
 from quiz.admin.question_forms import (
     KIND_LABELS,
-    LIKERT_LEVELS,
     WHOLE_NUMBER,
     AddOptionForm,
-    EditQuestionForm,
     MoveForm,
     MoveOptionForm,
-    NewQuestionForm,
     RevisionForm,
-    edit_question_form,
 )
-from quiz.core.bank import CHOICE_OPTIONS, LIKERT_SCALE, Bank, BankDimension, BankRole
+from quiz.core.bank import LIKERT_SCALE, Bank, BankDimension, BankRole
 from quiz.core.question_reach import dimensions_measured, role_moved_most
 from quiz.db import db
 from quiz.models import Dimension, Option, Question
@@ -154,59 +150,14 @@ def questions() -> Rendered:
 
 @bp.route("/questions/new", methods=["GET", "POST"])
 def new_question() -> Rendered | Response:
-    """Create a question at the end; a choice question starts with its first two options."""
-    form = NewQuestionForm()
-    if form.validate_on_submit():
-        try:
-            question = editing.create_question(
-                form.key.data,
-                form.kind.data,
-                form.prompt.data,
-                form.first_option.data,
-                form.second_option.data,
-            )
-        except (editing.EditRefused, editing.StaleCopy):
-            # the form found the key free: another question took it since
-            form.key.errors.append(
-                _("Another question just took the key “%(key)s”.", key=form.key.data)
-            )
-            return _new_question_page(form, 409)
-        flash(_("Question %(key)s created. Now set its weights.", key=question.key))
-        return redirect(url_for(".edit_question", question_id=question.id))
-    return _new_question_page(form, 422 if form.is_submitted() else 200)
+    """Create a question with its options and weights in one step (see quiz.admin.authoring)."""
+    return authoring.new_question_page()
 
 
 @bp.route("/questions/<int:question_id>", methods=["GET", "POST"])
 def edit_question(question_id: int) -> Rendered | Response:
-    """Edit a question's key, text, option texts and weights: saved together or not at all."""
-    question = _question_or_404(question_id)
-    form = edit_question_form(question, _dimensions())
-    if not form.is_submitted():
-        return _editor(question, form=form)
-    try:
-        editing.check_revision(question, form.revision.data)
-    except editing.StaleCopy:
-        return _editor(question, form=form, problem=CONFLICT, status=409)
-    if not form.validate():
-        return _editor(question, form=form, status=422)
-    try:
-        changes = editing.edit_question(
-            question,
-            form.revision.data,
-            key=form.key.data,
-            prompt=form.prompt.data,
-            labels=form.labels_by_option(),
-            weights=form.weights_by_row(),
-            scale_labels=form.labels_of_scale(),
-        )
-    except (editing.EditRefused, editing.StaleCopy):
-        # stale, or the key the form found free was taken since: another save got in first
-        return _editor(_question_or_404(question_id), form=form, problem=CONFLICT, status=409)
-    if not changes:
-        flash(_("Nothing to save: the question is as it was."))
-        return redirect(url_for(".edit_question", question_id=question_id))
-    flash(_("Question %(key)s saved.", key=question.key))
-    return redirect(url_for(".edit_question", question_id=question_id))
+    """Edit a question's key, text, options and weights on one screen: saved together or not."""
+    return authoring.edit_question_page(_question_or_404(question_id))
 
 
 @bp.post("/questions/<int:question_id>/move")
@@ -444,42 +395,23 @@ def _question_list(problem: str | None = None, status: int = 200) -> Rendered:
     return page, status
 
 
-def _new_question_page(form: NewQuestionForm, status: int) -> Rendered:
-    page = render_template("admin/questions/new.html", form=form, option_limits=CHOICE_OPTIONS)
-    return page, status
-
-
 def _editor(
     question: Question,
     *,
-    form: EditQuestionForm | None = None,
-    add_form: AddOptionForm | None = None,
+    form: object = None,
+    add_form: object = None,
     problem: str | None = None,
     status: int = 200,
 ) -> Rendered:
-    """Render the question editor, with any refused submission's form as it was sent."""
-    dimensions = _dimensions()
-    bank = _scored([question])
-    ids_in_order = db.session.scalars(
-        select(Question.id).order_by(Question.position, Question.id)
-    ).all()
-    page = render_template(
-        "admin/questions/edit.html",
-        question=question,
-        number=ids_in_order.index(question.id) + 1,
-        kind_label=KIND_LABELS[question.kind],
-        dimensions=dimensions,
-        form=form or edit_question_form(question, dimensions, from_request=False),
-        add_form=add_form or AddOptionForm(formdata=None, revision=question.revision),
-        option_form=MoveOptionForm(formdata=None, revision=question.revision),
-        option_limits=CHOICE_OPTIONS,
-        likert_levels=LIKERT_LEVELS,
-        roles=bank.roles,
-        effects=_answer_effects(bank, question),
-        weighs_on=_roles_weighed_on(bank, question.key),
-        problem=problem,
-    )
-    return page, status
+    """Render the question's one-screen page as stored, with why a change was refused.
+
+    Only the old one-option forms (kept for addresses already in use) end here; the page
+    itself adds, moves and removes options in its own form.
+    """
+    if problem is None and add_form is not None:
+        errors = getattr(add_form, "errors", {})
+        problem = next((str(e[0]) for e in errors.values() if e), None)
+    return authoring.stored_question_page(question, problem=problem, status=status)
 
 
 def _set_active(question_id: int, active: bool) -> Rendered | Response:

@@ -44,6 +44,7 @@ ADMIN_SOURCES = [
     ("quiz/admin/**.py", "python"),
     ("quiz/core/publish_rules.py", "python"),
     ("quiz/store/editing.py", "python"),
+    ("quiz/store/authoring.py", "python"),
     ("quiz/web/filters.py", "python"),
     ("templates/admin/**.html", "jinja2"),
 ]
@@ -126,10 +127,11 @@ PAGES = [
         likert_question,
         [
             "Frage speichern",
-            "Gewichtsmatrix, seitlich scrollbar",
-            'aria-label="Gewicht dieser Aussage bei ',
-            "multipliziert mit der Stufe der Antwort, -2 bis +2",
-            "Was die gespeicherten Gewichte bewirken",
+            "Optionen, Gewichte und Wirkung",
+            'aria-label="Gewicht von dieser Aussage bei ',
+            "Jede Antwort multipliziert sie mit ihrer Stufe, von -2 bis +2.",
+            "Wirkung auf die Rollen",
+            "Wirkung und Vorschau zeigen",
             "Stimme voll zu",
             "Diese Frage löschen",
         ],
@@ -138,14 +140,20 @@ PAGES = [
     ),
     pytest.param(
         choice_question,
-        ["Texte der Optionen", "Optionen hinzufügen, entfernen und umsortieren", "Option a"],
-        ["Options' text", "Add, remove and reorder options", "Option a"],
+        ["Text von Option a", "Option hinzufügen", "Entfernen", "Nach oben", "Option a"],
+        ["Text of option a", "Add option", "Move up", "Option a"],
         id="choice-question",
     ),
     pytest.param(
         at("/admin/questions/new"),
-        ["Neue Frage", "Auswahlfrage: Man wählt eine von 2 bis 6 Optionen", "Frage anlegen"],
-        ["New question", "Choice: people pick one of 2 to 6 options you write"],
+        [
+            "Neue Frage",
+            "Auswahlfrage: Man wählt eine von 2 bis 6 Optionen",
+            "Aus dem Fragetext vorgeschlagen",
+            "Vorschau: die Frage, wie Teilnehmende sie sehen",
+            "Frage anlegen",
+        ],
+        ["New question", "Choice: people pick one of 2 to 6 options you write", "Preview:"],
         id="new-question",
     ),
     pytest.param(

@@ -108,29 +108,28 @@ def why_prompts(page: Page) -> list[str]:
 
 
 def effects_on_page(page: Page) -> dict[str, dict[str, int]]:
-    """Read the editor's effect table: answer -> role name -> effect."""
-    return page.locator("table.effects-table").evaluate(
-        """table => {
-            const roles = [...table.tHead.rows[0].cells].slice(1).map(c => c.textContent.trim());
-            return Object.fromEntries([...table.tBodies[0].rows].map(row => [
-                row.cells[0].textContent.trim(),
-                Object.fromEntries(roles.map((role, i) => [
-                    role, parseInt(row.cells[i + 1].textContent, 10)])),
-            ]));
-        }"""
+    """Read the effects beside the editor's weights: row ("statement" or the option's key) ->
+    role name -> effect."""
+    return page.locator("table.authoring-grid").evaluate(
+        """table => Object.fromEntries([...table.querySelectorAll("tr.option-row")].map(row => [
+            row.dataset.key || "statement",
+            Object.fromEntries([...row.querySelectorAll("td[data-effect-role]")].map(cell => [
+                cell.dataset.effectRole,
+                parseInt(cell.querySelector(".effect-value").textContent, 10)])),
+        ]))"""
     )
 
 
 def row_factors(question: BankQuestion) -> dict[str, int]:
-    """How much a change to the first matrix row moves each answer of the effect table.
+    """How much a change to the first row of weights moves each row's effects.
 
-    A statement's one row is multiplied by each answer's level; a choice question's first
-    row belongs to its first option alone.
+    A statement's row shows the effect of its strongest agreement, level 2; a choice
+    question's first row belongs to its first option alone.
     """
     if question.kind == "likert":
-        return {label: level for _key, label, level in LIKERT_SCALE}
+        return {"statement": max(level for _key, _label, level in LIKERT_SCALE)}
     first = question.options[0].key
-    return {f"{o.key}. {o.label}": int(o.key == first) for o in question.options}
+    return {o.key: int(o.key == first) for o in question.options}
 
 
 def test_published_edit_reaches_new_takers_and_old_links_keep_their_result(
@@ -162,7 +161,7 @@ def test_published_edit_reaches_new_takers_and_old_links_keep_their_result(
     question = next(q for q in bank.questions if q.prompt == old_prompt)
     # a skill or goal some role draws on, so the change shows in the effect table
     dimension = next(d for d in bank.dimensions if any(r.profile.get(d.key) for r in bank.roles))
-    cell = admin.locator("table.weights-matrix tbody tr").first.get_by_role(
+    cell = admin.locator("table.authoring-grid tr.option-row").first.get_by_role(
         "textbox", name=re.compile(rf" on {re.escape(dimension.name)}$")
     )
     before = int(cell.input_value() or 0)
@@ -178,7 +177,7 @@ def test_published_edit_reaches_new_takers_and_old_links_keep_their_result(
     expect(admin.get_by_role("status")).to_have_text(f"Question {question.key} saved.")
     expect(admin.get_by_label("Question text", exact=True)).to_have_value(new_prompt)
     expect(cell).to_have_value(str(after))
-    # the effect table shows what the new weight does, before anything is published
+    # the effects show what the new weight does, before anything is published
     emphasis = {r.name: r.profile.get(dimension.key, 0) for r in bank.roles}
     expected = {
         answer: {
@@ -308,7 +307,7 @@ def test_admin_screens_are_captured(
     # a choice question: its matrix has a row per option
     choice = next(q for q in draft_of(live_app).questions if q.kind == "choice")
     page.get_by_role("link", name=choice.prompt, exact=True).click()
-    expect(page.locator("table.weights-matrix")).to_be_visible()
+    expect(page.locator("table.authoring-grid")).to_be_visible()
     page.screenshot(path=SCREENSHOTS / f"admin-question-editor-{width}.png", full_page=True)
 
 

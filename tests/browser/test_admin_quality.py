@@ -44,6 +44,8 @@ SIGNED_IN_PAGES = (
     "choice-editor",
     "weight-error",
     "new-question",
+    "new-question-effects",
+    "choice-editor-remove",
     "roles",
     "role-editor",
     "role-error",
@@ -81,6 +83,8 @@ SIGNED_IN_PAGES = (
 SENT_PAGES = {
     "sign-in-error": 401,
     "weight-error": 422,
+    "new-question-effects": 200,
+    "choice-editor-remove": 200,
     "role-error": 400,
     "preview-result": 200,
     "question-preview-error": 200,
@@ -204,10 +208,28 @@ def visit(page: Page, name: str, targets: Targets) -> str:
         return html
     if name == "weight-error":
         page.goto(f"/admin/questions/{targets.likert_id}")
-        page.locator("table.weights-matrix input.weight-input").first.fill("9")
+        page.locator("table.authoring-grid input.weight-input").first.fill("9")
         html = send(page, page.get_by_role("button", name="Save question").click, 422)
         expect(page.locator("td.has-cell-error .field-error")).to_be_visible()
         return html
+    if name == "new-question-effects":
+        # the form as a browser without script gets it back: a choice, its effects and preview
+        page.goto("/admin/questions/new")
+        page.get_by_role("radio", name=re.compile("Choice: people pick")).check()
+        page.get_by_label("Question text").fill("Which part of a project do you enjoy most?")
+        page.get_by_label("Text of option a").fill("Finding the pattern")
+        page.get_by_label("Text of option b").fill("Shipping the model")
+        page.locator("table.authoring-grid input.weight-input").first.fill("3")
+        button = page.get_by_role("button", name="Show effects and preview")
+        html = send(page, button.click, 200)
+        expect(page.locator("[data-preview] .option")).to_have_count(2)
+        return html
+    if name == "choice-editor-remove":
+        # a removal asked for in the page: the confirmation sits under the option's row
+        page.goto(f"/admin/questions/{targets.choice_id}")
+        page.get_by_role("button", name="Remove option b").click()
+        expect(page.locator("[data-remove-confirm]")).to_be_visible()
+        return page.content()
     if name == "role-error":
         page.goto(f"/admin/roles/{targets.role_id}")
         page.get_by_label("Use the palette's colour").uncheck()

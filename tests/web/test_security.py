@@ -527,12 +527,11 @@ DIMENSION_FIELDS = [
 TEXT_LIMITS = [
     TextLimit("/admin/questions/new", "key", KEY_LIMIT, "key"),
     TextLimit("/admin/questions/new", "prompt", TEXT_LIMIT),
-    TextLimit("/admin/questions/new", "first_option", TEXT_LIMIT, extra=CHOICE),
-    TextLimit("/admin/questions/new", "second_option", TEXT_LIMIT, extra=CHOICE),
+    TextLimit("/admin/questions/new", "options-0-label", TEXT_LIMIT, extra=CHOICE),
+    TextLimit("/admin/questions/new", "options-1-label", TEXT_LIMIT, extra=CHOICE),
     TextLimit("/admin/questions/{statement}", "key", KEY_LIMIT, "key"),
     TextLimit("/admin/questions/{statement}", "prompt", TEXT_LIMIT),
-    TextLimit("/admin/questions/{choice}", "label-{option}", TEXT_LIMIT),
-    TextLimit("/admin/questions/{choice}", "label", TEXT_LIMIT),  # the add-option form
+    TextLimit("/admin/questions/{choice}", "options-0-label", TEXT_LIMIT),
     *(TextLimit("/admin/roles/new", n, limit, shape) for n, limit, shape in ROLE_FIELDS),
     *(TextLimit("/admin/roles/{role}", n, limit, shape) for n, limit, shape in ROLE_FIELDS),
     *(TextLimit("/admin/dimensions/new", n, lim, shape) for n, lim, shape in DIMENSION_FIELDS),
@@ -543,11 +542,17 @@ TEXT_LIMITS = [
 ]
 
 
+WEIGHT_OR_OPTION_ID = re.compile(r"-(w[0-9]+|option_id)$")
+
+
 def completed(fields: list[tuple[str, str]]) -> dict[str, str]:
     """Fill a new item's blank fields with valid values, as a person completing the form would."""
     values = dict(fields)
     # a role's links may stay empty, and a sentence is not a link
     for name, value in values.items():
+        # a blank weight counts as 0 and a blank option id is a new option: both are complete
+        if WEIGHT_OR_OPTION_ID.search(name):
+            continue
         if not value and name not in ("csrf_token", "revision", "links"):
             values[name] = "sec-new" if name == "key" else "Filled in by the test."
     emphases = sorted(name for name in values if name.startswith("emphasis-"))
