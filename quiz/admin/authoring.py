@@ -215,7 +215,7 @@ def _page(
         choice_range=CHOICE_WEIGHT_RANGE,
         likert_range=LIKERT_WEIGHT_RANGE,
         likert_levels=LIKERT_LEVELS,
-        preview=_preview_field(form, kind),
+        taker_preview=_preview_field(form, kind),
         default_scale=[str(LIKERT_LABELS[k]) for k, *_ in LIKERT_SCALE],
         shown_effects=shown_effects,
         problem=problem,

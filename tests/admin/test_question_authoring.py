@@ -425,3 +425,14 @@ def test_a_viewer_reads_a_choice_question_without_a_button_to_change_it(app):
     # but no button sends the form: the guard would refuse it
     assert 'name="action"' not in html
     assert "Add option" not in html and "Show effects and preview" not in html
+
+
+def test_the_form_is_not_mistaken_for_the_draft_preview_that_saves_nothing(admin_client):
+    # the form saves; only the preview pages may say "nothing is saved"
+    page = admin_client.get(NEW).get_data(as_text=True)
+    assert "preview-banner" not in page
+    question = admin_client.get("/admin/questions").get_data(as_text=True)
+    first = re.search(r'href="(/admin/questions/\d+)"', question)
+    assert first
+    assert "preview-banner" not in admin_client.get(first.group(1)).get_data(as_text=True)
+    assert "preview-banner" in admin_client.get(f"{first.group(1)}/preview").get_data(as_text=True)
