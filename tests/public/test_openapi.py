@@ -210,6 +210,14 @@ def test_every_described_endpoint_answers_as_described(app: Flask, client: Flask
             for name, status in (("kept", 200), ("deleted", 410)):
                 fixed = {"token": tokens[name]}
                 assert status in run_operation(operation, path_parameters=fixed)
+            # and the stored result's own ETag sent back: not modified
+            kept_path = operation.path.format(token=tokens["kept"])
+            etag = client.get(kept_path).headers["ETag"]
+            fixed = {"token": tokens["kept"]}
+            revalidated = run_operation(
+                operation, path_parameters=fixed, headers={"If-None-Match": etag}
+            )
+            assert revalidated == {304}
         else:
             assert statuses == {200}
         tried.add(operation.path)
