@@ -29,6 +29,7 @@ WHEEL_MUST_HOLD = (
     "quiz/static/css/admin.css",
     "quiz/docs/bank-format.md",
     "quiz/data/default_bank.json",
+    "quiz/data/openapi.json",
 )
 
 
@@ -250,7 +251,7 @@ app = create_app({
 })
 client = app.test_client()
 with client.get("/") as home, client.get("/static/css/site.css") as css, \\
-        client.get("/no-such-page") as missing:
+        client.get("/no-such-page") as missing, client.get("/api/openapi.json") as api:
     print(json.dumps({
         "package": quiz.__file__,
         "templates": app.template_folder,
@@ -258,6 +259,7 @@ with client.get("/") as home, client.get("/static/css/site.css") as css, \\
         "home": [home.status_code, home.get_data(as_text=True)],
         "css": [css.status_code, css.mimetype, len(css.get_data())],
         "missing": [missing.status_code, missing.get_data(as_text=True)],
+        "api": [api.status_code, sorted(api.get_json()["paths"])],
     }))
 """
 
@@ -326,3 +328,5 @@ def test_installed_wheel_finds_its_templates_and_static_files(tmp_path):
     status, missing = report["missing"]
     assert status == 404
     assert "We can&#39;t find that page" in missing  # errors/error.html
+    status, paths = report["api"]
+    assert status == 200 and "/api/roles" in paths  # quiz/data/openapi.json

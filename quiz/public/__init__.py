@@ -4,6 +4,7 @@ from quiz.public.views import bp
 
 __all__ = ["bp"]
 from quiz.public import (
+    api,  # noqa: E402, F401  (registers its views on bp)
     compare,  # noqa: E402, F401  (registers its views on bp)
     roles,  # noqa: E402, F401  (registers its views on bp)
 )

@@ -123,7 +123,8 @@ def _render(code: int, detail: str | None = None) -> tuple[str, int]:
         )
     if detail:
         message = gettext(detail)
-    wants_json = request.path.endswith(".json")
+    # the JSON endpoints (docs/api.md): every path ending in .json, and all under /api/
+    wants_json = request.path.endswith(".json") or request.path.startswith("/api/")
     if wants_json:
         body = {"error": title, "detail": message, "request_id": g.get("request_id")}
         return body, code  # type: ignore[return-value]
