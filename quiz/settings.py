@@ -56,6 +56,9 @@ ENVIRONMENT_KEYS = (
     "QUICK_MODE_CONFIDENCE",
     "SITE_TITLE",
     "SITE_TAGLINE",
+    "WEBHOOKS_ALLOW_LOOPBACK",
+    "WEBHOOKS_TIMEOUT_SECONDS",
+    "WEBHOOKS_LEASE_SECONDS",
 )
 
 
@@ -140,6 +143,14 @@ def configure(app: Flask, overrides: dict[str, Any] | None) -> None:
         # the landing page's headline and the pages' default description; unset, a sentence
         # naming no role, in the visitor's language (quiz/web/site.py); set, used as given
         SITE_TAGLINE=None,
+        # webhooks (docs/integrations.md): plain http:// to 127.0.0.1 is refused unless this
+        # allows it, for tests and local trials only
+        WEBHOOKS_ALLOW_LOOPBACK=False,
+        # how long one webhook request may take, connecting and reading, in seconds
+        WEBHOOKS_TIMEOUT_SECONDS=10.0,
+        # a worker's claim on a delivery lasts this long; longer than the timeout, so a live
+        # worker's claim never lapses mid-request, and a killed worker's is sent again after
+        WEBHOOKS_LEASE_SECONDS=60,
     )
     app.config.from_pyfile("config.py", silent=True)
     for key in ENVIRONMENT_KEYS:
