@@ -306,9 +306,7 @@ def claim_due(now: datetime, limit: int = 20) -> list[Claim]:
     """Claim up to ``limit`` due deliveries for ``WEBHOOKS_LEASE_SECONDS``; commits the claims."""
     lease = timedelta(seconds=float(current_app.config["WEBHOOKS_LEASE_SECONDS"]))
     free = or_(WebhookDelivery.claimed_until.is_(None), WebhookDelivery.claimed_until < now)
-    due = (
-        (WebhookDelivery.status == PENDING) & (WebhookDelivery.next_attempt_at <= now) & free
-    )
+    due = (WebhookDelivery.status == PENDING) & (WebhookDelivery.next_attempt_at <= now) & free
     query = select(WebhookDelivery.id).where(due).order_by(WebhookDelivery.next_attempt_at)
     query = query.limit(limit)
     if db.engine.dialect.name == "postgresql":
@@ -330,8 +328,8 @@ def claim_due(now: datetime, limit: int = 20) -> list[Claim]:
     for delivery_id in claimed:
         delivery = db.session.get_one(WebhookDelivery, delivery_id)
         body = json.dumps(delivery.event.payload, separators=(",", ":"), sort_keys=True).encode()
-        endpoint = delivery.endpoint
-        claims.append(Claim(delivery_id, until, endpoint.url, endpoint.secret, delivery.event_id, body))
+        target = delivery.endpoint
+        claims.append(Claim(delivery_id, until, target.url, target.secret, delivery.event_id, body))
     db.session.rollback()  # end the read transaction: nothing is held while sending
     return claims
 
