@@ -53,6 +53,10 @@ ACTION_NAMES = {
     "require two-factor": N_("Required two-factor sign-in of every admin"),
     "stop requiring two-factor": N_("Stopped requiring two-factor sign-in"),
     "reset two-factor": N_("Took two-factor sign-in off an admin's account"),
+    "add webhook": N_("Added a webhook endpoint"),
+    "remove webhook": N_("Removed a webhook endpoint"),
+    "test webhook": N_("Sent a test event to a webhook endpoint"),
+    "resend webhook": N_("Sent a webhook event again"),
 }
 
 
