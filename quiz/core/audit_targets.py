@@ -36,7 +36,8 @@ def name_target(target: str, names: Mapping[str, Mapping[str, str]]) -> TargetNa
     return TargetName(kind, key, names.get(kind, {}).get(key))
 
 
-# The team's actions as the log page words them; the log keeps the short English names.
+# The team's and the webhooks' actions as the log page words them; the log keeps the short
+# English names.
 ACTION_NAMES = {
     "create admin": N_("Added an admin"),
     "invite admin": N_("Invited an admin"),
