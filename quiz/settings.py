@@ -179,6 +179,7 @@ def configure(app: Flask, overrides: dict[str, Any] | None) -> None:
     if not int(app.config["ADMIN_IDLE_MINUTES"]) > 0:
         raise RuntimeError("ADMIN_IDLE_MINUTES must be a number of minutes above 0, such as 480.")
     check_statistics_minimum(app.config)
+    check_webhook_timing(app.config)
     for name in SIGN_IN_LIMITS:
         try:
             parse(str(app.config[name]))
@@ -210,6 +211,18 @@ def check_statistics_minimum(config: Config) -> None:
             f"QUALITY_SAMPLE_SIZE ({sample!r}) must be a whole number of at least "
             f"STATISTICS_MINIMUM_RESULTS ({minimum}): the quality report reads at most that "
             "many results, so it would never have enough."
+        )
+
+
+def check_webhook_timing(config: Config) -> None:
+    """Refuse a webhook lease no longer than the timeout: a live worker's claim would lapse
+    mid-request, and another worker would send the same delivery at the same time."""
+    timeout = float(config["WEBHOOKS_TIMEOUT_SECONDS"])
+    lease = float(config["WEBHOOKS_LEASE_SECONDS"])
+    if not 0 < timeout < lease:
+        raise RuntimeError(
+            f"WEBHOOKS_LEASE_SECONDS ({lease:g}) must be longer than WEBHOOKS_TIMEOUT_SECONDS "
+            f"({timeout:g}), and the timeout above 0: a worker's claim must outlast its request."
         )
 
 

@@ -105,3 +105,14 @@ def test_deliver_once_sends_what_is_due_signed(app: Flask) -> None:
         # nothing is due any more: a second pass sends nothing
         assert "Sent 0, to retry 0, failed 0." in run(app, "deliver", "--once").output
     assert len(receiver.received) == 1
+
+
+@pytest.mark.parametrize(
+    ("timeout", "lease"), [(10, 10), (30, 20), (0, 60)], ids=["equal", "shorter", "no timeout"]
+)
+def test_a_lease_that_would_not_outlast_the_request_is_refused_at_start(
+    timeout: float, lease: int
+) -> None:
+    settings = {"WEBHOOKS_TIMEOUT_SECONDS": timeout, "WEBHOOKS_LEASE_SECONDS": lease}
+    with pytest.raises(RuntimeError, match="must be longer than WEBHOOKS_TIMEOUT_SECONDS"):
+        create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": "sqlite://", **settings})
