@@ -188,3 +188,17 @@ def test_editors_and_viewers_see_nothing_of_the_webhooks(app, role):
     )
     assert response.status_code == 403
     assert endpoint_ids(app) == []
+
+
+def test_the_webhooks_page_and_its_refusal_are_in_german(app, admin_client):
+    german = {"Accept-Language": "de-DE,de;q=0.9"}
+    page = text(admin_client.get("/admin/webhooks", headers=german))
+    assert "Endpunkt hinzufügen" in page and "Noch keine Endpunkte" in page
+    token = form_token(admin_client, "/admin/webhooks")
+    refused = admin_client.post(
+        "/admin/webhooks",
+        data={"csrf_token": token, "url": "http://crm.example.com/hook"},
+        headers=german,
+    )
+    assert refused.status_code == 422
+    assert "Unverschlüsseltes http:// ist nur an 127.0.0.1 erlaubt" in text(refused)

@@ -236,11 +236,9 @@ def test_a_killed_worker_s_delivery_is_sent_again_after_its_lease(
     assert deliveries(app) == [("sent", 1)]
 
 
-def test_two_workers_on_postgresql_never_send_one_delivery_twice(
-    app: Flask, database_url: str
-) -> None:
-    if not database_url.startswith("postgresql"):
-        pytest.skip("SQLite runs one worker (docs/integrations.md)")
+# SQLite runs one worker (docs/integrations.md)
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_two_workers_on_postgresql_never_send_one_delivery_twice(app: Flask) -> None:
     events = 12
     with webhook_receiver() as receiver:
         register(app, receiver.url)
