@@ -265,3 +265,44 @@ def test_two_workers_on_postgresql_never_send_one_delivery_twice(app: Flask) -> 
     assert set(ids.values()) == {1}
     assert sum(sent) == events
     assert deliveries(app) == [("sent", 1)] * events
+
+
+def test_the_worker_loop_sends_events_made_while_it_runs(app: Flask, database_url: str) -> None:
+    with webhook_receiver() as receiver:
+        register(app, receiver.url)
+        environment = {
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": "test-secret-key",
+            "WEBHOOKS_ALLOW_LOOPBACK": "1",
+        }
+        worker = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "flask",
+                "--app",
+                "quiz",
+                "webhooks",
+                "deliver",
+                "--sleep",
+                "0.2",
+            ],
+            env=environment,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        try:
+            token = store_result(app)  # after the worker started: its loop finds it
+            arrived = receiver.arrived.wait(60)
+            # then the worker records the answer: wait for that, a bounded while
+            deadline = time.monotonic() + 30
+            while deliveries(app) != [("sent", 1)] and time.monotonic() < deadline:
+                time.sleep(0.1)
+        finally:
+            worker.terminate()
+            _, errors = worker.communicate(timeout=10)
+        assert arrived, errors.decode()
+        (request,) = receiver.received
+        assert json.loads(request.body)["data"]["token"] == token
+    assert deliveries(app) == [("sent", 1)]
