@@ -6,6 +6,7 @@ import time
 
 import click
 from flask.cli import AppGroup
+from sqlalchemy.exc import SQLAlchemyError
 
 from quiz.db import db
 from quiz.store import webhooks
@@ -73,7 +74,17 @@ def deliver(once: bool, sleep_seconds: float) -> None:
     On SQLite run one worker; on PostgreSQL any number may run side by side.
     """
     while True:
-        report = webhooks.deliver_due()
+        try:
+            report = webhooks.deliver_due()
+        except SQLAlchemyError as error:
+            if once:
+                raise
+            # the database went away for a while: the loop waits and tries again rather
+            # than stop sending for good; what was claimed is sent after its lease
+            db.session.rollback()
+            click.echo(f"The database failed, trying again: {error}", err=True)
+            time.sleep(sleep_seconds)
+            continue
         if report.attempted or once:
             click.echo(
                 f"Sent {report.sent}, to retry {report.retrying}, failed {report.failed}.",

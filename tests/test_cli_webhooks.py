@@ -11,6 +11,7 @@ import pytest
 from flask import Flask
 from helpers import TEST_CONFIG
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 from webhook_receiver import documented_verifier, webhook_receiver
 
 from quiz import create_app
@@ -116,3 +117,29 @@ def test_a_lease_that_would_not_outlast_the_request_is_refused_at_start(
     settings = {"WEBHOOKS_TIMEOUT_SECONDS": timeout, "WEBHOOKS_LEASE_SECONDS": lease}
     with pytest.raises(RuntimeError, match="must be longer than WEBHOOKS_TIMEOUT_SECONDS"):
         create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": "sqlite://", **settings})
+
+
+def test_the_delivery_loop_waits_out_a_failing_database(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A database that fails for a moment does not end the worker: it waits and goes on."""
+    passes = iter(
+        [
+            OperationalError("SELECT", {}, Exception("server closed the connection")),
+            webhooks.PassReport(sent=1),
+            SystemExit(0),  # ends the test's loop
+        ]
+    )
+
+    def one_pass() -> webhooks.PassReport:
+        outcome = next(passes)
+        if isinstance(outcome, BaseException):
+            raise outcome
+        return outcome
+
+    monkeypatch.setattr(webhooks, "deliver_due", one_pass)
+    monkeypatch.setattr("quiz.cli_webhooks.time.sleep", lambda seconds: None)
+    result = app.test_cli_runner().invoke(args=["webhooks", "deliver"])
+    assert result.exit_code == 0
+    assert "The database failed, trying again" in result.stderr
+    assert "Sent 1, to retry 0, failed 0." in result.stdout
