@@ -445,6 +445,8 @@ ADMIN_FORM_PAGES = {
     "two-factor-setup": ("/admin/account/two-factor", "/admin/account/two-factor/confirm"),
     "two-factor-required": ("/admin/account/two-factor", "/admin/account/two-factor/required"),
     "team-invite": ("/admin/team", "/admin/team/invite"),
+    # the scan runs no webhook worker: an address the scanners get taken is never sent to
+    "webhook-add": ("/admin/webhooks", "/admin/webhooks"),
 }
 
 
@@ -763,6 +765,7 @@ def admin_scope(base: str, pages: AdminPages) -> list[str]:
         f"{admin}/preview/1",
         f"{admin}/audit",
         f"{admin}/team",
+        f"{admin}/webhooks",
         *(f"{admin}/{kind}/{number}" for kind, number in pages.first.items()),
     ]
     excluded = [
@@ -776,6 +779,10 @@ def admin_scope(base: str, pages: AdminPages) -> list[str]:
         f"{admin}/team/*/role",
         f"{admin}/team/*/remove",
         f"{admin}/team/invitations/*/withdraw",
+        # the webhooks' buttons: a test event, sending again and removing only carry a token
+        f"{admin}/webhooks/*/test",
+        f"{admin}/webhooks/*/remove",
+        f"{admin}/webhooks/deliveries/*/again",
         *(
             f"{admin}/{kind}/*/{action}"
             for kind, action in (

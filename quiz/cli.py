@@ -18,6 +18,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import func, select
 
+from quiz.cli_webhooks import webhooks_cli
 from quiz.core.admin_roles import OWNER, ROLES
 from quiz.core.bank import BankError
 from quiz.core.publish_rules import publish_problems
@@ -49,6 +50,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(bank_cli)
     app.cli.add_command(results_cli)
     app.cli.add_command(demo_results)
+    app.cli.add_command(webhooks_cli)
 
 
 @click.command("init-db")

@@ -392,3 +392,74 @@ class SiteSetting(db.Model):
 
     name: Mapped[str] = mapped_column(String(40), primary_key=True)
     value: Mapped[str] = mapped_column(String(200))
+
+
+class WebhookEndpoint(db.Model):
+    """An address an owner registered to be sent events (quiz.store.webhooks), and which.
+
+    ``events`` is a comma-separated list of event names (quiz.store.webhooks.EVENTS).
+    ``secret`` signs every request to it; it is shown to the owner once, at creation, and
+    kept in the clear because signing needs it (a hash could not sign).
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(String(500))
+    events: Mapped[str] = mapped_column(String(200))
+    secret: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(254))
+
+
+class WebhookEvent(db.Model):
+    """The outbox: one event, written in the same transaction as the change it reports.
+
+    ``id`` is a UUID the receivers see (``X-CareerFit-Event-Id``) to drop duplicates.
+    """
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    type: Mapped[str] = mapped_column(String(40))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class WebhookDelivery(db.Model):
+    """One event on its way to one endpoint: ``pending`` until ``sent``, or ``failed`` for good.
+
+    A worker claims a due delivery by setting ``claimed_until`` (a lease); a claim that is
+    not finished by then (the worker was killed) lapses, and another pass sends it again.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[str] = mapped_column(
+        ForeignKey("webhook_event.id", ondelete="CASCADE"), index=True
+    )
+    endpoint_id: Mapped[int] = mapped_column(
+        ForeignKey("webhook_endpoint.id", ondelete="CASCADE"), index=True
+    )
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    claimed_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    event: Mapped[WebhookEvent] = relationship()
+    endpoint: Mapped[WebhookEndpoint] = relationship(
+        backref=backref("deliveries", cascade="all, delete-orphan", passive_deletes=True)
+    )
+
+    __table_args__ = (Index("ix_webhook_delivery_due", "status", "next_attempt_at"),)
+
+
+class WebhookAttempt(db.Model):
+    """One try at sending a delivery: the answer's status code, or the error, and how long."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    delivery_id: Mapped[int] = mapped_column(
+        ForeignKey("webhook_delivery.id", ondelete="CASCADE"), index=True
+    )
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    status_code: Mapped[int | None]
+    error: Mapped[str | None] = mapped_column(String(300))
+    duration_ms: Mapped[int] = mapped_column(default=0)
+    delivery: Mapped[WebhookDelivery] = relationship(
+        backref=backref("attempt_rows", cascade="all, delete-orphan", passive_deletes=True)
+    )

@@ -56,6 +56,9 @@ ENVIRONMENT_KEYS = (
     "QUICK_MODE_CONFIDENCE",
     "SITE_TITLE",
     "SITE_TAGLINE",
+    "WEBHOOKS_ALLOW_LOOPBACK",
+    "WEBHOOKS_TIMEOUT_SECONDS",
+    "WEBHOOKS_LEASE_SECONDS",
 )
 
 
@@ -140,6 +143,14 @@ def configure(app: Flask, overrides: dict[str, Any] | None) -> None:
         # the landing page's headline and the pages' default description; unset, a sentence
         # naming no role, in the visitor's language (quiz/web/site.py); set, used as given
         SITE_TAGLINE=None,
+        # webhooks (docs/integrations.md): plain http:// to 127.0.0.1 is refused unless this
+        # allows it, for tests and local trials only
+        WEBHOOKS_ALLOW_LOOPBACK=False,
+        # how long one webhook request may take, connecting and reading, in seconds
+        WEBHOOKS_TIMEOUT_SECONDS=10.0,
+        # a worker's claim on a delivery lasts this long; longer than the timeout, so a live
+        # worker's claim never lapses mid-request, and a killed worker's is sent again after
+        WEBHOOKS_LEASE_SECONDS=60,
     )
     app.config.from_pyfile("config.py", silent=True)
     for key in ENVIRONMENT_KEYS:
@@ -168,6 +179,7 @@ def configure(app: Flask, overrides: dict[str, Any] | None) -> None:
     if not int(app.config["ADMIN_IDLE_MINUTES"]) > 0:
         raise RuntimeError("ADMIN_IDLE_MINUTES must be a number of minutes above 0, such as 480.")
     check_statistics_minimum(app.config)
+    check_webhook_timing(app.config)
     for name in SIGN_IN_LIMITS:
         try:
             parse(str(app.config[name]))
@@ -199,6 +211,18 @@ def check_statistics_minimum(config: Config) -> None:
             f"QUALITY_SAMPLE_SIZE ({sample!r}) must be a whole number of at least "
             f"STATISTICS_MINIMUM_RESULTS ({minimum}): the quality report reads at most that "
             "many results, so it would never have enough."
+        )
+
+
+def check_webhook_timing(config: Config) -> None:
+    """Refuse a webhook lease no longer than the timeout: a live worker's claim would lapse
+    mid-request, and another worker would send the same delivery at the same time."""
+    timeout = float(config["WEBHOOKS_TIMEOUT_SECONDS"])
+    lease = float(config["WEBHOOKS_LEASE_SECONDS"])
+    if not 0 < timeout < lease:
+        raise RuntimeError(
+            f"WEBHOOKS_LEASE_SECONDS ({lease:g}) must be longer than WEBHOOKS_TIMEOUT_SECONDS "
+            f"({timeout:g}), and the timeout above 0: a worker's claim must outlast its request."
         )
 
 

@@ -91,7 +91,8 @@ LEAST_ROLE: dict[str, str | tuple[str, str]] = {
     "admin.turn_off_two_factor": VIEWER,
     "admin.new_recovery_codes": VIEWER,
     # left out on purpose, so owners only: the team (admin.team, admin.invite, ...) and
-    # requiring two-factor sign-in of everyone (admin.require_two_factor)
+    # requiring two-factor sign-in of everyone (admin.require_two_factor); the webhooks
+    # (admin.webhooks_page, admin.add_webhook, ...): results leave the site through them
 }
 READING_METHODS = frozenset({"GET", "HEAD"})
 # What admin_can() in a template asks about, by the least role each needs.
@@ -114,6 +115,7 @@ NAVIGATION = (
     ("admin.analytics", _l("Analytics")),
     ("admin.audit_log", _l("Audit log")),
     ("admin.team", _l("Team")),
+    ("admin.webhooks_page", _l("Webhooks")),
 )
 
 
@@ -224,4 +226,5 @@ from quiz.admin import (  # noqa: E402,F401
     roles,
     team,
     two_factor,
+    webhooks,
 )

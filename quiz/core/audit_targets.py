@@ -36,7 +36,8 @@ def name_target(target: str, names: Mapping[str, Mapping[str, str]]) -> TargetNa
     return TargetName(kind, key, names.get(kind, {}).get(key))
 
 
-# The team's actions as the log page words them; the log keeps the short English names.
+# The team's and the webhooks' actions as the log page words them; the log keeps the short
+# English names.
 ACTION_NAMES = {
     "create admin": N_("Added an admin"),
     "invite admin": N_("Invited an admin"),
@@ -53,6 +54,10 @@ ACTION_NAMES = {
     "require two-factor": N_("Required two-factor sign-in of every admin"),
     "stop requiring two-factor": N_("Stopped requiring two-factor sign-in"),
     "reset two-factor": N_("Took two-factor sign-in off an admin's account"),
+    "add webhook": N_("Added a webhook endpoint"),
+    "remove webhook": N_("Removed a webhook endpoint"),
+    "test webhook": N_("Sent a test event to a webhook endpoint"),
+    "resend webhook": N_("Sent a webhook event again"),
 }
 
 

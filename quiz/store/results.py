@@ -27,6 +27,7 @@ from quiz.models import QuizVersion, Result
 from quiz.store.caches import AppCache, app_cache
 from quiz.store.self_reports import clear_work_now
 from quiz.store.statistics import recounted, version_norms
+from quiz.store.webhooks import result_created, result_deleted
 
 # 32 random bytes: 256 bits, far beyond guessing, and 43 URL-safe characters.
 SHARE_TOKEN_BYTES = 32
@@ -51,6 +52,8 @@ def create_result(
     Only the pushes the result page shows are stored with the outcome, not every
     answer's push on every role. Answers that look careless (see
     :func:`quiz.core.careless.careless_reasons`) are flagged.
+
+    A ``result.created`` webhook event goes into the outbox with it (quiz.store.webhooks).
 
     Returns the result and its private delete key. Only the key's hash is stored, so
     the key must reach the taker now or never.
@@ -82,6 +85,8 @@ def create_result(
         mode=mode,
     )
     db.session.add(result)
+    # in the outbox in this same transaction: the event commits or rolls back with the result
+    result_created(result, bank)
     return result, delete_key
 
 
@@ -105,13 +110,17 @@ def delete_key_matches(result: Result, key: str) -> bool:
 
 
 def erase_result(result: Result) -> None:
-    """Delete answers, outcome and self-report; the share link then answers 410 (caller commits)."""
+    """Delete answers, outcome and self-report; the share link then answers 410 (caller commits).
+
+    A ``result.deleted`` webhook event, telling only the token, goes into the outbox with it.
+    """
     with recounted(result):  # out of the norms and the criterion evidence too
         result.answers = {}
         result.outcome = {}
         result.delete_key_hash = None
         result.deleted_at = datetime.now(UTC)
         clear_work_now(result)  # what they said they do now goes with their answers
+    result_deleted(result)
 
 
 def find_result(token: str) -> Result | None:

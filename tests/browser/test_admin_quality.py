@@ -24,8 +24,8 @@ from taker_results import insert_people_results
 from werkzeug.security import generate_password_hash
 
 from quiz.db import db
-from quiz.models import Admin, Dimension, OptionWeight, Question, Role
-from quiz.store import admins, audit
+from quiz.models import Admin, Dimension, OptionWeight, Question, Role, WebhookAttempt
+from quiz.store import admins, audit, webhooks
 from quiz.store.demo import insert_demo_results
 
 pytestmark = pytest.mark.browser
@@ -77,6 +77,10 @@ SIGNED_IN_PAGES = (
     "team",
     "team-invited",
     "remove-admin",
+    "webhooks",
+    "webhook-error",
+    "webhook-added",
+    "remove-webhook",
     # last: it changes the draft behind the pages above
     "publish-confirm-warnings",
 )
@@ -95,6 +99,8 @@ SENT_PAGES = {
     "change-password-error": 401,
     "two-factor-setup-error": 422,
     "team-invited": 201,
+    "webhook-error": 422,
+    "webhook-added": 201,
 }
 # pages opened by address that answer with something other than 200
 REFUSED_PAGES = {"analytics-error": 400}
@@ -111,6 +117,7 @@ class Targets:
     viewer_id: int
     # the live server's app, for the one page that needs the draft changed behind it
     app: Flask | None = None
+    webhook_id: int = 0
 
 
 @pytest.fixture
@@ -149,6 +156,27 @@ def targets(live_app: Flask) -> Targets:
         db.session.add(viewer)
         db.session.commit()
         invited = admins.invite("invited@example.com", "editor", actor=ADMIN_EMAIL)
+        # a webhook endpoint with a delivery tried once and refused, for the webhooks page
+        # (no worker runs, so nothing is sent to the address)
+        endpoint = webhooks.add_endpoint(
+            "https://crm.example.com/hooks/career-fit-with-a-long-path-that-must-wrap",
+            ["result.created"],
+            actor=ADMIN_EMAIL,
+        )
+        event = webhooks.enqueue("result.deleted", {"token": "x" * 43})
+        assert event is None  # the endpoint did not ask for it
+        found = webhooks.find_endpoint(endpoint.id)
+        assert found is not None
+        webhooks.send_test(found, actor=ADMIN_EMAIL)
+        db.session.flush()
+        delivery = webhooks.recent_deliveries(found)[0]
+        delivery.attempts = 1
+        db.session.add(
+            WebhookAttempt(
+                delivery_id=delivery.id, status_code=500, error="HTTP 500", duration_ms=42
+            )
+        )
+        db.session.commit()
         return Targets(
             first_question("likert"),
             first_question("choice"),
@@ -156,6 +184,7 @@ def targets(live_app: Flask) -> Targets:
             invited.token,
             viewer.id,
             live_app,
+            webhook_id=endpoint.id,
         )
 
 
@@ -292,7 +321,21 @@ def visit(page: Page, name: str, targets: Targets) -> str:
         html = send(page, button.click, SENT_PAGES[name])
         expect(page.locator("#invitation-link")).to_have_value(re.compile("/admin/invitation/"))
         return html
+    if name in ("webhook-error", "webhook-added"):
+        page.goto("/admin/webhooks")
+        address = "http://crm.example.com/hook" if name == "webhook-error" else "https://b.example"
+        page.get_by_label("Address (https://)").fill(address)
+        page.get_by_label("A taker deleted their result").check()
+        button = page.get_by_role("button", name="Add the endpoint")
+        html = send(page, button.click, SENT_PAGES[name])
+        if name == "webhook-error":
+            expect(page.locator(".field-error")).to_contain_text("http://")
+        else:
+            expect(page.locator("#webhook-secret")).to_have_value(re.compile("^whsec_"))
+        return html
     path = {
+        "webhooks": "/admin/webhooks",
+        "remove-webhook": f"/admin/webhooks/{targets.webhook_id}/remove",
         "sign-in": "/admin/sign-in",
         "invitation": f"/admin/invitation/{targets.invitation_token}",
         "team": "/admin/team",

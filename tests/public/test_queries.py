@@ -18,6 +18,9 @@ from quiz.store.drafts import replace_draft
 from quiz.store.publishing import publish_draft
 
 MOST_QUERIES = 3
+# the finishing submission also asks which webhook endpoints want a result.created event,
+# so the event can be written in the result's own transaction (quiz.store.webhooks)
+MOST_QUERIES_OF_STEP = {"submission": MOST_QUERIES + 1}
 
 
 @contextmanager
@@ -83,7 +86,7 @@ def queries_of_each_step(app: Flask) -> dict[str, int]:
 
 def test_query_counts_stay_small_and_do_not_grow_with_the_quiz(app):
     default = queries_of_each_step(app)
-    assert all(n <= MOST_QUERIES for n in default.values()), default
+    assert all(n <= MOST_QUERIES_OF_STEP.get(k, MOST_QUERIES) for k, n in default.items()), default
 
     publish_bank_with_twice_the_questions(app)
     assert queries_of_each_step(app) == default
