@@ -56,6 +56,7 @@ ENVIRONMENT_KEYS = (
     "QUICK_MODE_CONFIDENCE",
     "SITE_TITLE",
     "SITE_TAGLINE",
+    "EMBED_ALLOWED_ORIGINS",
 )
 
 
@@ -140,6 +141,9 @@ def configure(app: Flask, overrides: dict[str, Any] | None) -> None:
         # the landing page's headline and the pages' default description; unset, a sentence
         # naming no role, in the visitor's language (quiz/web/site.py); set, used as given
         SITE_TAGLINE=None,
+        # the sites that may show the quiz in a frame (/embed/..., docs/embedding.md): their
+        # origins, space- or comma-separated. Empty, no site may: every page refuses framing
+        EMBED_ALLOWED_ORIGINS="",
     )
     app.config.from_pyfile("config.py", silent=True)
     for key in ENVIRONMENT_KEYS:
@@ -168,6 +172,7 @@ def configure(app: Flask, overrides: dict[str, Any] | None) -> None:
     if not int(app.config["ADMIN_IDLE_MINUTES"]) > 0:
         raise RuntimeError("ADMIN_IDLE_MINUTES must be a number of minutes above 0, such as 480.")
     check_statistics_minimum(app.config)
+    app.config["EMBED_ALLOWED_ORIGINS"] = embed_origins(app.config["EMBED_ALLOWED_ORIGINS"])
     for name in SIGN_IN_LIMITS:
         try:
             parse(str(app.config[name]))
@@ -200,6 +205,36 @@ def check_statistics_minimum(config: Config) -> None:
             f"STATISTICS_MINIMUM_RESULTS ({minimum}): the quality report reads at most that "
             "many results, so it would never have enough."
         )
+
+
+def embed_origins(configured: object) -> list[str]:
+    """Return EMBED_ALLOWED_ORIGINS as a list of ``scheme://host[:port]``; refuse anything else.
+
+    A string is split at spaces and commas; a list is taken as it is. Each entry must be an
+    origin as a browser sends it: http or https, a host, an optional port, nothing after.
+    Wildcards and 'self' are refused, so the list says exactly who may frame the quiz.
+    """
+    if isinstance(configured, str):
+        entries = configured.replace(",", " ").split()
+    elif isinstance(configured, list | tuple):
+        entries = [str(entry) for entry in configured]
+    else:
+        raise RuntimeError(BAD_EMBED_ORIGIN.format(origin=configured))
+    origins: list[str] = []
+    for entry in entries:
+        parts = urlsplit(entry.strip())
+        try:
+            parts.port  # noqa: B018  # raises ValueError for a port out of range or not a number
+        except ValueError:
+            raise RuntimeError(BAD_EMBED_ORIGIN.format(origin=entry)) from None
+        extras = parts.path not in ("", "/") or parts.query or parts.fragment or "@" in parts.netloc
+        wild = "*" in parts.netloc
+        if parts.scheme not in ("http", "https") or not parts.hostname or extras or wild:
+            raise RuntimeError(BAD_EMBED_ORIGIN.format(origin=entry))
+        origin = f"{parts.scheme}://{parts.netloc.lower()}"
+        if origin not in origins:
+            origins.append(origin)
+    return origins
 
 
 def database_uri(url: str) -> str:
@@ -263,6 +298,14 @@ BAD_PUBLIC_URL = (
     "PUBLIC_URL is {url!r}, which is not the address of a site. Set it to the address people "
     "open Career Fit at: http:// or https://, the host name and, if it is not the usual one, "
     "the port, with nothing after them, for example https://careerfit.example"
+)
+
+
+BAD_EMBED_ORIGIN = (
+    "EMBED_ALLOWED_ORIGINS holds {origin!r}, which is not a site's origin. List the sites that "
+    "may show the quiz in a frame as http:// or https://, the host name and, if it is not the "
+    "usual one, the port, with nothing after them, separated by spaces or commas, for example "
+    "'https://blog.example https://school.example:8443'"
 )
 
 
