@@ -110,6 +110,12 @@ def carry_state(endpoint: str, values: dict[str, Any]) -> None:
         values.setdefault(LANGUAGE_PARAMETER, language)
     if endpoint in QUIZ_ENDPOINTS and g.get("embed_state"):
         values.setdefault(STATE_PARAMETER, g.embed_state)
+    if endpoint == request.endpoint:
+        # the quiz pages build their next address from the page alone (quiz/web/taking.py);
+        # any other part of the path (a group's code, say) stays as it is
+        for name, value in (request.view_args or {}).items():
+            if name != "page":
+                values.setdefault(name, value)
 
 
 def _serializer(salt: str) -> URLSafeTimedSerializer:
