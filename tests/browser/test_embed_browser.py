@@ -145,3 +145,24 @@ def test_a_site_not_allowed_gets_no_career_fit_content_in_its_frame(
     blocked.clear()
     # and no height ever came from the refused frame
     assert frame_height(page) == SNIPPET_HEIGHT
+
+
+def test_without_javascript_the_frame_keeps_its_height_scrolls_and_the_quiz_still_runs(
+    open_page, live_app: Flask, live_server: str, host_site: HostSite
+) -> None:
+    page = open_page(java_script_enabled=False)
+    live_app.config["EMBED_ALLOWED_ORIGINS"] = [host_site.origin]
+    host_site.frame(live_app, f"{live_server}/embed/quiz")
+    page.goto(host_site.origin + "/")
+    frame = career_fit_frame(page)
+    expect(frame.locator("h1")).to_contain_text("Questions 1–")
+    # nothing tells the host the height: the frame keeps the snippet's, its page scrolls inside
+    assert frame_height(page) == SNIPPET_HEIGHT
+    scrolling = frame.evaluate("() => document.documentElement.scrollHeight")
+    assert scrolling > SNIPPET_HEIGHT
+    for group in frame.locator("fieldset.question").all():
+        group.locator("input[type=radio]").nth(0).check()
+    with frame.expect_navigation():
+        frame.locator(".quiz-nav .button-primary").click()
+    expect(frame.locator("h1")).to_contain_text("Questions 7–")
+    assert frame_height(page) == SNIPPET_HEIGHT
