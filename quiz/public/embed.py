@@ -108,9 +108,10 @@ def carry_state(endpoint: str, values: dict[str, Any]) -> None:
     language = request.args.get(LANGUAGE_PARAMETER)
     if language in LANGUAGES:
         values.setdefault(LANGUAGE_PARAMETER, language)
-    if endpoint in QUIZ_ENDPOINTS and g.get("embed_state"):
-        values.setdefault(STATE_PARAMETER, g.embed_state)
     if endpoint == request.endpoint:
+        # only the quiz being taken: quick mode's link to the full quiz starts that afresh
+        if endpoint in QUIZ_ENDPOINTS and g.get("embed_state"):
+            values.setdefault(STATE_PARAMETER, g.embed_state)
         # the quiz pages build their next address from the page alone (quiz/web/taking.py);
         # any other part of the path (a group's code, say) stays as it is
         for name, value in (request.view_args or {}).items():

@@ -223,6 +223,14 @@ def test_the_embedded_quick_quiz_runs_to_a_result_without_a_cookie(
     assert "Your best fit" in taker.get(result_url)
 
 
+def test_quick_modes_link_to_the_full_quiz_starts_it_afresh_in_the_frame(
+    framed: FlaskClient,
+) -> None:
+    page = FramedTaker(framed).get("/embed/quiz/quick?lang=en")
+    link = re.search(r'<a href="([^"]+)">Take the full quiz</a>', page)
+    assert link and unescape(link[1]) == "/embed/quiz?lang=en"
+
+
 def test_back_keeps_the_answers_and_a_gap_is_named_on_the_page_it_returns_to(
     framed: FlaskClient,
 ) -> None:
