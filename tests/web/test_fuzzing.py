@@ -875,7 +875,8 @@ def test_embedded_quiz_submissions_with_any_progress_never_fail(
     )
     event(f"{endpoint} {how}: {response.status_code}")
     if how in ("none", "junk"):
-        assert response.status_code == 400
+        # refused: for the progress, or before that for an oversized body (413)
+        assert response.status_code in (400, 413), response.status_code
 
 
 QUIZ_STATES = [
