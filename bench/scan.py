@@ -764,6 +764,7 @@ def admin_scope(base: str, pages: AdminPages) -> list[str]:
         f"{admin}/bank",
         f"{admin}/preview/1",
         f"{admin}/audit",
+        f"{admin}/embed",
         f"{admin}/team",
         f"{admin}/webhooks",
         *(f"{admin}/{kind}/{number}" for kind, number in pages.first.items()),
@@ -1247,6 +1248,17 @@ def main() -> int:
                     shared.delete_url,
                     "-s",
                     f"{base}/privacy",
+                    # the framed quiz: its progress travels signed in each address
+                    "-s",
+                    f"{base}/embed/",
+                    "-s",
+                    f"{base}/embed/quiz",
+                    "-s",
+                    f"{base}/embed/quiz/quick",
+                    "-s",
+                    f"{base}/embed/r/{kept.token}",
+                    "-s",
+                    f"{base}/oembed?url={urllib.parse.quote(base + '/r/' + kept.token)}",
                 ],
             )
 

@@ -64,6 +64,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     app.url_map.converters["int"] = BoundedIntegerConverter
     app.register_blueprint(public.bp)
+    app.register_blueprint(public.embed_bp)
     app.register_blueprint(admin.bp)
     i18n.register(app)
     site.register(app)

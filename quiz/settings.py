@@ -59,6 +59,7 @@ ENVIRONMENT_KEYS = (
     "WEBHOOKS_ALLOW_LOOPBACK",
     "WEBHOOKS_TIMEOUT_SECONDS",
     "WEBHOOKS_LEASE_SECONDS",
+    "EMBED_ALLOWED_ORIGINS",
 )
 
 
@@ -151,6 +152,9 @@ def configure(app: Flask, overrides: dict[str, Any] | None) -> None:
         # a worker's claim on a delivery lasts this long; longer than the timeout, so a live
         # worker's claim never lapses mid-request, and a killed worker's is sent again after
         WEBHOOKS_LEASE_SECONDS=60,
+        # the sites that may show the quiz in a frame (/embed/..., docs/embedding.md): their
+        # origins, space- or comma-separated. Empty, no site may: every page refuses framing
+        EMBED_ALLOWED_ORIGINS="",
     )
     app.config.from_pyfile("config.py", silent=True)
     for key in ENVIRONMENT_KEYS:
@@ -180,6 +184,7 @@ def configure(app: Flask, overrides: dict[str, Any] | None) -> None:
         raise RuntimeError("ADMIN_IDLE_MINUTES must be a number of minutes above 0, such as 480.")
     check_statistics_minimum(app.config)
     check_webhook_timing(app.config)
+    app.config["EMBED_ALLOWED_ORIGINS"] = embed_origins(app.config["EMBED_ALLOWED_ORIGINS"])
     for name in SIGN_IN_LIMITS:
         try:
             parse(str(app.config[name]))
@@ -224,6 +229,36 @@ def check_webhook_timing(config: Config) -> None:
             f"WEBHOOKS_LEASE_SECONDS ({lease:g}) must be longer than WEBHOOKS_TIMEOUT_SECONDS "
             f"({timeout:g}), and the timeout above 0: a worker's claim must outlast its request."
         )
+
+
+def embed_origins(configured: object) -> list[str]:
+    """Return EMBED_ALLOWED_ORIGINS as a list of ``scheme://host[:port]``; refuse anything else.
+
+    A string is split at spaces and commas; a list is taken as it is. Each entry must be an
+    origin as a browser sends it: http or https, a host, an optional port, nothing after.
+    Wildcards and 'self' are refused, so the list says exactly who may frame the quiz.
+    """
+    if isinstance(configured, str):
+        entries = configured.replace(",", " ").split()
+    elif isinstance(configured, list | tuple):
+        entries = [str(entry) for entry in configured]
+    else:
+        raise RuntimeError(BAD_EMBED_ORIGIN.format(origin=configured))
+    origins: list[str] = []
+    for entry in entries:
+        parts = urlsplit(entry.strip())
+        try:
+            parts.port  # noqa: B018  # raises ValueError for a port out of range or not a number
+        except ValueError:
+            raise RuntimeError(BAD_EMBED_ORIGIN.format(origin=entry)) from None
+        extras = parts.path not in ("", "/") or parts.query or parts.fragment or "@" in parts.netloc
+        wild = "*" in parts.netloc
+        if parts.scheme not in ("http", "https") or not parts.hostname or extras or wild:
+            raise RuntimeError(BAD_EMBED_ORIGIN.format(origin=entry))
+        origin = f"{parts.scheme}://{parts.netloc.lower()}"
+        if origin not in origins:
+            origins.append(origin)
+    return origins
 
 
 def database_uri(url: str) -> str:
@@ -287,6 +322,14 @@ BAD_PUBLIC_URL = (
     "PUBLIC_URL is {url!r}, which is not the address of a site. Set it to the address people "
     "open Career Fit at: http:// or https://, the host name and, if it is not the usual one, "
     "the port, with nothing after them, for example https://careerfit.example"
+)
+
+
+BAD_EMBED_ORIGIN = (
+    "EMBED_ALLOWED_ORIGINS holds {origin!r}, which is not a site's origin. List the sites that "
+    "may show the quiz in a frame as http:// or https://, the host name and, if it is not the "
+    "usual one, the port, with nothing after them, separated by spaces or commas, for example "
+    "'https://blog.example https://school.example:8443'"
 )
 
 

@@ -85,6 +85,8 @@ LEAST_ROLE: dict[str, str | tuple[str, str]] = {
     "admin.preview_question": EDITOR,
     "admin.preview_page": EDITOR,
     "admin.preview_result": EDITOR,
+    # the snippet that shows the quiz on another site
+    "admin.embedding": EDITOR,
     # each admin's own two-factor sign-in, whatever their role
     "admin.two_factor": VIEWER,
     "admin.confirm_two_factor": VIEWER,
@@ -113,6 +115,7 @@ NAVIGATION = (
     ("admin.preview", _l("Preview")),
     ("admin.bank_file", _l("Import and export")),
     ("admin.analytics", _l("Analytics")),
+    ("admin.embedding", _l("Embedding")),
     ("admin.audit_log", _l("Audit log")),
     ("admin.team", _l("Team")),
     ("admin.webhooks_page", _l("Webhooks")),
@@ -220,6 +223,7 @@ from quiz.admin import (  # noqa: E402,F401
     auth,
     bank_format,
     dimensions,
+    embedding,
     overview,
     publishing,
     questions,

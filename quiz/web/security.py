@@ -77,6 +77,9 @@ REQUEST_ID_SHAPE = re.compile(r"[A-Za-z0-9._-]{8,64}")
 
 def protect(app: Flask) -> None:
     """Send security headers on every response and give every request an id."""
+    # registered before Talisman's, so it runs after it (Flask runs them in reverse) and
+    # sees the headers Talisman has just set
+    app.after_request(let_allowed_sites_frame)
     talisman.init_app(
         app,
         force_https=False,  # the proxy in front redirects; HSTS goes out on HTTPS requests
@@ -91,6 +94,40 @@ def protect(app: Flask) -> None:
     app.before_request(assign_request_id)
     app.before_request(refuse_nul_characters)
     app.after_request(send_request_id)
+
+
+def allow_framing() -> None:
+    """Let the sites in EMBED_ALLOWED_ORIGINS show this request's page in a frame.
+
+    Called by the embed pages only (quiz/public/embed.py) before their view runs; every
+    other page keeps ``frame-ancestors 'none'`` and ``X-Frame-Options: DENY``.
+    """
+    g.frame_ancestors = list(current_app.config["EMBED_ALLOWED_ORIGINS"])
+
+
+def framing_policy(origins: list[str]) -> str:
+    """Return the Content-Security-Policy that lets ``origins`` frame a page, and no one else.
+
+    The same policy as every page's (CONTENT_SECURITY_POLICY), written the way Talisman
+    writes it, with only frame-ancestors changed.
+    """
+    policy = {**CONTENT_SECURITY_POLICY, "frame-ancestors": " ".join(origins)}
+    return "; ".join(f"{directive} {value}" for directive, value in policy.items())
+
+
+def let_allowed_sites_frame(response: Response) -> Response:
+    """On a page that allows framing (:func:`allow_framing`), name the allowed sites.
+
+    With no site allowed, the page stays as unframeable as any other. With some, the
+    CSP's frame-ancestors lists exactly them, and X-Frame-Options goes: it cannot name
+    several sites, and DENY would refuse them in browsers that read it.
+    """
+    origins = g.get("frame_ancestors")
+    if not origins:
+        return response
+    response.headers["Content-Security-Policy"] = framing_policy(origins)
+    response.headers.pop("X-Frame-Options", None)
+    return response
 
 
 def assign_request_id() -> None:

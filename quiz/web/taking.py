@@ -24,7 +24,7 @@ from quiz.core.result_page import StoredResult
 from quiz.core.scoring import rank_roles
 from quiz.web.i18n import lazy_gettext as _l
 from quiz.web.i18n import switch_language
-from quiz.web.taking_forms import QuickQuestionForm, quiz_page_form
+from quiz.web.taking_forms import QuickQuestionForm, QuizPageForm, quiz_page_form
 
 # the id of the quiz form, which the header's language buttons name to send it along
 QUIZ_FORM_ID = "quiz-form"
@@ -71,19 +71,23 @@ def quiz_page(
     save: Callable[[dict[str, str]], None],
     finish: Callable[[dict[str, str]], str | Response],
     shown: Callable[[int], None] | None = None,
+    form_class: type[QuizPageForm] = QuizPageForm,
+    notify: Callable[[str], None] = flash,
     **context: Any,
 ) -> str | Response:
     """Show page ``page`` of ``bank``; on submit keep its answers and move back, forward or finish.
 
     ``endpoint`` serves the quiz pages (it takes ``page``); ``save`` keeps the
     answers so far; ``finish`` is called with every answer once all are given.
-    ``shown`` hears the number of each page about to be shown. ``context`` goes to
-    the template as it is.
+    ``shown`` hears the number of each page about to be shown. ``form_class`` is the
+    page's form (the embedded quiz checks its own CSRF token); ``notify`` tells the
+    person why they were sent back (a flashed message unless the caller keeps it
+    elsewhere). ``context`` goes to the template as it is.
     """
     pages = question_pages(bank)
     if not 1 <= page <= len(pages):
         abort(404)
-    form = quiz_page_form(pages[page - 1], answers)
+    form = quiz_page_form(pages[page - 1], answers, form_class=form_class)
 
     if form.is_submitted():
         valid = form.validate()
@@ -98,7 +102,7 @@ def quiz_page(
                 return redirect(url_for(endpoint, page=page + 1))
             gap = first_page_with_a_gap(pages, answers)
             if gap is not None:
-                flash(str(UNANSWERED_MESSAGE))  # the session keeps text, not a lazy string
+                notify(str(UNANSWERED_MESSAGE))  # the session keeps text, not a lazy string
                 return redirect(url_for(endpoint, page=gap))
             return finish(answers)
 
@@ -124,10 +128,12 @@ def quick_question_page(
     *,
     endpoint: str,
     finish: Callable[[dict[str, str]], str | Response],
+    form_class: type[QuickQuestionForm] = QuickQuestionForm,
     **context: Any,
 ) -> str | Response:
     """Quick mode: ask the most informative question next, one at a time, and finish as soon
-    as the top role is settled (see :mod:`quiz.core.adaptive`).
+    as the top role is settled (see :mod:`quiz.core.adaptive`). ``form_class`` is the
+    question's form, as for :func:`quiz_page`.
 
     Back takes the last answer away and asks that question again with its answer still
     chosen: the next question depends only on the answers given, so taking one away
@@ -143,7 +149,7 @@ def quick_question_page(
     form = quiz_page_form(
         [question] if question is not None else [],
         {**progress.undone, **progress.answers},
-        form_class=QuickQuestionForm,
+        form_class=form_class,
     )
 
     if form.is_submitted():

@@ -33,12 +33,19 @@ PAGES = (
     "role",
     "method",
     "not-found",
+    "embed-start",
+    "embed-quiz",
+    "embed-quick",
+    "embed-role",
+    "embed-result",
     "landing@de",
     "quiz-errors@de",
     "quick@de",
     "result@de",
     "roles@de",
     "role@de",
+    "embed-quiz@de",
+    "embed-result@de",
 )
 # the pages that are one address each
 PATHS = {
@@ -48,6 +55,11 @@ PATHS = {
     "roles": "/roles",
     "role": "/roles/ml-engineer",
     "method": "/method",
+    # the pages another site frames (quiz/public/embed.py), opened here on their own
+    "embed-start": "/embed/",
+    "embed-quiz": "/embed/quiz",
+    "embed-quick": "/embed/quiz/quick",
+    "embed-role": "/embed/roles/ml-engineer",
 }
 NEXT = re.compile(r"^(Next|Weiter)$")
 MAX_PAGE_BYTES = 60 * 1024
@@ -79,6 +91,8 @@ def visit(page: Page, name: str, result_url: str) -> Visit:
         expect(page.get_by_role("alert")).to_be_visible()
     elif name == "result":
         document = page.goto(result_url)
+    elif name == "embed-result":
+        document = page.goto(result_url.replace("/r/", "/embed/r/"))
     else:
         page.watch.expect_console_error(r"status of 404")  # the 404 this test asks for
         document = page.goto("/no-such-page")

@@ -57,9 +57,15 @@ def meta(html: str, key: str) -> str:
 
 
 def links(html: str, rel: str) -> dict[str, str]:
-    """Return the <link rel=...> of the head, keyed by hreflang ("" for one without)."""
+    """Return the <link rel=...> of the head, keyed by hreflang ("" for one without).
+
+    An alternate in another format (the oEmbed JSON) names its type; only the page's own
+    alternates in other languages count here.
+    """
     found = {}
     for tag in re.findall(rf'<link rel="{rel}"[^>]*>', html):
+        if " type=" in tag:
+            continue
         language = re.search(r'hreflang="([^"]+)"', tag)
         found[language.group(1) if language else ""] = htmllib.unescape(
             re.search(r'href="([^"]+)"', tag).group(1)

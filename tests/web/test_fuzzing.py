@@ -29,9 +29,11 @@ import hashlib
 import io
 import json
 import random
+import re
 import string
 from collections.abc import Iterator
 from dataclasses import dataclass
+from html import unescape
 from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
@@ -78,8 +80,12 @@ PUBLIC_FORMS = frozenset(
         "public.withdraw_work_now_answer",
         "admin.sign_in",
         "admin.accept_invitation",
+        # the quiz in another site's frame: its progress rides in the address (see below)
+        "embed.take_quiz",
+        "embed.take_quick_quiz",
     }
 )
+EMBED_FORMS = ("embed.take_quiz", "embed.take_quick_quiz")
 # The result owner's answer about their work: a 303 means it was saved or withdrawn.
 WORK_NOW_FORMS = frozenset({"public.report_work_now", "public.withdraw_work_now_answer"})
 # Where each POST-only form is shown, so its fields and token can be read off a real page.
@@ -611,7 +617,7 @@ ANALYTICS_TABLES = {"daily_count", "counted_results"}
 def stores_allowed(kind: str, endpoint: str, response: TestResponse) -> bool:
     """Tell whether an answer is one of the three that may change what is stored."""
     if response.status_code in (302, 303):
-        if endpoint in ("public.take_quiz", "public.take_quick_quiz"):
+        if endpoint in ("public.take_quiz", "public.take_quick_quiz", *EMBED_FORMS):
             return "/r/" in response.headers["Location"]
         if endpoint in WORK_NOW_FORMS:
             return response.status_code == 303
@@ -846,6 +852,52 @@ def test_public_forms_never_fail_and_store_nothing_when_refused(
     rule = data.draw(st.sampled_from(rules), label="route")
     kind = data.draw(st.sampled_from(["visitor", "visitor", "fresh", "admin"]), label="who")
     send_fuzzed_form(site, data, rule, kind, ids)
+
+
+EMBED_ACTION = re.compile(r'<form method="post" action="([^"]+)"')
+
+
+@SQLITE_ONLY
+@settings(max_examples=60, **FUZZ_SETTINGS)
+@given(data=st.data())
+def test_embedded_quiz_submissions_with_any_progress_never_fail(
+    site: Site, data: st.DataObject
+) -> None:
+    """Any body to the framed quiz, sent to the address its page names or to a changed one.
+
+    The framed quiz keeps its progress in the address (quiz/public/embed.py): the page's own
+    address carries a real one, so the fuzzed body reaches the quiz; a changed one is refused.
+    """
+    endpoint = data.draw(st.sampled_from(EMBED_FORMS), label="route")
+    client = site.client("fresh")
+    page = "/embed/quiz/quick" if endpoint == "embed.take_quick_quiz" else "/embed/quiz"
+    html = client.get(page).get_data(as_text=True)
+    action = unescape(EMBED_ACTION.search(html).group(1))
+    fields = form_fields(html)
+    token = page_token(fields)
+    how = data.draw(st.sampled_from(["as sent"] * 4 + ["cut", "changed", "none", "junk"]))
+    # the address's length differs from run to run (a random id, the time): a place in it is
+    # drawn as a number of its own, so the draws stay the same when hypothesis replays them
+    spot = data.draw(st.integers(0, 10_000), label="where")
+    if how == "cut":
+        action = action[: len(page) + spot % (len(action) - len(page) + 1)]
+    elif how == "changed":
+        at = len(page) + 3 + spot % (len(action) - len(page) - 3)
+        action = action[:at] + ("A" if action[at] != "A" else "B") + action[at + 1 :]
+    elif how == "none":
+        action = page
+    elif how == "junk":
+        action = page + "?" + urlencode({"s": data.draw(short_texts, label="junk")})
+    body = draw_body(data, fields)
+    headers = draw_csrf(data, body, token, site)
+    request = draw_encoding(data, body)
+    response = site.send(
+        client, "POST", action, kind="fresh", endpoint=endpoint, headers=headers, **request
+    )
+    event(f"{endpoint} {how}: {response.status_code}")
+    if how in ("none", "junk"):
+        # refused: for the progress, or before that for an oversized body (413)
+        assert response.status_code in (400, 413), response.status_code
 
 
 QUIZ_STATES = [
