@@ -53,6 +53,10 @@ ACTION_NAMES = {
     "require two-factor": N_("Required two-factor sign-in of every admin"),
     "stop requiring two-factor": N_("Stopped requiring two-factor sign-in"),
     "reset two-factor": N_("Took two-factor sign-in off an admin's account"),
+    "create group": N_("Created a group"),
+    "close group": N_("Closed a group"),
+    "reopen group": N_("Reopened a group"),
+    "delete group": N_("Deleted a group"),
 }
 
 
