@@ -445,6 +445,7 @@ ADMIN_FORM_PAGES = {
     "two-factor-setup": ("/admin/account/two-factor", "/admin/account/two-factor/confirm"),
     "two-factor-required": ("/admin/account/two-factor", "/admin/account/two-factor/required"),
     "team-invite": ("/admin/team", "/admin/team/invite"),
+    "group-new": ("/admin/groups", "/admin/groups"),
 }
 
 
@@ -762,6 +763,7 @@ def admin_scope(base: str, pages: AdminPages) -> list[str]:
         f"{admin}/preview/1",
         f"{admin}/audit",
         f"{admin}/team",
+        f"{admin}/groups",
         *(f"{admin}/{kind}/{number}" for kind, number in pages.first.items()),
     ]
     excluded = [
@@ -775,6 +777,10 @@ def admin_scope(base: str, pages: AdminPages) -> list[str]:
         f"{admin}/team/*/role",
         f"{admin}/team/*/remove",
         f"{admin}/team/invitations/*/withdraw",
+        # a group's buttons: closing, reopening and deleting carry only a CSRF token
+        f"{admin}/groups/*/close",
+        f"{admin}/groups/*/reopen",
+        f"{admin}/groups/*/delete",
         *(
             f"{admin}/{kind}/*/{action}"
             for kind, action in (

@@ -76,6 +76,8 @@ PUBLIC_FORMS = frozenset(
         "public.delete_result",
         "public.report_work_now",
         "public.withdraw_work_now_answer",
+        "public.group_code",
+        "public.join_group",
         "admin.sign_in",
         "admin.accept_invitation",
     }
@@ -107,6 +109,10 @@ FORM_PAGES = {
     "admin.set_role": "admin.team",
     "admin.withdraw_invitation": "admin.team",
     "public.withdraw_work_now_answer": "public.report_work_now",
+    "public.group_code": "public.index",
+    "admin.new_group": "admin.groups_list",
+    "admin.close_group": "admin.group",
+    "admin.reopen_group": "admin.group",
 }
 INTEGER_ARGUMENTS = frozenset(
     {
@@ -118,9 +124,10 @@ INTEGER_ARGUMENTS = frozenset(
         "number",
         "admin_id",
         "invitation_id",
+        "group_id",
     }
 )
-TEXT_ARGUMENTS = frozenset({"token", "key"})
+TEXT_ARGUMENTS = frozenset({"token", "key", "code"})
 # 308: werkzeug merges doubled slashes ("/r//delete") by redirecting to the merged path
 RESULT_LINK_STATUSES = {200, 304, 308, 400, 404, 405, 410}
 CONFIRMED_DELETION = "Your result is deleted"
@@ -1387,6 +1394,8 @@ def test_a_form_part_without_a_name_is_refused_by_every_form(site: Site) -> None
         "number": 1,
         "admin_id": 1,
         "invitation_id": 1,
+        "group_id": 1,
+        "code": "a-join-code-no-group-has-0000000",
     }
     real["option_id"] = ids.options[real["question_id"]][0]
     body = b"--xyz\r\nContent-Disposition: form-data\r\n\r\nvalue\r\n--xyz--\r\n"
