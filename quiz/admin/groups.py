@@ -48,7 +48,7 @@ def new_group() -> Response | tuple[str, int]:
     """Create a group owned by the signed-in admin."""
     form = NewGroupForm()
     if not form.validate_on_submit():
-        return _render_list(form, 400)
+        return _render_list(form, 422)
     group = groups.create_group(form.name.data, form.closes_on.data, current_user)
     db.session.commit()
     flash(_("The group %(name)s is ready: pass on its link or its code.", name=group.name))

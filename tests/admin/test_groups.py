@@ -185,7 +185,7 @@ def test_a_closing_day_in_the_past_is_refused(admin_client):
     response = admin_client.post(
         "/admin/groups", data={"csrf_token": token, "name": "Late", "closes_on": "2001-01-01"}
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "Choose today or a later day." in response.get_data(as_text=True)
 
 
