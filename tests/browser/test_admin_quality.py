@@ -23,8 +23,8 @@ from taker_results import insert_people_results
 from werkzeug.security import generate_password_hash
 
 from quiz.db import db
-from quiz.models import Admin, Dimension, OptionWeight, Question, Role
-from quiz.store import admins, audit
+from quiz.models import Admin, Dimension, OptionWeight, Question, Result, Role
+from quiz.store import admins, audit, groups
 from quiz.store.demo import insert_demo_results
 
 pytestmark = pytest.mark.browser
@@ -74,6 +74,10 @@ SIGNED_IN_PAGES = (
     "team",
     "team-invited",
     "remove-admin",
+    "groups",
+    "group-error",
+    "group",
+    "delete-group",
     # last: it changes the draft behind the pages above
     "publish-confirm-warnings",
 )
@@ -90,6 +94,7 @@ SENT_PAGES = {
     "change-password-error": 401,
     "two-factor-setup-error": 422,
     "team-invited": 201,
+    "group-error": 422,
 }
 # pages opened by address that answer with something other than 200
 REFUSED_PAGES = {"analytics-error": 400}
@@ -106,6 +111,8 @@ class Targets:
     viewer_id: int
     # the live server's app, for the one page that needs the draft changed behind it
     app: Flask | None = None
+    # a group with members, one of whom lets the owner open their result
+    group_id: int = 0
 
 
 @pytest.fixture
@@ -144,6 +151,12 @@ def targets(live_app: Flask) -> Targets:
         db.session.add(viewer)
         db.session.commit()
         invited = admins.invite("invited@example.com", "editor", actor=ADMIN_EMAIL)
+        owner = db.session.scalar(select(Admin).where(Admin.email == ADMIN_EMAIL))
+        group = groups.create_group("Bootcamp spring", None, owner, actor=ADMIN_EMAIL)
+        db.session.flush()
+        for number, result in enumerate(db.session.scalars(select(Result).limit(3))):
+            groups.record_finished(group.id, result, "Ada" if number == 0 else "", number == 0)
+        db.session.commit()
         return Targets(
             first_question("likert"),
             first_question("choice"),
@@ -151,6 +164,7 @@ def targets(live_app: Flask) -> Targets:
             invited.token,
             viewer.id,
             live_app,
+            group.id,
         )
 
 
@@ -269,7 +283,18 @@ def visit(page: Page, name: str, targets: Targets) -> str:
         html = send(page, button.click, SENT_PAGES[name])
         expect(page.locator("#invitation-link")).to_have_value(re.compile("/admin/invitation/"))
         return html
+    if name == "group-error":
+        page.goto("/admin/groups")
+        page.get_by_label("Name", exact=True).fill("Late group")
+        page.get_by_label("Last day to join (optional)").fill("2001-01-01")
+        button = page.get_by_role("button", name="Create the group")
+        html = send(page, button.click, SENT_PAGES[name])
+        expect(page.locator("#closes_on-error")).to_be_visible()
+        return html
     path = {
+        "groups": "/admin/groups",
+        "group": f"/admin/groups/{targets.group_id}",
+        "delete-group": f"/admin/groups/{targets.group_id}/delete",
         "sign-in": "/admin/sign-in",
         "invitation": f"/admin/invitation/{targets.invitation_token}",
         "team": "/admin/team",
