@@ -51,7 +51,9 @@ def test_a_person_joins_by_the_typed_code_and_the_group_page_lists_them(
     person = open_page()
     person.goto("/")
     # typed as a person might: in small letters, with a dash in the middle
-    person.get_by_label("Group code").fill(f"{short_code[:4].lower()}-{short_code[4:].lower()}")
+    person.get_by_role("textbox", name="Group code").fill(
+        f"{short_code[:4].lower()}-{short_code[4:].lower()}"
+    )
     person.get_by_role("button", name="Join the group").click()
     expect(person.get_by_role("heading", level=1)).to_have_text("Join Evening class")
     expect(person.get_by_text(f"This group is run by {COUNSELLOR}.")).to_be_visible()
