@@ -16,7 +16,15 @@ def _strip(value: str | None) -> str | None:
 
 
 class GroupCodeForm(FlaskForm):
-    """The short code a person was given, typed on the landing page."""
+    """The short code a person was given, typed on the landing page.
+
+    Without a CSRF token, on purpose: the lookup changes nothing (it only redirects to the
+    join page, whose own form carries a token), and a token would give every visitor of the
+    landing page a session cookie, which the page has never set.
+    """
+
+    class Meta:
+        csrf = False
 
     code = StringField(
         _l("Group code"),

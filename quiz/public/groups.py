@@ -13,13 +13,20 @@ from quiz.public.group_forms import GroupCodeForm, JoinGroupForm
 from quiz.public.group_session import FINISHED, JOINING, OPENED, ids_kept, joining_group
 from quiz.public.views import bp
 from quiz.store import groups
+from quiz.web.extensions import csrf
 
 
 @bp.post("/group-code")
+@csrf.exempt  # a lookup that changes nothing: see GroupCodeForm
 def group_code() -> Response | tuple[str, int]:
-    """Send a person who typed a group's short code to its join page."""
+    """Send a person who typed a group's short code to its join page.
+
+    Nothing typed (or too much): 400; a code no group has: 404, both saying so on the page.
+    """
     form = GroupCodeForm()
-    group = groups.find_by_short_code(form.code.data or "") if form.validate_on_submit() else None
+    if not form.validate_on_submit():
+        return render_template("public/group_unknown.html", group_code_form=form), 400
+    group = groups.find_by_short_code(form.code.data)
     if group is None:
         return render_template("public/group_unknown.html", group_code_form=form), 404
     return redirect(url_for(".join_group", code=group.join_code), code=303)

@@ -197,18 +197,22 @@ def test_the_short_code_typed_on_the_landing_page_leads_to_the_join_page(app, ad
     landing = person.get("/").get_data(as_text=True)
     assert "Have a group code?" in landing and 'action="/group-code"' in landing
     typed = f" {short[:4].lower()}-{short[4:]} "
-    response = person.post("/group-code", data={"csrf_token": csrf_token(landing), "code": typed})
+    response = person.post("/group-code", data={"code": typed})
     assert response.status_code == 303 and response.headers["Location"].endswith(f"/g/{code}")
 
-    unknown = person.post(
-        "/group-code", data={"csrf_token": csrf_token(landing), "code": "ZZZZ2222"}
-    )
+    unknown = person.post("/group-code", data={"code": "ZZZZ2222"})
     assert unknown.status_code == 404
     assert "No group with that code" in unknown.get_data(as_text=True)
-    empty = person.post("/group-code", data={"csrf_token": csrf_token(landing), "code": ""})
-    assert empty.status_code == 404
+    empty = person.post("/group-code", data={"code": ""})
+    assert empty.status_code == 400
     assert "Type the code you were given." in empty.get_data(as_text=True)
     assert person.get("/g/not-a-code-we-issued-at-all").status_code == 404
+
+
+def test_the_landing_page_sets_no_cookie_for_its_group_code_form(client):
+    response = client.get("/")
+    assert response.status_code == 200 and "Have a group code?" in response.get_data(as_text=True)
+    assert "Set-Cookie" not in response.headers
 
 
 def test_deleting_a_result_takes_it_out_of_the_group(app, admin_client):
