@@ -47,6 +47,13 @@ def attach_to_group(result: Result) -> int | None:
     return member.group_id if member is not None else None
 
 
+def finished_again() -> None:
+    """Forget the joined group when a finish already committed is sent again: the result,
+    and with it the membership, was stored the first time."""
+    joining = joining_group()
+    finished_in_group(int(str(joining["id"])) if joining is not None else None)
+
+
 def finished_in_group(group_id: int | None) -> None:
     """Forget the joined group once its result is stored, so a second quiz adds no member."""
     session.pop(JOINING, None)

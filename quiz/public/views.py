@@ -28,7 +28,7 @@ from quiz.models import Result
 from quiz.public.example import example_page
 from quiz.public.forms import DeleteResultForm, WithdrawWorkNowForm, WorkNowForm
 from quiz.public.group_forms import GroupCodeForm
-from quiz.public.group_session import attach_to_group, finished_in_group
+from quiz.public.group_session import attach_to_group, finished_again, finished_in_group
 from quiz.store.analytics import count_reached_page, forget_result
 from quiz.store.groups import leave_groups
 from quiz.store.publishing import latest_version_id, published_bank
@@ -480,6 +480,7 @@ def _finish(bank: Bank, progress: QuizProgress, answers: dict[str, str]) -> Resp
     if isinstance(pending, dict):
         stored = find_result(str(pending.get("token", "")))
         if stored is not None and stored.answers == answers:
+            finished_again()
             return _show_new_result(stored.share_token, pending["delete_key"], progress.mode)
     result, delete_key = create_result(
         bank,
