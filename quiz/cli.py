@@ -358,8 +358,7 @@ def create_group(name: str, closes: datetime | None) -> None:
         )
     group = groups.create_group(name, closes.date() if closes else None, None, actor=COMMAND_LINE)
     db.session.commit()
-    with current_app.test_request_context():
-        link = public_url("public.join_group", code=group.join_code)
+    link = _public_link("public.join_group", code=group.join_code)
     click.echo(f"Created group {group.name}. Code: {group.short_code}. Join link:")
     click.echo(link)
 
@@ -381,12 +380,21 @@ def export_group(name: str, file: str) -> None:
     group = groups.find_by_name(name)
     if group is None:
         raise click.ClickException(f"No group is called {name!r}.")
-    with current_app.test_request_context():
-        text = "".join(
-            groups.members_csv(group, lambda token: public_url("public.show_result", token=token))
-        )
+    text = "".join(
+        groups.members_csv(group, lambda token: _public_link("public.show_result", token=token))
+    )
     if file == "-":
         click.echo(text, nl=False)
     else:
         Path(file).write_text(text, encoding="utf-8", newline="")
         click.echo(f"Exported {len(groups.members(group))} members of {group.name} to {file}.")
+
+
+def _public_link(endpoint: str, **values: str) -> str:
+    """Build a link on PUBLIC_URL from the command line.
+
+    The request made up for it names PUBLIC_URL's own host: outside testing Flask builds no
+    URL for a request to a host not in TRUSTED_HOSTS, which "localhost" need not be.
+    """
+    with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
+        return public_url(endpoint, **values)
