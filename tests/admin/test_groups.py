@@ -291,10 +291,14 @@ def runner(app: Flask):
 
 def test_the_command_line_creates_lists_and_exports_groups(app, runner, tmp_path):
     app.config["PUBLIC_URL"] = "https://careerfit.example"
+    # as in production: a request naming any other host (such as localhost) builds no URL
+    trusted = app.config["TRUSTED_HOSTS"]
+    app.config["TRUSTED_HOSTS"] = ["careerfit.example"]
     made = runner.invoke(args=["group", "create", "Evening class", "--closes", "2099-12-31"])
     assert made.exit_code == 0, made.output
     match = re.search(r"https://careerfit\.example/g/([A-Za-z0-9_-]+)", made.output)
     assert match, made.output
+    app.config["TRUSTED_HOSTS"] = trusted  # the test client's requests name localhost
 
     person = app.test_client()
     join(person, match.group(1), name="Dee")
@@ -306,6 +310,7 @@ def test_the_command_line_creates_lists_and_exports_groups(app, runner, tmp_path
     assert "1 finished" in listed.output
 
     out = tmp_path / "members.csv"
+    app.config["TRUSTED_HOSTS"] = ["careerfit.example"]
     exported = runner.invoke(args=["group", "export", "Evening class", str(out)])
     assert exported.exit_code == 0, exported.output
     rows = list(csv.DictReader(io.StringIO(out.read_text())))
