@@ -320,3 +320,16 @@ def test_the_command_line_creates_lists_and_exports_groups(app, runner, tmp_path
     assert missing.exit_code != 0 and "No group is called" in missing.output
     bad_day = runner.invoke(args=["group", "create", "X", "--closes", "tomorrow"])
     assert bad_day.exit_code != 0
+
+
+def test_the_join_and_privacy_pages_say_what_the_owner_sees_in_both_languages(app, admin_client):
+    code = join_code(admin_client, create_group(admin_client))
+    german = {"Accept-Language": "de"}
+    person = app.test_client()
+    join_page = person.get(f"/g/{code}", headers=german).get_data(as_text=True)
+    assert "Was die Person sieht, der die Gruppe gehört" in join_page
+    assert "Dein Name für diese Gruppe (freiwillig)" in join_page
+    privacy = app.test_client().get("/privacy").get_data(as_text=True)
+    assert 'id="groups"' in privacy and "only if you allow it when you join" in privacy
+    privacy_de = app.test_client().get("/privacy", headers=german).get_data(as_text=True)
+    assert "nur, wenn du es beim Beitreten erlaubst" in privacy_de
