@@ -11,7 +11,16 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from helpers import ADMIN_PASSWORD, create_admin, csrf_token, delete_result, sign_in, take_quiz
+from helpers import (
+    ADMIN_PASSWORD,
+    QuizTaker,
+    create_admin,
+    csrf_token,
+    delete_result,
+    sign_in,
+    take_quiz,
+    varied,
+)
 
 from quiz.db import db
 from quiz.models import AuditEntry, GroupMember, Result
@@ -333,3 +342,24 @@ def test_the_join_and_privacy_pages_say_what_the_owner_sees_in_both_languages(ap
     assert 'id="groups"' in privacy and "only if you allow it when you join" in privacy
     privacy_de = app.test_client().get("/privacy", headers=german).get_data(as_text=True)
     assert "nur, wenn du es beim Beitreten erlaubst" in privacy_de
+
+
+def test_a_finish_sent_again_after_a_lost_reply_adds_no_later_member(app, admin_client):
+    """The first sending stored the result and the membership, but its reply was lost: the
+    browser still holds the joined group. Sending the finish again shows the stored result
+    and forgets the group, so a later quiz from that browser stays the taker's alone."""
+    group_id = create_group(admin_client)
+    code = join_code(admin_client, group_id)
+    person = app.test_client()
+    join(person, code, name="Eve")
+    with person.session_transaction() as session:
+        joined = dict(session["group_joining"])
+    taker = take_quiz(person)
+    token, key = taker.delete_url.split("/r/")[1].split("/delete/")
+    with person.session_transaction() as session:  # as it was before the reply was lost
+        session["group_joining"] = joined
+        session["pending_result"] = {"token": token, "delete_key": key}
+    location = QuizTaker(person).answer_every_page(varied)
+    assert location.endswith(f"/r/{token}")
+    take_quiz(person)
+    assert summary(admin_client, group_id)["finished"] == 1
