@@ -447,6 +447,7 @@ ADMIN_FORM_PAGES = {
     "team-invite": ("/admin/team", "/admin/team/invite"),
     # the scan runs no webhook worker: an address the scanners get taken is never sent to
     "webhook-add": ("/admin/webhooks", "/admin/webhooks"),
+    "group-new": ("/admin/groups", "/admin/groups"),
 }
 
 
@@ -767,6 +768,7 @@ def admin_scope(base: str, pages: AdminPages) -> list[str]:
         f"{admin}/embed",
         f"{admin}/team",
         f"{admin}/webhooks",
+        f"{admin}/groups",
         *(f"{admin}/{kind}/{number}" for kind, number in pages.first.items()),
     ]
     excluded = [
@@ -784,6 +786,10 @@ def admin_scope(base: str, pages: AdminPages) -> list[str]:
         f"{admin}/webhooks/*/test",
         f"{admin}/webhooks/*/remove",
         f"{admin}/webhooks/deliveries/*/again",
+        # a group's buttons: closing, reopening and deleting carry only a CSRF token
+        f"{admin}/groups/*/close",
+        f"{admin}/groups/*/reopen",
+        f"{admin}/groups/*/delete",
         *(
             f"{admin}/{kind}/*/{action}"
             for kind, action in (

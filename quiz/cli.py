@@ -1,6 +1,7 @@
 """Flask commands: init-db, admin create|list|invite|set-role|remove|delete|reset-password|
 reset-two-factor,
-bank check|export|import|publish, results export|count, and demo-results.
+bank check|export|import|publish, results export|count, group create|list|export, and
+demo-results.
 
 Each runs inside the app context Flask's command line provides.
 """
@@ -23,8 +24,8 @@ from quiz.core.admin_roles import OWNER, ROLES
 from quiz.core.bank import BankError
 from quiz.core.publish_rules import publish_problems
 from quiz.db import db
-from quiz.models import Admin, QuizVersion, Result
-from quiz.store import admins, analytics, statistics, two_factor
+from quiz.models import Admin, Group, QuizVersion, Result
+from quiz.store import admins, analytics, groups, statistics, two_factor
 from quiz.store.analytics import ResultFilter
 from quiz.store.demo import insert_demo_results
 from quiz.store.drafts import draft_bank
@@ -42,6 +43,7 @@ from quiz.web.urls import public_url
 admin_cli = AppGroup("admin", help="Manage admin accounts.")
 bank_cli = AppGroup("bank", help="Check, export, import and publish the question bank.")
 results_cli = AppGroup("results", help="Export results and count them for the analytics page.")
+group_cli = AppGroup("group", help="Create, list and export groups of takers.")
 
 
 def register(app: Flask) -> None:
@@ -49,6 +51,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(admin_cli)
     app.cli.add_command(bank_cli)
     app.cli.add_command(results_cli)
+    app.cli.add_command(group_cli)
     app.cli.add_command(demo_results)
     app.cli.add_command(webhooks_cli)
 
@@ -339,3 +342,61 @@ def demo_results(count: int, days: int, seed: int) -> None:
     except LookupError as error:
         raise click.ClickException(f"{error}: run 'flask --app quiz init-db' first.") from None
     say(f"Done: {inserted:,} demo results.")
+
+
+@group_cli.command("create")
+@click.argument("name")
+@click.option(
+    "--closes", type=click.DateTime(["%Y-%m-%d"]), help="Last day (UTC) to join, YYYY-MM-DD."
+)
+def create_group(name: str, closes: datetime | None) -> None:
+    """Create a group called NAME and print its join link (on PUBLIC_URL) and code.
+
+    Made here, it has no owner admin: owners and editors see it.
+    """
+    if not name.strip() or len(name.strip()) > groups.MAX_NAME_LENGTH:
+        raise click.BadParameter(
+            f"give a name of 1 to {groups.MAX_NAME_LENGTH} characters", param_hint="NAME"
+        )
+    group = groups.create_group(name, closes.date() if closes else None, None, actor=COMMAND_LINE)
+    db.session.commit()
+    link = _public_link("public.join_group", code=group.join_code)
+    click.echo(f"Created group {group.name}. Code: {group.short_code}. Join link:")
+    click.echo(link)
+
+
+@group_cli.command("list")
+def list_groups() -> None:
+    """List every group: name, code, open or closed, members who finished."""
+    for group in db.session.scalars(select(Group).order_by(Group.created_at, Group.id)):
+        state = "open" if groups.is_open(group) else "closed"
+        finished = len(groups.members(group))
+        click.echo(f"{group.name}\t{group.short_code}\t{state}\t{finished} finished")
+
+
+@group_cli.command("export")
+@click.argument("name")
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
+def export_group(name: str, file: str) -> None:
+    """Write the members of the group called NAME (the newest, if several) to FILE as CSV."""
+    group = groups.find_by_name(name)
+    if group is None:
+        raise click.ClickException(f"No group is called {name!r}.")
+    text = "".join(
+        groups.members_csv(group, lambda token: _public_link("public.show_result", token=token))
+    )
+    if file == "-":
+        click.echo(text, nl=False)
+    else:
+        Path(file).write_text(text, encoding="utf-8", newline="")
+        click.echo(f"Exported {len(groups.members(group))} members of {group.name} to {file}.")
+
+
+def _public_link(endpoint: str, **values: str) -> str:
+    """Build a link on PUBLIC_URL from the command line.
+
+    The request made up for it names PUBLIC_URL's own host: outside testing Flask builds no
+    URL for a request to a host not in TRUSTED_HOSTS, which "localhost" need not be.
+    """
+    with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
+        return public_url(endpoint, **values)

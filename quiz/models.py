@@ -463,3 +463,52 @@ class WebhookAttempt(db.Model):
     delivery: Mapped[WebhookDelivery] = relationship(
         backref=backref("attempt_rows", cascade="all, delete-orphan", passive_deletes=True)
     )
+
+
+class Group(db.Model):
+    """A counsellor's, teacher's or bootcamp's group: people who take the quiz through its link.
+
+    Found by its join link's ``join_code`` (unguessable, ``secrets.token_urlsafe``) or by its
+    ``short_code``, eight characters a person can type. ``owner_id`` is the admin it belongs
+    to (who sees it is :func:`quiz.store.groups.visible_groups`); None once that admin is
+    removed, when only owners and editors see it. ``opened`` and ``started`` count browsers
+    that opened the join page and that joined; a member is added when their result is stored.
+    Closed (``closed_at`` set, or the day after ``closes_on`` come) it takes nobody new.
+    """
+
+    __tablename__ = "quiz_group"  # "group" is a word SQL keeps for itself
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    owner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("admin.id", ondelete="SET NULL"), index=True
+    )
+    join_code: Mapped[str] = mapped_column(String(64), unique=True)
+    short_code: Mapped[str] = mapped_column(String(8), unique=True)
+    closes_on: Mapped[date | None] = mapped_column(Date)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    opened: Mapped[int] = mapped_column(default=0, server_default=text("0"))
+    started: Mapped[int] = mapped_column(default=0, server_default=text("0"))
+    owner: Mapped[Admin | None] = relationship()
+
+
+class GroupMember(db.Model):
+    """One person's result in a group, with the name they chose to give, if any.
+
+    ``number`` counts members within the group ("Member 7"). ``shares_result`` says whether
+    they let the group's owner open their result page. Goes with the group, and with the
+    result when its taker deletes it.
+    """
+
+    __table_args__ = (UniqueConstraint("group_id", "result_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("quiz_group.id", ondelete="CASCADE"), index=True
+    )
+    result_id: Mapped[int] = mapped_column(ForeignKey("result.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int]
+    display_name: Mapped[str] = mapped_column(String(60), default="", server_default=text("''"))
+    shares_result: Mapped[bool] = mapped_column(default=False, server_default=false())
+    joined_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    result: Mapped[Result] = relationship()

@@ -28,14 +28,14 @@ def _fill() -> None:
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def app_at_0012(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
-    """An app whose database is migrated up to revision 0012 and holds one admin."""
-    with app_migrated_to("0012", request.param, tmp_path, _fill) as app:
+def app_at_0013(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
+    """An app whose database is migrated up to revision 0013 and holds one admin."""
+    with app_migrated_to("0013", request.param, tmp_path, _fill) as app:
         yield app
 
 
-def test_the_tables_start_empty_and_deliveries_go_with_their_endpoint(app_at_0012: Flask) -> None:
-    with app_at_0012.app_context():
+def test_the_tables_start_empty_and_deliveries_go_with_their_endpoint(app_at_0013: Flask) -> None:
+    with app_at_0013.app_context():
         flask_migrate.upgrade()
         assert set(inspect(db.engine).get_table_names()) >= TABLES
         assert webhooks.endpoints() == []
@@ -50,8 +50,8 @@ def test_the_tables_start_empty_and_deliveries_go_with_their_endpoint(app_at_001
             assert db.session.execute(text(f"SELECT COUNT(*) FROM {table}")).scalar() == 0
 
 
-def test_the_migration_can_be_undone(app_at_0012: Flask) -> None:
-    with app_at_0012.app_context():
+def test_the_migration_can_be_undone(app_at_0013: Flask) -> None:
+    with app_at_0013.app_context():
         flask_migrate.upgrade()
         flask_migrate.downgrade(revision="-1")
         assert not TABLES & set(inspect(db.engine).get_table_names())

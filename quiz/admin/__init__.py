@@ -92,6 +92,15 @@ LEAST_ROLE: dict[str, str | tuple[str, str]] = {
     "admin.confirm_two_factor": VIEWER,
     "admin.turn_off_two_factor": VIEWER,
     "admin.new_recovery_codes": VIEWER,
+    # groups: every admin; which groups each sees is quiz.store.groups.may_manage
+    "admin.groups_list": VIEWER,
+    "admin.new_group": VIEWER,
+    "admin.group": VIEWER,
+    "admin.close_group": VIEWER,
+    "admin.reopen_group": VIEWER,
+    "admin.delete_group": VIEWER,
+    "admin.group_export": VIEWER,
+    "admin.group_summary": VIEWER,
     # left out on purpose, so owners only: the team (admin.team, admin.invite, ...) and
     # requiring two-factor sign-in of everyone (admin.require_two_factor); the webhooks
     # (admin.webhooks_page, admin.add_webhook, ...): results leave the site through them
@@ -116,6 +125,7 @@ NAVIGATION = (
     ("admin.bank_file", _l("Import and export")),
     ("admin.analytics", _l("Analytics")),
     ("admin.embedding", _l("Embedding")),
+    ("admin.groups_list", _l("Groups")),
     ("admin.audit_log", _l("Audit log")),
     ("admin.team", _l("Team")),
     ("admin.webhooks_page", _l("Webhooks")),
@@ -224,6 +234,7 @@ from quiz.admin import (  # noqa: E402,F401
     bank_format,
     dimensions,
     embedding,
+    groups,
     overview,
     publishing,
     questions,

@@ -58,6 +58,10 @@ ACTION_NAMES = {
     "remove webhook": N_("Removed a webhook endpoint"),
     "test webhook": N_("Sent a test event to a webhook endpoint"),
     "resend webhook": N_("Sent a webhook event again"),
+    "create group": N_("Created a group"),
+    "close group": N_("Closed a group"),
+    "reopen group": N_("Reopened a group"),
+    "delete group": N_("Deleted a group"),
 }
 
 

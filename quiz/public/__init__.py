@@ -6,6 +6,7 @@ __all__ = ["bp", "embed_bp"]
 from quiz.public import (
     api,  # noqa: E402, F401  (registers its views on bp)
     compare,  # noqa: E402, F401  (registers its views on bp)
+    groups,  # noqa: E402, F401  (registers its views on bp)
     oembed,  # noqa: E402, F401  (registers its views on bp)
     roles,  # noqa: E402, F401  (registers its views on bp)
 )

@@ -27,7 +27,10 @@ from quiz.db import db
 from quiz.models import Result
 from quiz.public.example import example_page
 from quiz.public.forms import DeleteResultForm, WithdrawWorkNowForm, WorkNowForm
+from quiz.public.group_forms import GroupCodeForm
+from quiz.public.group_session import attach_to_group, finished_again, finished_in_group
 from quiz.store.analytics import count_reached_page, forget_result
+from quiz.store.groups import leave_groups
 from quiz.store.publishing import latest_version_id, published_bank
 from quiz.store.results import (
     create_result,
@@ -70,6 +73,7 @@ def index() -> str:
         minutes=_minutes(questions),
         quick_minutes=_minutes(min(questions, QUICK_MODE_TYPICAL_QUESTIONS)),
         example=example_page(version_id),
+        group_code_form=GroupCodeForm(),
     )
 
 
@@ -187,6 +191,7 @@ def delete_result(token: str, key: str) -> Response | str:
     form = DeleteResultForm()
     if form.validate_on_submit():
         forget_result(result)
+        leave_groups(result)  # out of any group it joined, in the same transaction
         erase_result(result)
         db.session.commit()
         return _private(render_template("public/deleted.html"))
@@ -475,6 +480,7 @@ def _finish(bank: Bank, progress: QuizProgress, answers: dict[str, str]) -> Resp
     if isinstance(pending, dict):
         stored = find_result(str(pending.get("token", "")))
         if stored is not None and stored.answers == answers:
+            finished_again()
             return _show_new_result(stored.share_token, pending["delete_key"], progress.mode)
     result, delete_key = create_result(
         bank,
@@ -483,8 +489,11 @@ def _finish(bank: Bank, progress: QuizProgress, answers: dict[str, str]) -> Resp
         seconds_taken=progress.seconds_taken(),
         mode=progress.mode,
     )
+    # the group this browser joined gets the result in the same transaction
+    group_id = attach_to_group(result)
     session["pending_result"] = {"token": result.share_token, "delete_key": delete_key}
     db.session.commit()
+    finished_in_group(group_id)
     return _show_new_result(result.share_token, delete_key, progress.mode)
 
 

@@ -24,8 +24,8 @@ from taker_results import insert_people_results
 from werkzeug.security import generate_password_hash
 
 from quiz.db import db
-from quiz.models import Admin, Dimension, OptionWeight, Question, Role, WebhookAttempt
-from quiz.store import admins, audit, webhooks
+from quiz.models import Admin, Dimension, OptionWeight, Question, Result, Role, WebhookAttempt
+from quiz.store import admins, audit, groups, webhooks
 from quiz.store.demo import insert_demo_results
 
 pytestmark = pytest.mark.browser
@@ -82,6 +82,10 @@ SIGNED_IN_PAGES = (
     "webhook-error",
     "webhook-added",
     "remove-webhook",
+    "groups",
+    "group-error",
+    "group",
+    "delete-group",
     # last: it changes the draft behind the pages above
     "publish-confirm-warnings",
 )
@@ -102,6 +106,7 @@ SENT_PAGES = {
     "team-invited": 201,
     "webhook-error": 422,
     "webhook-added": 201,
+    "group-error": 422,
 }
 # pages opened by address that answer with something other than 200
 REFUSED_PAGES = {"analytics-error": 400}
@@ -119,6 +124,8 @@ class Targets:
     # the live server's app, for the one page that needs the draft changed behind it
     app: Flask | None = None
     webhook_id: int = 0
+    # a group with members, one of whom lets the owner open their result
+    group_id: int = 0
 
 
 @pytest.fixture
@@ -177,6 +184,11 @@ def targets(live_app: Flask) -> Targets:
                 delivery_id=delivery.id, status_code=500, error="HTTP 500", duration_ms=42
             )
         )
+        owner = db.session.scalar(select(Admin).where(Admin.email == ADMIN_EMAIL))
+        group = groups.create_group("Bootcamp spring", None, owner, actor=ADMIN_EMAIL)
+        db.session.flush()
+        for number, result in enumerate(db.session.scalars(select(Result).limit(3))):
+            groups.record_finished(group.id, result, "Ada" if number == 0 else "", number == 0)
         db.session.commit()
         return Targets(
             first_question("likert"),
@@ -186,6 +198,7 @@ def targets(live_app: Flask) -> Targets:
             viewer.id,
             live_app,
             webhook_id=endpoint.id,
+            group_id=group.id,
         )
 
 
@@ -334,9 +347,20 @@ def visit(page: Page, name: str, targets: Targets) -> str:
         else:
             expect(page.locator("#webhook-secret")).to_have_value(re.compile("^whsec_"))
         return html
+    if name == "group-error":
+        page.goto("/admin/groups")
+        page.get_by_label("Name", exact=True).fill("Late group")
+        page.get_by_label("Last day to join (optional)").fill("2001-01-01")
+        button = page.get_by_role("button", name="Create the group")
+        html = send(page, button.click, SENT_PAGES[name])
+        expect(page.locator("#closes_on-error")).to_be_visible()
+        return html
     path = {
         "webhooks": "/admin/webhooks",
         "remove-webhook": f"/admin/webhooks/{targets.webhook_id}/remove",
+        "groups": "/admin/groups",
+        "group": f"/admin/groups/{targets.group_id}",
+        "delete-group": f"/admin/groups/{targets.group_id}/delete",
         "sign-in": "/admin/sign-in",
         "invitation": f"/admin/invitation/{targets.invitation_token}",
         "team": "/admin/team",

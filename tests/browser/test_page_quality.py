@@ -18,7 +18,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from flask import Flask
 from playwright.sync_api import Page, Response, expect
+
+from quiz.db import db
+from quiz.store import groups
 
 pytestmark = pytest.mark.browser
 
@@ -38,7 +42,10 @@ PAGES = (
     "embed-quick",
     "embed-role",
     "embed-result",
+    "group-join",
+    "group-closed",
     "landing@de",
+    "group-join@de",
     "quiz-errors@de",
     "quick@de",
     "result@de",
@@ -60,7 +67,11 @@ PATHS = {
     "embed-quiz": "/embed/quiz",
     "embed-quick": "/embed/quiz/quick",
     "embed-role": "/embed/roles/ml-engineer",
+    "group-join": "/g/page-quality-open-group-00000000",
 }
+# a group's join link when the group is closed: a polite 410
+CLOSED_GROUP_PATH = "/g/page-quality-closed-group-000000"
+STATUSES = {"not-found": 404, "group-closed": 410}
 NEXT = re.compile(r"^(Next|Weiter)$")
 MAX_PAGE_BYTES = 60 * 1024
 
@@ -93,13 +104,29 @@ def visit(page: Page, name: str, result_url: str) -> Visit:
         document = page.goto(result_url)
     elif name == "embed-result":
         document = page.goto(result_url.replace("/r/", "/embed/r/"))
+    elif name == "group-closed":
+        page.watch.expect_console_error(r"status of 410")  # the 410 this test asks for
+        document = page.goto(CLOSED_GROUP_PATH)
     else:
         page.watch.expect_console_error(r"status of 404")  # the 404 this test asks for
         document = page.goto("/no-such-page")
     assert document is not None
-    assert document.status == (404 if name == "not-found" else 200), document.status
+    assert document.status == STATUSES.get(name, 200), document.status
     page.wait_for_load_state("load")
     return Visit(document.text(), responses)
+
+
+@pytest.fixture
+def result_url(result_url: str, live_app: Flask) -> str:
+    """The share URL of a fresh result, with an open and a closed group beside it to visit."""
+    with live_app.app_context():
+        for code, closed in ((PATHS["group-join"], False), (CLOSED_GROUP_PATH, True)):
+            group = groups.create_group("Bootcamp spring", None, None, actor="test")
+            group.join_code = code.removeprefix("/g/")
+            if closed:
+                groups.close_group(group)
+        db.session.commit()
+    return result_url
 
 
 @pytest.mark.parametrize("name", PAGES)

@@ -78,6 +78,8 @@ PUBLIC_FORMS = frozenset(
         "public.delete_result",
         "public.report_work_now",
         "public.withdraw_work_now_answer",
+        "public.group_code",
+        "public.join_group",
         "admin.sign_in",
         "admin.accept_invitation",
         # the quiz in another site's frame: its progress rides in the address (see below)
@@ -119,6 +121,10 @@ FORM_PAGES = {
     "admin.test_webhook": "admin.webhooks_page",
     "admin.send_webhook_again": "admin.webhooks_page",
     "public.withdraw_work_now_answer": "public.report_work_now",
+    "public.group_code": "public.index",
+    "admin.new_group": "admin.groups_list",
+    "admin.close_group": "admin.group",
+    "admin.reopen_group": "admin.group",
 }
 INTEGER_ARGUMENTS = frozenset(
     {
@@ -132,9 +138,10 @@ INTEGER_ARGUMENTS = frozenset(
         "invitation_id",
         "endpoint_id",
         "delivery_id",
+        "group_id",
     }
 )
-TEXT_ARGUMENTS = frozenset({"token", "key"})
+TEXT_ARGUMENTS = frozenset({"token", "key", "code"})
 # 308: werkzeug merges doubled slashes ("/r//delete") by redirecting to the merged path
 RESULT_LINK_STATUSES = {200, 304, 308, 400, 404, 405, 410}
 CONFIRMED_DELETION = "Your result is deleted"
@@ -1462,6 +1469,8 @@ def test_a_form_part_without_a_name_is_refused_by_every_form(site: Site) -> None
         "invitation_id": 1,
         "endpoint_id": 1,
         "delivery_id": 1,
+        "group_id": 1,
+        "code": "a-join-code-no-group-has-0000000",
     }
     real["option_id"] = ids.options[real["question_id"]][0]
     body = b"--xyz\r\nContent-Disposition: form-data\r\n\r\nvalue\r\n--xyz--\r\n"

@@ -1,0 +1,138 @@
+"""Groups: an admin's list of groups, one group's page, its CSV and its summary as JSON.
+
+Every admin may open these pages (LEAST_ROLE); which groups each sees is the rule in
+:mod:`quiz.store.groups` (owners and editors: all; a viewer: their own). A group the admin may
+not see answers 404, as one that does not exist.
+"""
+
+from __future__ import annotations
+
+from flask import abort, flash, jsonify, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from quiz.admin import bp
+from quiz.admin.group_forms import GroupActionForm, NewGroupForm
+from quiz.db import db
+from quiz.models import Group
+from quiz.store import groups
+from quiz.store.publishing import latest_version_id
+from quiz.web.banks import shown_bank
+from quiz.web.urls import public_url
+
+
+def _group(group_id: int) -> Group:
+    """Return the group if the signed-in admin may see it; else 404."""
+    group = db.session.get(Group, group_id)
+    if group is None or not groups.may_manage(current_user, group):
+        abort(404)
+    return group
+
+
+def _render_list(form: NewGroupForm, status: int = 200) -> tuple[str, int]:
+    shown = db.session.scalars(groups.visible_groups(current_user)).all()
+    return render_template(
+        "admin/groups/list.html", groups=shown, form=form, is_open=groups.is_open
+    ), status
+
+
+@bp.get("/groups")
+def groups_list() -> tuple[str, int]:
+    """List the groups this admin may see, with the form for a new one."""
+    return _render_list(NewGroupForm(formdata=None))
+
+
+@bp.post("/groups")
+def new_group() -> Response | tuple[str, int]:
+    """Create a group owned by the signed-in admin."""
+    form = NewGroupForm()
+    if not form.validate_on_submit():
+        return _render_list(form, 422)
+    group = groups.create_group(form.name.data, form.closes_on.data, current_user)
+    db.session.commit()
+    flash(_("The group %(name)s is ready: pass on its link or its code.", name=group.name))
+    return redirect(url_for(".group", group_id=group.id), code=303)
+
+
+@bp.get("/groups/<int:group_id>")
+def group(group_id: int) -> str:
+    """Show a group: its link and code, the counts, top roles, average profile and members."""
+    group = _group(group_id)
+    members = groups.members(group)
+    version_id = latest_version_id()
+    bank = shown_bank(version_id) if version_id is not None else None
+    average = groups.average_profile(group)
+    return render_template(
+        "admin/groups/group.html",
+        group=group,
+        is_open=groups.is_open(group),
+        join_url=public_url("public.join_group", code=group.join_code),
+        members=members,
+        top_roles=groups.top_roles(members),
+        bank=bank,
+        role_names={r.key: r.name for r in bank.roles} if bank else {},
+        average=average,
+        largest=max((abs(v) for v in average.values()), default=0) or 1,
+        form=GroupActionForm(),
+    )
+
+
+@bp.post("/groups/<int:group_id>/close")
+def close_group(group_id: int) -> Response:
+    """Close a group: its link then says so, and nobody new joins."""
+    group = _group(group_id)
+    if GroupActionForm().validate_on_submit():
+        groups.close_group(group)
+        db.session.commit()
+        flash(_("%(name)s is closed: nobody new can join.", name=group.name))
+    return redirect(url_for(".group", group_id=group.id), code=303)
+
+
+@bp.post("/groups/<int:group_id>/reopen")
+def reopen_group(group_id: int) -> Response:
+    """Open a closed group again."""
+    group = _group(group_id)
+    if GroupActionForm().validate_on_submit():
+        groups.reopen_group(group)
+        db.session.commit()
+        flash(_("%(name)s is open again.", name=group.name))
+    return redirect(url_for(".group", group_id=group.id), code=303)
+
+
+@bp.route("/groups/<int:group_id>/delete", methods=["GET", "POST"])
+def delete_group(group_id: int) -> str | Response:
+    """Delete a group once confirmed: its memberships go, the results stay with their takers."""
+    group = _group(group_id)
+    form = GroupActionForm()
+    if form.validate_on_submit():
+        name = group.name
+        groups.delete_group(group)
+        db.session.commit()
+        flash(_("%(name)s is deleted. Its members' results stay theirs.", name=name))
+        return redirect(url_for(".groups_list"), code=303)
+    return render_template("admin/groups/delete.html", group=group, form=form)
+
+
+@bp.get("/groups/<int:group_id>/members.csv")
+def group_export(group_id: int) -> Response:
+    """Download the group's members as CSV."""
+    group = _group(group_id)
+    csv_text = "".join(groups.members_csv(group, _result_url))
+    response = Response(csv_text, mimetype="text/csv")
+    name = f"career-fit-group-{group.short_code}.csv"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.cache_control.no_store = True
+    return response
+
+
+@bp.get("/groups/<int:group_id>/summary.json")
+def group_summary(group_id: int) -> Response:
+    """Return the group's counts, top roles and members as JSON."""
+    response = jsonify(groups.summary(_group(group_id)))
+    response.cache_control.no_store = True
+    return response
+
+
+def _result_url(token: str) -> str:
+    return public_url("public.show_result", token=token)
