@@ -84,6 +84,6 @@ def test_groups_follow_their_owner_and_members_follow_their_group(app_at_0012: F
 def test_the_migration_can_be_undone(app_at_0012: Flask) -> None:
     with app_at_0012.app_context():
         flask_migrate.upgrade()
-        flask_migrate.downgrade(revision="-1")
+        flask_migrate.downgrade(revision="0012")
         assert not TABLES & set(inspect(db.engine).get_table_names())
         assert _count("admin") == 1

@@ -65,6 +65,6 @@ def test_deleting_an_admin_in_the_database_deletes_their_rows(app_at_0011: Flask
 def test_the_migration_can_be_undone(app_at_0011: Flask) -> None:
     with app_at_0011.app_context():
         flask_migrate.upgrade()
-        flask_migrate.downgrade(revision="-1")
+        flask_migrate.downgrade(revision="0011")
         assert not TABLES & set(inspect(db.engine).get_table_names())
         assert db.session.execute(text("SELECT COUNT(*) FROM admin")).scalar() == 1

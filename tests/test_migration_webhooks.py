@@ -53,6 +53,6 @@ def test_the_tables_start_empty_and_deliveries_go_with_their_endpoint(app_at_001
 def test_the_migration_can_be_undone(app_at_0013: Flask) -> None:
     with app_at_0013.app_context():
         flask_migrate.upgrade()
-        flask_migrate.downgrade(revision="-1")
+        flask_migrate.downgrade(revision="0013")
         assert not TABLES & set(inspect(db.engine).get_table_names())
         assert db.session.execute(text("SELECT COUNT(*) FROM admin")).scalar() == 1
