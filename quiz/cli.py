@@ -158,19 +158,12 @@ def remove_admin(email: str) -> None:
         admins.delete(admin, actor=COMMAND_LINE)
     except admins.TeamRefused as refused:
         raise click.ClickException(str(refused)) from None
-    click.echo(f"Removed admin {admin.email}.")
+    # answered in the words it was asked in: "delete" is the older name of the same command
+    done = "Deleted" if click.get_current_context().info_name == "delete" else "Removed"
+    click.echo(f"{done} admin {admin.email}.")
 
 
-@admin_cli.command("delete")
-@click.argument("email")
-def delete_admin(email: str) -> None:
-    """Delete an admin account (the same as remove)."""
-    admin = _find_admin(email)
-    try:
-        admins.delete(admin, actor=COMMAND_LINE)
-    except admins.TeamRefused as refused:
-        raise click.ClickException(str(refused)) from None
-    click.echo(f"Deleted admin {admin.email}.")
+admin_cli.add_command(remove_admin, name="delete")
 
 
 @admin_cli.command("reset-password")

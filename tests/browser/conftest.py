@@ -26,7 +26,7 @@ from urllib.parse import urlencode, urljoin, urlsplit
 
 import pytest
 from flask import Flask
-from helpers import csrf_token, page_options
+from helpers import create_admin, csrf_token, page_options
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from quiz import create_app
@@ -347,3 +347,9 @@ def finish_quiz_in_this_browser(page: Page) -> str:
 def result_url(live_server: str) -> str:
     """The share URL of a freshly stored result."""
     return finish_quiz_over_http(live_server)
+
+
+@pytest.fixture
+def admin_account(live_app: Flask) -> None:
+    """Add an owner (helpers.ADMIN_EMAIL, ADMIN_PASSWORD) to the live server's database."""
+    create_admin(live_app)

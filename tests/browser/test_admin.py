@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
+from helpers import ADMIN_EMAIL, ADMIN_PASSWORD
 from playwright.sync_api import Page, expect
 from sqlalchemy import func, select
 from werkzeug.middleware.proxy_fix import ProxyFix
-from werkzeug.security import generate_password_hash
 
 from quiz.core.bank import (
     CHOICE_WEIGHT_RANGE,
@@ -26,33 +26,18 @@ from quiz.core.bank import (
     BankQuestion,
 )
 from quiz.db import db
-from quiz.models import Admin, Result
+from quiz.models import Result
 from quiz.store.demo import insert_demo_results
 from quiz.store.drafts import draft_bank
 
 pytestmark = pytest.mark.browser
 
-ADMIN_EMAIL = "admin@example.com"
-ADMIN_PASSWORD = "a long admin password"
 SIGN_IN_MISMATCH = "That email and password don't match an admin account."
 SUBMIT = re.compile(r"^(Next|See my result)$")
 RESULT_URL = re.compile(r"/r/[\w-]+$")
 DASHBOARD_URL = re.compile(r"/admin/$")
 SIGN_IN_URL = re.compile(r"/admin/sign-in(\?.*)?$")
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"  # git-ignored
-
-
-@pytest.fixture
-def admin_account(live_app: Flask) -> None:
-    """Add an admin to the live server's database (a one-round hash keeps sign-in fast)."""
-    with live_app.app_context():
-        db.session.add(
-            Admin(
-                email=ADMIN_EMAIL,
-                password_hash=generate_password_hash(ADMIN_PASSWORD, "pbkdf2:sha256:1"),
-            )
-        )
-        db.session.commit()
 
 
 def draft_of(app: Flask) -> Bank:

@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable
 
 import pytest
+from browser_sign_in import sign_in_page
 from flask import Flask
 from playwright.sync_api import Page, expect
 from sqlalchemy import func, select
@@ -50,10 +51,7 @@ def stored(live_app: Flask) -> tuple[int, int]:
 
 
 def sign_in(page: Page) -> None:
-    page.goto("/admin/sign-in")
-    page.get_by_label("Email", exact=True).fill(ADMIN_EMAIL)
-    page.get_by_label("Password", exact=True).fill(ADMIN_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in_page(page)
     expect(page).to_have_url(re.compile(r"/admin/$"))
 
 

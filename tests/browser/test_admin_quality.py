@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from browser_sign_in import sign_in_page
 from flask import Flask
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
@@ -203,10 +204,7 @@ def targets(live_app: Flask) -> Targets:
 
 
 def sign_in(page: Page, password: str = ADMIN_PASSWORD) -> None:
-    page.goto("/admin/sign-in")
-    page.get_by_label("Email", exact=True).fill(ADMIN_EMAIL)
-    page.get_by_label("Password", exact=True).fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in_page(page, password=password)
 
 
 def send(page: Page, click: Callable[[], None], status: int) -> str:

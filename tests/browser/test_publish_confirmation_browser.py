@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from browser_sign_in import sign_in_page
 from flask import Flask
 from playwright.sync_api import Page, expect
 from sqlalchemy import func, select
@@ -44,10 +45,7 @@ def version_count(app: Flask) -> int:
 
 
 def sign_in(page: Page) -> None:
-    page.goto("/admin/sign-in")
-    page.get_by_label("Email", exact=True).fill(ADMIN_EMAIL)
-    page.get_by_label("Password", exact=True).fill(ADMIN_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in_page(page)
     expect(page).to_have_url(re.compile(r"/admin/$"))
 
 

@@ -9,18 +9,16 @@ import re
 from collections.abc import Callable
 
 import pytest
+from browser_sign_in import sign_in_page
 from flask import Flask
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
-from werkzeug.security import generate_password_hash
 
 from quiz.db import db
-from quiz.models import Admin, Question
+from quiz.models import Question
 
 pytestmark = pytest.mark.browser
 
-ADMIN_EMAIL = "admin@example.com"
-ADMIN_PASSWORD = "a long admin password"
 PROMPT = "Which part of a project do you enjoy most?"
 # the first words that fit in 32 characters, joined by hyphens
 SUGGESTED_KEY = "which-part-of-a-project-do-you"
@@ -29,23 +27,8 @@ SOFTWARE = "Software engineering"
 PIPELINES = "Pipelines & MLOps"
 
 
-@pytest.fixture
-def admin_account(live_app: Flask) -> None:
-    with live_app.app_context():
-        db.session.add(
-            Admin(
-                email=ADMIN_EMAIL,
-                password_hash=generate_password_hash(ADMIN_PASSWORD, "pbkdf2:sha256:1"),
-            )
-        )
-        db.session.commit()
-
-
 def sign_in(page: Page) -> None:
-    page.goto("/admin/sign-in")
-    page.get_by_label("Email", exact=True).fill(ADMIN_EMAIL)
-    page.get_by_label("Password", exact=True).fill(ADMIN_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in_page(page)
     expect(page).to_have_url(re.compile(r"/admin/$"))
 
 

@@ -8,30 +8,15 @@ import re
 from collections.abc import Callable
 
 import pytest
+from browser_sign_in import sign_in_page
 from flask import Flask
 from playwright.sync_api import Locator, Page, expect
 from sqlalchemy import select, update
-from werkzeug.security import generate_password_hash
 
 from quiz.db import db
-from quiz.models import Admin, Question
+from quiz.models import Question
 
 pytestmark = pytest.mark.browser
-
-ADMIN_EMAIL = "admin@example.com"
-ADMIN_PASSWORD = "a long admin password"
-
-
-@pytest.fixture
-def admin_account(live_app: Flask) -> None:
-    with live_app.app_context():
-        db.session.add(
-            Admin(
-                email=ADMIN_EMAIL,
-                password_hash=generate_password_hash(ADMIN_PASSWORD, "pbkdf2:sha256:1"),
-            )
-        )
-        db.session.commit()
 
 
 def order(live_app: Flask) -> list[str]:
@@ -44,10 +29,7 @@ def shown_keys(page: Page) -> list[str]:
 
 
 def sign_in_to_the_table(page: Page) -> None:
-    page.goto("/admin/sign-in")
-    page.get_by_label("Email", exact=True).fill(ADMIN_EMAIL)
-    page.get_by_label("Password", exact=True).fill(ADMIN_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in_page(page)
     expect(page).to_have_url(re.compile(r"/admin/$"))
     page.goto("/admin/questions")
     expect(page.locator(".drag-handle").first).to_be_visible()

@@ -8,29 +8,14 @@ from collections.abc import Callable
 
 import pytest
 from flask import Flask
+from helpers import ADMIN_EMAIL, ADMIN_PASSWORD
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
-from werkzeug.security import generate_password_hash
 
 from quiz.db import db
-from quiz.models import Admin, Question
+from quiz.models import Question
 
 pytestmark = pytest.mark.browser
-
-ADMIN_EMAIL = "admin@example.com"
-ADMIN_PASSWORD = "a long admin password"
-
-
-@pytest.fixture
-def admin_account(live_app: Flask) -> None:
-    with live_app.app_context():
-        db.session.add(
-            Admin(
-                email=ADMIN_EMAIL,
-                password_hash=generate_password_hash(ADMIN_PASSWORD, "pbkdf2:sha256:1"),
-            )
-        )
-        db.session.commit()
 
 
 def kinds_and_order(live_app: Flask) -> tuple[list[str], list[str]]:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pyotp
 import pytest
+from browser_sign_in import sign_in_page
 from flask import Flask
 from playwright.sync_api import Page, expect
 from werkzeug.security import generate_password_hash
@@ -59,10 +60,7 @@ def check_page(page: Page, axe_script: Path, width: int, name: str) -> list[str]
 
 
 def sign_in_with_password(page: Page) -> None:
-    page.goto("/admin/sign-in")
-    page.get_by_label("Email", exact=True).fill(ADMIN_EMAIL)
-    page.get_by_label("Password", exact=True).fill(ADMIN_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in_page(page)
 
 
 @pytest.mark.parametrize("width", [1280, 390])
