@@ -35,8 +35,23 @@ from quiz.public.api import DESCRIPTION_PATH
 from quiz.settings import embed_origins
 
 DESCRIPTION_URL = "/api/openapi.json"
+
+
+def not_a_server_error_but_oembeds_501(ctx, response, case) -> bool | None:
+    """No server error, but the one status oEmbed asks for: /oembed answers 501 to a format it
+    does not write (anything but json). Every other 5xx, there or anywhere, still fails."""
+    asked = (case.query or {}).get("format")
+    if (
+        case.operation.path == "/oembed"
+        and response.status_code == 501
+        and asked not in (None, "", "json")
+    ):
+        return None
+    return not_a_server_error(ctx, response, case)
+
+
 CHECKS = [
-    not_a_server_error,
+    not_a_server_error_but_oembeds_501,
     status_code_conformance,
     content_type_conformance,
     response_headers_conformance,
