@@ -342,16 +342,24 @@ def demo_results(count: int, days: int, seed: int) -> None:
 @click.option(
     "--closes", type=click.DateTime(["%Y-%m-%d"]), help="Last day (UTC) to join, YYYY-MM-DD."
 )
-def create_group(name: str, closes: datetime | None) -> None:
+@click.option("--owner", "owner_email", help="Email of the admin (any role) it belongs to.")
+def create_group(name: str, closes: datetime | None, owner_email: str | None) -> None:
     """Create a group called NAME and print its join link (on PUBLIC_URL) and code.
 
-    Made here, it has no owner admin: owners and editors see it.
+    With --owner it belongs to that admin, a viewer included; without, it has no owner admin
+    and owners and editors see it.
     """
     if not name.strip() or len(name.strip()) > groups.MAX_NAME_LENGTH:
         raise click.BadParameter(
             f"give a name of 1 to {groups.MAX_NAME_LENGTH} characters", param_hint="NAME"
         )
-    group = groups.create_group(name, closes.date() if closes else None, None, actor=COMMAND_LINE)
+    owner = None
+    if owner_email is not None:
+        owner = admins.find(owner_email)
+        if owner is None:
+            raise click.BadParameter(f"no admin has the email {owner_email}", param_hint="--owner")
+    closes_on = closes.date() if closes else None
+    group = groups.create_group(name, closes_on, owner, actor=COMMAND_LINE)
     db.session.commit()
     link = _public_link("public.join_group", code=group.join_code)
     click.echo(f"Created group {group.name}. Code: {group.short_code}. Join link:")

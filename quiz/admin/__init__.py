@@ -101,6 +101,8 @@ LEAST_ROLE: dict[str, str | tuple[str, str]] = {
     "admin.delete_group": VIEWER,
     "admin.group_export": VIEWER,
     "admin.group_summary": VIEWER,
+    # giving a group to another admin: owners and editors (quiz.store.groups.may_choose_owner)
+    "admin.give_group": EDITOR,
     # left out on purpose, so owners only: the team (admin.team, admin.invite, ...) and
     # requiring two-factor sign-in of everyone (admin.require_two_factor); the webhooks
     # (admin.webhooks_page, admin.add_webhook, ...): results leave the site through them

@@ -1,11 +1,12 @@
-"""The group pages' forms: a new group, and the buttons that close, reopen or delete one."""
+"""The group pages' forms: a new group, giving a group to an admin, and the buttons that
+close, reopen or delete one."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
 from flask_wtf import FlaskForm
-from wtforms import StringField
+from wtforms import SelectField, StringField
 from wtforms.fields import DateField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
@@ -37,6 +38,28 @@ class NewGroupForm(FlaskForm):
     def validate_closes_on(self, field: DateField) -> None:
         if field.data is not None and field.data < datetime.now(UTC).date():
             raise ValidationError(_l("Choose today or a later day."))
+
+
+def owner_field(label: str) -> SelectField:
+    """The admin a group belongs to, among the choices the view sets (every admin's id)."""
+    return SelectField(
+        label,
+        coerce=int,
+        description=_l("They see and manage the group, whatever their role."),
+        validate_choice=True,
+    )
+
+
+class NewGroupFormWithOwner(NewGroupForm):
+    """A new group as an owner or editor makes it: they also choose whose it is."""
+
+    owner = owner_field(_l("Belongs to"))
+
+
+class GiveGroupForm(FlaskForm):
+    """Give a group to another admin (owners and editors)."""
+
+    owner = owner_field(_l("Give the group to"))
 
 
 class GroupActionForm(FlaskForm):

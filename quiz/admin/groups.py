@@ -2,7 +2,8 @@
 
 Every admin may open these pages (LEAST_ROLE); which groups each sees is the rule in
 :mod:`quiz.store.groups` (owners and editors: all; a viewer: their own). A group the admin may
-not see answers 404, as one that does not exist.
+not see answers 404, as one that does not exist. Only owners and editors are offered the
+choice of a group's owner (``groups.may_choose_owner``); a viewer never sees it.
 """
 
 from __future__ import annotations
@@ -13,9 +14,14 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from quiz.admin import bp
-from quiz.admin.group_forms import GroupActionForm, NewGroupForm
+from quiz.admin.group_forms import (
+    GiveGroupForm,
+    GroupActionForm,
+    NewGroupForm,
+    NewGroupFormWithOwner,
+)
 from quiz.db import db
-from quiz.models import Group
+from quiz.models import Admin, Group
 from quiz.store import groups
 from quiz.store.publishing import latest_version_id
 from quiz.web.banks import shown_bank
@@ -30,6 +36,32 @@ def _group(group_id: int) -> Group:
     return group
 
 
+def _owner_choices() -> list[tuple[int, str]]:
+    return [(admin.id, admin.email) for admin in groups.owner_choices()]
+
+
+def _new_group_form(**kwargs: object) -> NewGroupForm:
+    """The new-group form: with the owner select for owners and editors, defaulting to them."""
+    if not groups.may_choose_owner(current_user):
+        return NewGroupForm(**kwargs)  # type: ignore[arg-type]
+    form = NewGroupFormWithOwner(**kwargs)  # type: ignore[arg-type]
+    form.owner.choices = _owner_choices()
+    if form.owner.data is None:
+        form.owner.data = current_user.id
+    return form
+
+
+def _give_form(group: Group) -> GiveGroupForm | None:
+    """The form that gives ``group`` to another admin, for owners and editors only."""
+    if not groups.may_choose_owner(current_user):
+        return None
+    form = GiveGroupForm()
+    form.owner.choices = _owner_choices()
+    if form.owner.data is None:
+        form.owner.data = group.owner_id
+    return form
+
+
 def _render_list(form: NewGroupForm, status: int = 200) -> tuple[str, int]:
     shown = db.session.scalars(groups.visible_groups(current_user)).all()
     return render_template(
@@ -40,25 +72,34 @@ def _render_list(form: NewGroupForm, status: int = 200) -> tuple[str, int]:
 @bp.get("/groups")
 def groups_list() -> tuple[str, int]:
     """List the groups this admin may see, with the form for a new one."""
-    return _render_list(NewGroupForm(formdata=None))
+    return _render_list(_new_group_form(formdata=None))
 
 
 @bp.post("/groups")
 def new_group() -> Response | tuple[str, int]:
-    """Create a group owned by the signed-in admin."""
-    form = NewGroupForm()
+    """Create a group owned by the signed-in admin, or by the admin an owner or editor chose."""
+    form = _new_group_form()
     if not form.validate_on_submit():
         return _render_list(form, 422)
-    group = groups.create_group(form.name.data, form.closes_on.data, current_user)
+    owner = current_user._get_current_object()
+    if isinstance(form, NewGroupFormWithOwner):
+        owner = db.session.get(Admin, form.owner.data) or owner
+    group = groups.create_group(form.name.data, form.closes_on.data, owner)
     db.session.commit()
     flash(_("The group %(name)s is ready: pass on its link or its code.", name=group.name))
     return redirect(url_for(".group", group_id=group.id), code=303)
 
 
 @bp.get("/groups/<int:group_id>")
-def group(group_id: int) -> str:
+def group(group_id: int) -> tuple[str, int]:
     """Show a group: its link and code, the counts, top roles, average profile and members."""
     group = _group(group_id)
+    return _render_group(group, _give_form(group))
+
+
+def _render_group(
+    group: Group, give_form: GiveGroupForm | None, status: int = 200
+) -> tuple[str, int]:
     members = groups.members(group)
     version_id = latest_version_id()
     bank = shown_bank(version_id) if version_id is not None else None
@@ -75,7 +116,25 @@ def group(group_id: int) -> str:
         average=average,
         largest=max((abs(v) for v in average.values()), default=0) or 1,
         form=GroupActionForm(),
-    )
+        give_form=give_form,
+    ), status
+
+
+@bp.post("/groups/<int:group_id>/owner")
+def give_group(group_id: int) -> Response | tuple[str, int]:
+    """Give a group to another admin (owners and editors: LEAST_ROLE)."""
+    group = _group(group_id)
+    form = _give_form(group)
+    if form is None:
+        abort(403)
+    if not form.validate_on_submit():
+        return _render_group(group, form, 422)
+    owner = db.session.get(Admin, form.owner.data)
+    if owner is not None and owner.id != group.owner_id:
+        groups.give_group(group, owner)
+        db.session.commit()
+        flash(_("%(name)s now belongs to %(email)s.", name=group.name, email=owner.email))
+    return redirect(url_for(".group", group_id=group.id), code=303)
 
 
 @bp.post("/groups/<int:group_id>/close")

@@ -1,7 +1,8 @@
 """The three roles an admin can have, and which one is enough for what.
 
-The roles are ranked: a viewer reads, an editor reads and changes the quiz, an owner
-does everything, managing the other admins included. A role allows what every role
+The roles are ranked: a viewer reads and runs their own groups, an editor reads and changes
+the quiz and manages every group, an owner does everything, managing the other admins
+included. A role allows what every role
 below it allows, so a need is always stated as the *least* role that meets it
 (``allows("editor", "viewer")`` is true, ``allows("viewer", "editor")`` false).
 """
@@ -24,10 +25,12 @@ ROLE_NAMES: Final = {VIEWER: N_("Viewer"), EDITOR: N_("Editor"), OWNER: N_("Owne
 ROLE_DESCRIPTIONS: Final = {
     VIEWER: N_(
         "Reads analytics, the quality report, the audit log and the questions, roles, "
-        "skills and versions; changes nothing."
+        "skills and versions, and runs the groups they create or are given; changes "
+        "nothing else."
     ),
     EDITOR: N_(
-        "Everything a viewer does, and edits, previews, publishes, imports and exports the quiz."
+        "Everything a viewer does, and edits, previews, publishes, imports and exports the "
+        "quiz, and manages every group and whose it is."
     ),
     OWNER: N_("Everything an editor does, and invites, changes and removes admins."),
 }

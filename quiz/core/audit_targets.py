@@ -62,6 +62,7 @@ ACTION_NAMES = {
     "close group": N_("Closed a group"),
     "reopen group": N_("Reopened a group"),
     "delete group": N_("Deleted a group"),
+    "give group": N_("Gave a group to an admin"),
 }
 
 

@@ -77,7 +77,10 @@ def oembed() -> Response:
 
 def _page_of(url: str) -> tuple[str, dict[str, Any]]:
     """Return the endpoint and values of a result or role page at the public address; else 404."""
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:  # such as "http://[": no address at all, let alone ours
+        abort(404)
     public = urlsplit(current_app.config["PUBLIC_URL"])
     if parts.scheme not in ("http", "https") or parts.netloc.lower() != public.netloc:
         abort(404)

@@ -1,9 +1,12 @@
 """Groups: a counsellor's, teacher's or bootcamp's people taking the quiz through one link.
 
-Who sees and manages a group (the one rule, stated here and enforced by :func:`may_manage`):
-every admin may create a group, and the admin who creates it owns it. Owners and editors see
-and manage every group; a viewer sees and manages only the groups they own. A group whose
-owner was removed is left to owners and editors.
+Who owns, sees and manages a group (the one rule, stated here and enforced by
+:func:`may_manage` and :func:`may_choose_owner`): every admin may create a group. A viewer's
+group is always their own; an owner or editor chooses which admin it belongs to (themselves
+unless they choose another), and may later give any group to another admin, so a counsellor
+with the viewer role can be handed a group to run. Owners and editors see and manage every
+group; a viewer sees and manages only the groups they own. A group whose owner was removed
+is left to owners and editors.
 
 A group is joined by its join link (``join_code``, unguessable) or by typing its short code
 (:data:`SHORT_CODE_ALPHABET`, no look-alike characters). Joining only remembers the group in
@@ -58,6 +61,16 @@ def may_manage(admin: Admin, group: Group) -> bool:
     return allows(admin.role, EDITOR) or group.owner_id == admin.id
 
 
+def may_choose_owner(admin: Admin) -> bool:
+    """Tell whether ``admin`` may choose a group's owner, new or existing (owners and editors)."""
+    return allows(admin.role, EDITOR)
+
+
+def owner_choices() -> list[Admin]:
+    """Return the admins a group may be given to: every admin, by email."""
+    return list(db.session.scalars(select(Admin).order_by(Admin.email)))
+
+
 def visible_groups(admin: Admin) -> Select[tuple[Group]]:
     """Select the groups ``admin`` may see, newest first."""
     query = select(Group).order_by(Group.created_at.desc(), Group.id.desc())
@@ -69,8 +82,9 @@ def visible_groups(admin: Admin) -> Select[tuple[Group]]:
 def create_group(
     name: str, closes_on: date | None, owner: Admin | None, actor: str | None = None
 ) -> Group:
-    """Create a group owned by ``owner`` (None from the command line: owners and editors see
-    it) with fresh codes; the caller commits."""
+    """Create a group owned by ``owner`` (None: owners and editors see it) with fresh codes;
+    the caller commits. Who may pass another admin as ``owner`` is :func:`may_choose_owner`'s
+    rule, checked by the caller that knows who asks."""
     taken = set(db.session.scalars(select(Group.short_code)))
     short_code = new_short_code()
     while short_code in taken:  # 31**8 codes: a clash is rare, but possible
@@ -83,8 +97,19 @@ def create_group(
         closes_on=closes_on,
     )
     db.session.add(group)
-    record("create group", f"group {group.name}", detail=short_code, actor=actor)
+    detail = f"{short_code}, owner: {owner.email}" if owner else short_code
+    record("create group", f"group {group.name}", detail=detail, actor=actor)
     return group
+
+
+def give_group(group: Group, owner: Admin, actor: str | None = None) -> None:
+    """Give ``group`` to the admin ``owner``, recorded in the audit log; the caller commits.
+
+    The new owner sees and manages it from now on, viewer or not (see the module docstring).
+    """
+    before = group.owner.email if group.owner else "nobody"
+    group.owner = owner
+    record("give group", f"group {group.name}", detail=f"{before} → {owner.email}", actor=actor)
 
 
 def find_by_join_code(code: str) -> Group | None:

@@ -32,10 +32,26 @@ from taker_results import insert_people_results
 
 from quiz.db import db
 from quiz.public.api import DESCRIPTION_PATH
+from quiz.settings import embed_origins
 
 DESCRIPTION_URL = "/api/openapi.json"
+
+
+def not_a_server_error_but_oembeds_501(ctx, response, case) -> bool | None:
+    """No server error, but the one status oEmbed asks for: /oembed answers 501 to a format it
+    does not write (anything but json). Every other 5xx, there or anywhere, still fails."""
+    asked = (case.query or {}).get("format")
+    if (
+        case.operation.path == "/oembed"
+        and response.status_code == 501
+        and asked not in (None, "", "json")
+    ):
+        return None
+    return not_a_server_error(ctx, response, case)
+
+
 CHECKS = [
-    not_a_server_error,
+    not_a_server_error_but_oembeds_501,
     status_code_conformance,
     content_type_conformance,
     response_headers_conformance,
@@ -111,13 +127,16 @@ def json_endpoints(app: Flask, client: FlaskClient, token: str) -> set[str]:
     """Return the path of every route that answers JSON, as an OpenAPI path.
 
     Every public route is asked with GET (with a real token, role key and page where it
-    takes one) and counts when its answer is JSON. The admin pages answer nothing useful
+    takes one, and the query a route needs to answer at all: /oembed a real result link)
+    and counts when its answer is JSON. The admin pages answer nothing useful
     before sign-in: there, a route answers JSON when its path ends in .json, the convention
     the error pages follow too (quiz/web/errors.py).
     """
     role_key = client.get("/api/roles").get_json()["roles"][0]["key"]
     values = {"token": token, "token_a": token, "token_b": token, "key": role_key}
     values |= {"page": "1", "code": "de", "filename": "css/site.css"}
+    # a route that answers only an error without its query: given what it needs
+    queries = {"/oembed": {"url": f"http://localhost/r/{token}"}}
     found = set()
     for rule in app.url_map.iter_rules():
         if rule.rule.startswith("/admin"):
@@ -127,7 +146,10 @@ def json_endpoints(app: Flask, client: FlaskClient, token: str) -> set[str]:
         if "GET" not in rule.methods:
             continue
         path = re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", lambda m: values[m.group(1)], rule.rule)
-        with client.get(path) as response:  # a static file's answer holds the file open
+        query = queries.get(rule.rule)
+        with client.get(
+            path, query_string=query
+        ) as response:  # a static file's answer holds the file open
             if response.mimetype == "application/json":
                 found.add(openapi_path(rule.rule))
     return found
@@ -139,7 +161,7 @@ def test_every_json_endpoint_is_described_and_every_description_is_routed(
     token = urlsplit(take_quiz(client).result_url).path.rsplit("/", 1)[1]
     document = described(client)
     found = json_endpoints(app, client, token)
-    assert {"/r/{token}.json", "/api/roles", "/healthz", DESCRIPTION_URL} <= found
+    assert {"/r/{token}.json", "/api/roles", "/healthz", "/oembed", DESCRIPTION_URL} <= found
     assert found - set(document["paths"]) == set(), "JSON endpoints missing from the description"
     routed = {openapi_path(rule.rule) for rule in app.url_map.iter_rules()}
     assert set(document["paths"]) - routed == set(), "described paths that no route answers"
@@ -214,12 +236,25 @@ def test_every_described_endpoint_answers_as_described(app: Flask, client: Flask
                 operation, path_parameters=fixed, headers={"If-None-Match": etag}
             )
             assert revalidated == {304}
+        elif operation.path == "/oembed":
+            # random links name no page of ours; random bounds and formats are refused
+            assert statuses <= {400, 404, 501} and 404 in statuses
+            kept_url = {"url": f"http://localhost/r/{tokens['kept']}"}
+            for name, status in (("kept", 200), ("deleted", 404)):
+                fixed = {"url": f"http://localhost/r/{tokens[name]}"}
+                assert status in run_operation(operation, query=fixed)
+            assert client.get("/oembed", query_string=kept_url).get_json()["type"] == "link"
+            # and the rich shape, once some site may frame the embed view
+            app.config["EMBED_ALLOWED_ORIGINS"] = embed_origins("https://blog.example")
+            assert client.get("/oembed", query_string=kept_url).get_json()["type"] == "rich"
+            assert 200 in run_operation(operation, query=kept_url)
+            app.config["EMBED_ALLOWED_ORIGINS"] = embed_origins("")
         else:
             assert statuses == {200}
         tried.add(operation.path)
     # schemathesis leaves out the operation that serves the description it was loaded from:
     # loading it through the app, and the validity test, stand for that one
-    assert tried >= {"/r/{token}.json", "/api/roles", "/healthz"}
+    assert tried >= {"/r/{token}.json", "/api/roles", "/healthz", "/oembed"}
 
 
 def test_the_admin_json_endpoints_answer_as_described_signed_in_or_not(

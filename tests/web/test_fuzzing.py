@@ -125,6 +125,7 @@ FORM_PAGES = {
     "admin.new_group": "admin.groups_list",
     "admin.close_group": "admin.group",
     "admin.reopen_group": "admin.group",
+    "admin.give_group": "admin.group",
 }
 INTEGER_ARGUMENTS = frozenset(
     {
