@@ -7,12 +7,13 @@ not see answers 404, as one that does not exist.
 
 from __future__ import annotations
 
-from flask import abort, flash, jsonify, redirect, render_template, url_for
+from flask import abort, current_app, flash, jsonify, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from quiz.admin import bp
+from quiz.admin.embedding import host_snippet
 from quiz.admin.group_forms import GroupActionForm, NewGroupForm
 from quiz.db import db
 from quiz.models import Group
@@ -68,6 +69,9 @@ def group(group_id: int) -> str:
         group=group,
         is_open=groups.is_open(group),
         join_url=public_url("public.join_group", code=group.join_code),
+        embed_snippet=host_snippet(
+            public_url("embed.join_group", code=group.join_code), current_app.config["SITE_TITLE"]
+        ),
         members=members,
         top_roles=groups.top_roles(members),
         bank=bank,
