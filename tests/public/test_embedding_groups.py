@@ -132,6 +132,8 @@ def test_quick_mode_joined_in_the_frame_without_sharing_keeps_the_result_private
     assert sent.status_code == 303
     url = sent.headers["Location"]
     assert urlsplit(url).path == f"/embed/g/{code}/quiz/quick"
+    # its link to the full quiz goes back to the group's join page, where that is chosen
+    assert f'href="/embed/g/{code}">' in framed.get(url).get_data(as_text=True)
     for _ in range(200):
         page = framed.get(url).get_data(as_text=True)
         answers = {name: varied(name, values) for name, values in page_options(page).items()}
