@@ -20,6 +20,11 @@ must carry a signed progress this server issued, and a form token bound to it (t
 HMAC of the progress's own random id): a form sent without a page of ours gets a 400.
 The site-wide CSRF check, which reads the session, is off for this blueprint only.
 
+A group's join link in the frame (/embed/g/<code>): its form is sent to an address carrying
+a signed ticket its token is bound to; joining puts the group's id, the name given and the
+share choice into the signed progress, and the finish adds the result to that group in the
+same transaction. Nothing unsigned (the code in the path included) decides the group.
+
 The result opens in the frame with a link to the full result page in a new tab. The
 browser that finished the quiz is its owner: the link to its own result carries a signed
 claim that, opened at the top level, where the site's cookie works, makes the full page
@@ -345,7 +350,7 @@ def _quick_page(progress: EmbeddedProgress, endpoint: str) -> str | Response:
     # the adaptive core refuses answers the version does not have
     progress.answers = taking.answers_in(bank, progress.answers)
     context = _embed_context()
-    if progress.group is not None:
+    if endpoint == "embed.take_group_quick_quiz":
         # the full quiz of a group starts from its join page, where it can be chosen
         context["full_quiz_endpoint"] = "embed.join_group"
     return taking.quick_question_page(

@@ -186,6 +186,11 @@ def test_a_tampered_progress_or_ticket_is_refused_and_joins_nobody(
     plain_action = unescape(ACTION_PATTERN.search(plain).group(1))
     query = urlsplit(plain_action).query
     assert send(framed, plain, {}, action=f"/embed/g/{code}/quiz?{query}").status_code == 400
+    # a group's quick progress on the plain quick page: the quiz goes on (it is ours)
+    quick_html = framed.get(f"/embed/g/{code}").get_data(as_text=True)
+    quick_url = send(framed, quick_html, {"mode": "quick"}).headers["Location"]
+    plain_quick = framed.get("/embed/quiz/quick?" + urlsplit(quick_url).query)
+    assert plain_quick.status_code == 200
     # and without a joined group, the group's quiz page sends the frame to the join page
     bare = framed.get(f"/embed/g/{code}/quiz")
     assert bare.status_code == 303 and urlsplit(bare.headers["Location"]).path == f"/embed/g/{code}"
@@ -193,7 +198,7 @@ def test_a_tampered_progress_or_ticket_is_refused_and_joins_nobody(
     with embed_app.app_context():
         assert db.session.scalar(select(func.count()).select_from(GroupMember)) == 0
         assert db.session.scalar(select(func.count()).select_from(Result)) == 0
-        assert db.session.get(Group, group_id).started == 1  # the one real join
+        assert db.session.get(Group, group_id).started == 2  # the two real joins
 
 
 def test_a_closed_or_unknown_group_answers_politely_in_the_frame(
