@@ -8,13 +8,18 @@ deployment settings. The page shows it, and the snippet to copy (docs/embedding.
 from __future__ import annotations
 
 from flask import current_app, render_template
+from flask_login import current_user
 
 from quiz.admin import bp
+from quiz.db import db
+from quiz.store import groups
 from quiz.web.urls import public_url
 
 # the frame's height before the content says how tall it is, and where it stays for a
 # host that does not listen (the frame then scrolls)
 SNIPPET_HEIGHT = 640
+# the most groups whose frames the page lists (the newest first)
+GROUP_SNIPPETS = 50
 # the embedded pages an admin may start a frame on
 FRAME_STARTS = (
     ("embed.start", "start"),
@@ -48,4 +53,11 @@ def embedding() -> str:
         origins=current_app.config["EMBED_ALLOWED_ORIGINS"],
         snippets=snippets,
         example_role_url=public_url("public.roles"),
+        # each group's join page in a frame: the frame line alone, the script as above
+        group_frames=[
+            (group, host_snippet(public_url("embed.join_group", code=group.join_code), title))
+            for group in db.session.scalars(
+                groups.visible_groups(current_user).limit(GROUP_SNIPPETS)
+            )
+        ],
     )

@@ -8,12 +8,13 @@ choice of a group's owner (``groups.may_choose_owner``); a viewer never sees it.
 
 from __future__ import annotations
 
-from flask import abort, flash, jsonify, redirect, render_template, url_for
+from flask import abort, current_app, flash, jsonify, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from quiz.admin import bp
+from quiz.admin.embedding import host_snippet
 from quiz.admin.group_forms import (
     GiveGroupForm,
     GroupActionForm,
@@ -109,6 +110,9 @@ def _render_group(
         group=group,
         is_open=groups.is_open(group),
         join_url=public_url("public.join_group", code=group.join_code),
+        embed_snippet=host_snippet(
+            public_url("embed.join_group", code=group.join_code), current_app.config["SITE_TITLE"]
+        ),
         members=members,
         top_roles=groups.top_roles(members),
         bank=bank,

@@ -20,6 +20,11 @@ must carry a signed progress this server issued, and a form token bound to it (t
 HMAC of the progress's own random id): a form sent without a page of ours gets a 400.
 The site-wide CSRF check, which reads the session, is off for this blueprint only.
 
+A group's join link in the frame (/embed/g/<code>): its form is sent to an address carrying
+a signed ticket its token is bound to; joining puts the group's id, the name given and the
+share choice into the signed progress, and the finish adds the result to that group in the
+same transaction. Nothing unsigned (the code in the path included) decides the group.
+
 The result opens in the frame with a link to the full result page in a new tab. The
 browser that finished the quiz is its owner: the link to its own result carries a signed
 claim that, opened at the top level, where the site's cookie works, makes the full page
@@ -55,12 +60,16 @@ from wtforms.validators import ValidationError
 from quiz.core.bank import Bank
 from quiz.core.result_page import result_page
 from quiz.db import db
+from quiz.models import Group
+from quiz.public.group_forms import JoinGroupForm
 from quiz.public.views import (
     QUICK_MODE_TYPICAL_QUESTIONS,
     QuizProgress,
     _minutes,
     _shown_result,
 )
+from quiz.store import groups
+from quiz.store.groups import record_finished
 from quiz.store.publishing import latest_version_id, published_bank
 from quiz.store.results import create_result, delete_key_matches, stored_result
 from quiz.web import taking
@@ -87,7 +96,18 @@ STATE_SALT = "career-fit.embed.progress"
 OWNER_SALT = "career-fit.embed.owner"
 TOKEN_SALT = b"career-fit.embed.form-token"
 # the pages whose addresses carry the progress
-QUIZ_ENDPOINTS = {"embed.take_quiz": "full", "embed.take_quick_quiz": "quick"}
+QUIZ_ENDPOINTS = {
+    "embed.take_quiz": "full",
+    "embed.take_quick_quiz": "quick",
+    "embed.take_group_quiz": "full",
+    "embed.take_group_quick_quiz": "quick",
+}
+# the pages of a group joined in the frame, whose addresses name the group's join code
+GROUP_PAGES = frozenset(
+    {"embed.join_group", "embed.take_group_quiz", "embed.take_group_quick_quiz"}
+)
+# the signed ticket a group's embedded join page puts in its form's address
+JOIN_SALT = "career-fit.embed.join"
 
 EXPIRED = _l(
     "This page of the quiz has expired or was changed on the way. Please start the quiz again."
@@ -117,6 +137,9 @@ def carry_state(endpoint: str, values: dict[str, Any]) -> None:
         for name, value in (request.view_args or {}).items():
             if name != "page":
                 values.setdefault(name, value)
+    elif endpoint in GROUP_PAGES and request.endpoint in GROUP_PAGES:
+        # from a group's quick mode to its join page, say: the same group
+        values.setdefault("code", (request.view_args or {}).get("code"))
 
 
 def _serializer(salt: str) -> URLSafeTimedSerializer:
@@ -150,6 +173,11 @@ class EmbedQuickQuestionForm(QuickQuestionForm):
         csrf_class = StateBoundCSRF
 
 
+class EmbedJoinGroupForm(JoinGroupForm):
+    class Meta:
+        csrf_class = StateBoundCSRF
+
+
 class EmbedTokenForm(FlaskForm):
     """Only the form token: checked on every POST before the quiz reads the answers."""
 
@@ -160,10 +188,20 @@ class EmbedTokenForm(FlaskForm):
 class EmbeddedProgress(QuizProgress):
     """A quiz's progress kept in the signed ``s`` of the frame's addresses, never in a cookie."""
 
-    def __init__(self, *args: Any, flow: str, notice: bool = False, **kwargs: Any):
+    def __init__(
+        self,
+        *args: Any,
+        flow: str,
+        notice: bool = False,
+        group: dict[str, Any] | None = None,
+        **kwargs: Any,
+    ):
         super().__init__(*args, **kwargs)
         self.flow = flow
         self.notice = notice
+        # the group joined in the frame, {"id", "name", "share"}: only ever set by the
+        # server when the join form was sent, and signed with the rest
+        self.group = group
 
     def save(self, answers: dict[str, str]) -> None:
         self.answers = answers
@@ -182,6 +220,7 @@ class EmbeddedProgress(QuizProgress):
                 "undone": self.undone,
                 "flow": self.flow,
                 "notice": self.notice,
+                "group": self.group,
             }
         )
 
@@ -232,7 +271,7 @@ def _carried_progress(mode: str) -> EmbeddedProgress | None:
         published_bank(version)
     except LookupError:
         return None
-    asked, undone = state.get("asked"), state.get("undone")
+    asked, undone, group = state.get("asked"), state.get("undone"), state.get("group")
     return EmbeddedProgress(
         mode,
         version,
@@ -243,6 +282,7 @@ def _carried_progress(mode: str) -> EmbeddedProgress | None:
         dict(undone) if isinstance(undone, dict) else None,
         flow=flow,
         notice=bool(state.get("notice")),
+        group=group if isinstance(group, dict) and isinstance(group.get("id"), int) else None,
     )
 
 
@@ -278,13 +318,23 @@ def start() -> str:
 @limiter.limit(lambda: current_app.config["QUIZ_SUBMISSION_LIMIT"], methods=["POST"])
 def take_quiz(page: int = 1) -> str | Response:
     """Show one page of the quiz in the frame; its progress travels in the address."""
-    progress = _embedded_progress("full")
+    return _quiz_page(_embedded_progress("full"), page, "embed.take_quiz")
+
+
+@bp.route("/quiz/quick", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["QUIZ_SUBMISSION_LIMIT"], methods=["POST"])
+def take_quick_quiz() -> str | Response:
+    """Quick mode in the frame: one question at a time, its progress in the address."""
+    return _quick_page(_embedded_progress("quick"), "embed.take_quick_quiz")
+
+
+def _quiz_page(progress: EmbeddedProgress, page: int, endpoint: str) -> str | Response:
     bank = shown_bank(progress.version_id)
     return taking.quiz_page(
         bank,
         page,
         progress.answers,
-        endpoint="embed.take_quiz",
+        endpoint=endpoint,
         save=progress.save,
         finish=lambda given: _finish(bank, progress, given),
         shown=progress.reach,
@@ -295,22 +345,142 @@ def take_quiz(page: int = 1) -> str | Response:
     )
 
 
-@bp.route("/quiz/quick", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["QUIZ_SUBMISSION_LIMIT"], methods=["POST"])
-def take_quick_quiz() -> str | Response:
-    """Quick mode in the frame: one question at a time, its progress in the address."""
-    progress = _embedded_progress("quick")
+def _quick_page(progress: EmbeddedProgress, endpoint: str) -> str | Response:
     bank = shown_bank(progress.version_id)
     # the adaptive core refuses answers the version does not have
     progress.answers = taking.answers_in(bank, progress.answers)
+    context = _embed_context()
+    if endpoint == "embed.take_group_quick_quiz":
+        # the full quiz of a group starts from its join page, where it can be chosen
+        context["full_quiz_endpoint"] = "embed.join_group"
     return taking.quick_question_page(
         bank,
         progress,
-        endpoint="embed.take_quick_quiz",
+        endpoint=endpoint,
         finish=lambda given: _finish(bank, progress, given),
         form_class=EmbedQuickQuestionForm,
-        **_embed_context(),
+        **context,
     )
+
+
+@bp.route("/g/<code>", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["QUIZ_SUBMISSION_LIMIT"], methods=["POST"])
+def join_group(code: str) -> str | Response | tuple[str, int]:
+    """A group's join page in the frame: whose group, what its owner sees, then the quiz.
+
+    Without a session, the form's address carries a signed ticket (the group's id and a
+    random id the form token is bound to); joining puts the group, the name given and the
+    share choice into the quiz's signed progress, which the finish reads. Every GET counts
+    as the link opened (the frame cannot remember a browser); every join, as started.
+    """
+    group = groups.find_by_join_code(code)
+    if group is None:
+        return render_template("embed/group_gone.html", group=None), 404
+    if not groups.is_open(group):
+        return render_template("embed/group_gone.html", group=group), 410
+    if request.method == "POST":
+        flow = _join_ticket_flow(group)
+        if flow is None:
+            abort(400, description=str(EXPIRED))
+        g.embed_flow = flow
+        if not EmbedTokenForm().validate():
+            abort(400, description=str(FORGED))
+    else:
+        g.embed_flow = secrets.token_urlsafe(12)
+    form = EmbedJoinGroupForm()
+    if form.validate_on_submit():
+        version_id = latest_version_id()
+        if version_id is None:
+            abort(503)
+        mode = "quick" if form.mode.data == "quick" else "full"
+        progress = EmbeddedProgress(
+            mode,
+            version_id,
+            {},
+            int(time.time()),
+            flow=g.embed_flow,
+            group={
+                "id": group.id,
+                "name": form.display_name.data or "",
+                "share": bool(form.shares_result.data),
+            },
+        )
+        groups.count_started(group)
+        db.session.commit()
+        endpoint = "embed.take_group_quick_quiz" if mode == "quick" else "embed.take_group_quiz"
+        return redirect(
+            url_for(endpoint, code=code, **{STATE_PARAMETER: progress.sealed()}), code=303
+        )
+    if request.method == "GET":
+        groups.count_opened(group)
+        db.session.commit()
+    ticket = _serializer(JOIN_SALT).dumps({"group": group.id, "flow": g.embed_flow})
+    return render_template(
+        "embed/group_join.html",
+        group=group,
+        form=form,
+        owner=_owner(group),
+        action=url_for(".join_group", code=code, **{STATE_PARAMETER: ticket}),
+    ), 400 if form.errors else 200
+
+
+def _owner(group: Group) -> str:
+    return group.owner.email if group.owner is not None else ""
+
+
+def _join_ticket_flow(group: Group) -> str | None:
+    """Return the random id of the join ticket in the address if it is ours and this group's."""
+    try:
+        ticket = _serializer(JOIN_SALT).loads(
+            request.args.get(STATE_PARAMETER, ""), max_age=EMBED_STATE_MAX_AGE
+        )
+    except BadSignature:
+        return None
+    if not isinstance(ticket, dict) or ticket.get("group") != group.id:
+        return None
+    flow = ticket.get("flow")
+    return flow if isinstance(flow, str) else None
+
+
+@bp.route("/g/<code>/quiz", methods=["GET", "POST"])
+@bp.route("/g/<code>/quiz/<int:page>", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["QUIZ_SUBMISSION_LIMIT"], methods=["POST"])
+def take_group_quiz(code: str, page: int = 1) -> str | Response:
+    """The full quiz of a group joined in the frame; without a joined group, its join page."""
+    progress = _group_progress(code, "full")
+    if progress is None:
+        return redirect(url_for(".join_group", code=code), code=303)
+    return _quiz_page(progress, page, "embed.take_group_quiz")
+
+
+@bp.route("/g/<code>/quiz/quick", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["QUIZ_SUBMISSION_LIMIT"], methods=["POST"])
+def take_group_quick_quiz(code: str) -> str | Response:
+    """Quick mode of a group joined in the frame; without a joined group, its join page."""
+    progress = _group_progress(code, "quick")
+    if progress is None:
+        return redirect(url_for(".join_group", code=code), code=303)
+    return _quick_page(progress, "embed.take_group_quick_quiz")
+
+
+def _group_progress(code: str, mode: str) -> EmbeddedProgress | None:
+    """Return the carried progress of a group joined in the frame, or None to join first.
+
+    Only the signed progress says which group the result joins; the code in the path must
+    not name another group. A POST without such a progress is refused with a 400.
+    """
+    carried = _carried_progress(mode)
+    group = groups.find_by_join_code(code)
+    if (
+        carried is None
+        or carried.group is None
+        or (group is not None and group.id != carried.group["id"])
+    ):
+        if request.method == "POST":
+            abort(400, description=str(EXPIRED))
+        return None
+    # checks the form token on a POST, and seals the progress for the next address
+    return _embedded_progress(mode)
 
 
 def _finish(bank: Bank, progress: EmbeddedProgress, answers: dict[str, str]) -> Response:
@@ -322,6 +492,14 @@ def _finish(bank: Bank, progress: EmbeddedProgress, answers: dict[str, str]) -> 
         seconds_taken=progress.seconds_taken(),
         mode=progress.mode,
     )
+    if progress.group is not None:
+        # the group joined in the frame gets the result in the same transaction
+        record_finished(
+            progress.group["id"],
+            result,
+            str(progress.group.get("name") or ""),
+            bool(progress.group.get("share")),
+        )
     db.session.commit()
     claim = _serializer(OWNER_SALT).dumps({"token": result.share_token, "key": delete_key})
     g.embed_state = None  # the quiz is done: the result's address carries no progress

@@ -42,6 +42,7 @@ PAGES = (
     "embed-quick",
     "embed-role",
     "embed-result",
+    "embed-group-join",
     "group-join",
     "group-closed",
     "landing@de",
@@ -53,6 +54,7 @@ PAGES = (
     "role@de",
     "embed-quiz@de",
     "embed-result@de",
+    "embed-group-join@de",
 )
 # the pages that are one address each
 PATHS = {
@@ -68,6 +70,8 @@ PATHS = {
     "embed-quick": "/embed/quiz/quick",
     "embed-role": "/embed/roles/ml-engineer",
     "group-join": "/g/page-quality-open-group-00000000",
+    # the same group's join page in another site's frame
+    "embed-group-join": "/embed/g/page-quality-open-group-00000000",
 }
 # a group's join link when the group is closed: a polite 410
 CLOSED_GROUP_PATH = "/g/page-quality-closed-group-000000"

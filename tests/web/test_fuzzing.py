@@ -85,9 +85,15 @@ PUBLIC_FORMS = frozenset(
         # the quiz in another site's frame: its progress rides in the address (see below)
         "embed.take_quiz",
         "embed.take_quick_quiz",
+        # a group's join page in the frame, and the quiz it starts (its code is drawn)
+        "embed.join_group",
+        "embed.take_group_quiz",
+        "embed.take_group_quick_quiz",
     }
 )
 EMBED_FORMS = ("embed.take_quiz", "embed.take_quick_quiz")
+# the group's quiz in the frame: like EMBED_FORMS, a redirect to a result stores it
+EMBED_GROUP_QUIZ_FORMS = ("embed.take_group_quiz", "embed.take_group_quick_quiz")
 # The result owner's answer about their work: a 303 means it was saved or withdrawn.
 WORK_NOW_FORMS = frozenset({"public.report_work_now", "public.withdraw_work_now_answer"})
 # Where each POST-only form is shown, so its fields and token can be read off a real page.
@@ -625,7 +631,8 @@ ANALYTICS_TABLES = {"daily_count", "counted_results"}
 def stores_allowed(kind: str, endpoint: str, response: TestResponse) -> bool:
     """Tell whether an answer is one of the three that may change what is stored."""
     if response.status_code in (302, 303):
-        if endpoint in ("public.take_quiz", "public.take_quick_quiz", *EMBED_FORMS):
+        quizzes = ("public.take_quiz", "public.take_quick_quiz", *EMBED_FORMS)
+        if endpoint in (*quizzes, *EMBED_GROUP_QUIZ_FORMS):
             return "/r/" in response.headers["Location"]
         if endpoint in WORK_NOW_FORMS:
             return response.status_code == 303
