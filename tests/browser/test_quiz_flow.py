@@ -210,6 +210,8 @@ def test_without_javascript_the_summary_comes_first_and_the_next_submit_clears_i
         choose(page, index)
 
     page.get_by_role("button", name="Next").click()
+    # the answer comes back to the same address, so wait for the page it brings, not the URL
+    expect(page.locator("#error-summary")).to_be_visible()
 
     # straight after the heading, so reading on from it meets the list first
     assert page.evaluate("document.querySelector('h1').nextElementSibling.id === 'error-summary'")
