@@ -7,9 +7,9 @@ The rules, in one place:
   drift), but never one of a step at or before the last accepted one, so a code seen over
   someone's shoulder cannot be used again, nor an older one.
 * The shared secret is stored encrypted (Fernet: AES-128-CBC with an HMAC-SHA256), with a key
-  derived from ``SECRET_KEY`` by HKDF, so a copy of the database alone does not give the
-  codes. Changing ``SECRET_KEY`` makes the stored secrets unreadable: admins then sign in
-  with a recovery code and set two-factor up again.
+  derived from ``SECRET_KEY`` by HKDF (:mod:`quiz.store.secrets_at_rest`), so a copy of the
+  database alone does not give the codes. Changing ``SECRET_KEY`` makes the stored secrets
+  unreadable: admins then sign in with a recovery code and set two-factor up again.
 * Turning it on takes a current code for the new secret (so the app surely has it), ends
   the admin's other sessions (signed in with the password alone) and gives
   :data:`RECOVERY_CODE_COUNT` recovery codes, shown once. Only a salted SHA-256 of each is
@@ -27,7 +27,6 @@ nothing is saved when they refuse.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
 import secrets
@@ -35,16 +34,12 @@ import time
 from typing import Any
 
 import pyotp
-from cryptography.fernet import Fernet, InvalidToken
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from flask import current_app
 from sqlalchemy import func, select
 
 from quiz.core.messages import N_
 from quiz.db import db
 from quiz.models import Admin, AdminTwoFactor, RecoveryCode, SiteSetting, new_session_nonce
-from quiz.store import audit
+from quiz.store import audit, secrets_at_rest
 
 ISSUER = "Career Fit"
 RECOVERY_CODE_COUNT = 10
@@ -81,24 +76,13 @@ class TwoFactorRefused(Exception):
 # ---------------------------------------------------------------- the secret
 
 
-def _fernet() -> Fernet:
-    """The cipher for stored secrets, keyed by ``SECRET_KEY`` through HKDF, never by it as it is."""
-    derived = HKDF(
-        algorithm=hashes.SHA256(), length=32, salt=None, info=b"career-fit two-factor secrets"
-    ).derive(str(current_app.secret_key).encode())
-    return Fernet(base64.urlsafe_b64encode(derived))
-
-
 def encrypt_secret(secret: str) -> str:
-    return _fernet().encrypt(secret.encode()).decode()
+    return secrets_at_rest.encrypt(secret, secrets_at_rest.TWO_FACTOR)
 
 
 def decrypt_secret(token: str) -> str | None:
     """Return the secret ``token`` holds, or None when it was made with another ``SECRET_KEY``."""
-    try:
-        return _fernet().decrypt(token.encode()).decode()
-    except (InvalidToken, ValueError):
-        return None
+    return secrets_at_rest.decrypt(token, secrets_at_rest.TWO_FACTOR)
 
 
 def new_secret() -> str:
