@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pytest
 from flask import Flask
 from helpers import QuizTaker, csrf_token, page_options
-from sqlalchemy import event
+from query_counting import counted_queries
 
 from quiz.core.bank import DEFAULT_BANK_PATH, parse_bank
 from quiz.db import db
@@ -21,22 +19,6 @@ MOST_QUERIES = 3
 # the finishing submission also asks which webhook endpoints want a result.created event,
 # so the event can be written in the result's own transaction (quiz.store.webhooks)
 MOST_QUERIES_OF_STEP = {"submission": MOST_QUERIES + 1}
-
-
-@contextmanager
-def counted_queries(app: Flask) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 def publish_bank_with_twice_the_questions(app: Flask) -> None:
