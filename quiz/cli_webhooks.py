@@ -1,4 +1,4 @@
-"""Flask commands: webhooks add|list|remove|deliver (quiz.store.webhooks states the rules)."""
+"""Flask commands: webhooks add|list|remove|deliver|prune (quiz.store.webhooks states the rules)."""
 
 from __future__ import annotations
 
@@ -58,6 +58,14 @@ def remove_webhook(endpoint_id: int) -> None:
     click.echo(f"Removed webhook {endpoint_id}.")
 
 
+@webhooks_cli.command("prune")
+def prune() -> None:
+    """Delete the events done with for longer than WEBHOOK_EVENTS_KEEP_DAYS; print how many."""
+    pruned = webhooks.prune_events()
+    db.session.commit()
+    click.echo(f"Pruned {pruned} old webhook {'event' if pruned == 1 else 'events'}.")
+
+
 @webhooks_cli.command("deliver")
 @click.option("--once", is_flag=True, help="Send what is due once, then stop.")
 @click.option(
@@ -71,11 +79,15 @@ def remove_webhook(endpoint_id: int) -> None:
 def deliver(once: bool, sleep_seconds: float) -> None:
     """Send the outbox's due events: one pass with --once, else pass after pass.
 
+    Each pass also prunes the events done with for longer than WEBHOOK_EVENTS_KEEP_DAYS.
     On SQLite run one worker; on PostgreSQL any number may run side by side.
     """
     while True:
         try:
             report = webhooks.deliver_due()
+            # one indexed DELETE, usually of nothing: cheap enough for every pass
+            pruned = webhooks.prune_events()
+            db.session.commit()
         except SQLAlchemyError as error:
             if once:
                 raise
@@ -89,6 +101,8 @@ def deliver(once: bool, sleep_seconds: float) -> None:
             click.echo(
                 f"Sent {report.sent}, to retry {report.retrying}, failed {report.failed}.",
             )
+        if pruned:
+            click.echo(f"Pruned {pruned} old webhook {'event' if pruned == 1 else 'events'}.")
         if once:
             return
         if not report.attempted:

@@ -398,14 +398,15 @@ class WebhookEndpoint(db.Model):
     """An address an owner registered to be sent events (quiz.store.webhooks), and which.
 
     ``events`` is a comma-separated list of event names (quiz.store.webhooks.EVENTS).
-    ``secret`` signs every request to it; it is shown to the owner once, at creation, and
-    kept in the clear because signing needs it (a hash could not sign).
+    Its secret signs every request to it; it is shown to the owner once, at creation.
+    Signing needs the secret itself (a hash could not sign), so ``secret_encrypted`` holds it
+    encrypted with a key derived from ``SECRET_KEY`` (quiz.store.secrets_at_rest).
     """
 
     id: Mapped[int] = mapped_column(primary_key=True)
     url: Mapped[str] = mapped_column(String(500))
     events: Mapped[str] = mapped_column(String(200))
-    secret: Mapped[str] = mapped_column(String(100))
+    secret_encrypted: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     created_by: Mapped[str] = mapped_column(String(254))
 
@@ -419,7 +420,10 @@ class WebhookEvent(db.Model):
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     type: Mapped[str] = mapped_column(String(40))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # indexed: pruning (quiz.store.webhooks.prune_events) looks for the old ones every pass
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, index=True
+    )
 
 
 class WebhookDelivery(db.Model):

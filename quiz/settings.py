@@ -59,6 +59,7 @@ ENVIRONMENT_KEYS = (
     "WEBHOOKS_ALLOW_LOOPBACK",
     "WEBHOOKS_TIMEOUT_SECONDS",
     "WEBHOOKS_LEASE_SECONDS",
+    "WEBHOOK_EVENTS_KEEP_DAYS",
     "EMBED_ALLOWED_ORIGINS",
 )
 
@@ -152,6 +153,9 @@ def configure(app: Flask, overrides: dict[str, Any] | None) -> None:
         # a worker's claim on a delivery lasts this long; longer than the timeout, so a live
         # worker's claim never lapses mid-request, and a killed worker's is sent again after
         WEBHOOKS_LEASE_SECONDS=60,
+        # webhook events delivered, or given up on after their day of retries, are deleted
+        # once this many days old (`webhooks prune`, and every pass of `webhooks deliver`)
+        WEBHOOK_EVENTS_KEEP_DAYS=30,
         # the sites that may show the quiz in a frame (/embed/..., docs/embedding.md): their
         # origins, space- or comma-separated. Empty, no site may: every page refuses framing
         EMBED_ALLOWED_ORIGINS="",
@@ -184,6 +188,7 @@ def configure(app: Flask, overrides: dict[str, Any] | None) -> None:
         raise RuntimeError("ADMIN_IDLE_MINUTES must be a number of minutes above 0, such as 480.")
     check_statistics_minimum(app.config)
     check_webhook_timing(app.config)
+    check_webhook_keep_days(app.config)
     app.config["EMBED_ALLOWED_ORIGINS"] = embed_origins(app.config["EMBED_ALLOWED_ORIGINS"])
     for name in SIGN_IN_LIMITS:
         try:
@@ -228,6 +233,15 @@ def check_webhook_timing(config: Config) -> None:
         raise RuntimeError(
             f"WEBHOOKS_LEASE_SECONDS ({lease:g}) must be longer than WEBHOOKS_TIMEOUT_SECONDS "
             f"({timeout:g}), and the timeout above 0: a worker's claim must outlast its request."
+        )
+
+
+def check_webhook_keep_days(config: Config) -> None:
+    """Refuse a WEBHOOK_EVENTS_KEEP_DAYS that is not a number of days above 0."""
+    days = config["WEBHOOK_EVENTS_KEEP_DAYS"]
+    if isinstance(days, bool) or not isinstance(days, int | float) or not days > 0:
+        raise RuntimeError(
+            f"WEBHOOK_EVENTS_KEEP_DAYS must be a number of days above 0, such as 30, not {days!r}."
         )
 
 

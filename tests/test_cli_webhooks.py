@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
 from flask import Flask
@@ -16,7 +17,7 @@ from webhook_receiver import documented_verifier, webhook_receiver
 
 from quiz import create_app
 from quiz.db import db
-from quiz.models import AuditEntry, WebhookEndpoint
+from quiz.models import AuditEntry, WebhookDelivery, WebhookEndpoint, WebhookEvent
 from quiz.store import webhooks
 
 
@@ -41,11 +42,12 @@ def test_add_prints_the_id_and_secret_and_list_never_shows_the_secret(app: Flask
     secret = re.search(r"^secret: (whsec_\w+)$", added.output, re.M).group(1)
     with app.app_context():
         endpoint = db.session.get(WebhookEndpoint, endpoint_id)
-        assert (endpoint.url, endpoint.events, endpoint.secret) == (
+        assert (endpoint.url, endpoint.events, webhooks.readable_secret(endpoint)) == (
             "https://crm.example.com/hook",
             "result.created",
             secret,
         )
+        assert secret not in endpoint.secret_encrypted  # stored encrypted, shown only now
         entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "add webhook"))
         assert entry.one().admin_email == "command line"
     listed = run(app, "list")
@@ -143,3 +145,46 @@ def test_the_delivery_loop_waits_out_a_failing_database(
     assert result.exit_code == 0
     assert "The database failed, trying again" in result.stderr
     assert "Sent 1, to retry 0, failed 0." in result.stdout
+
+
+def old_event(app: Flask, days_ago: int) -> str:
+    """Put a result.deleted event made ``days_ago`` in the outbox; return its id."""
+    with app.app_context():
+        moment = webhooks.utcnow() - timedelta(days=days_ago)
+        event = webhooks.enqueue(webhooks.RESULT_DELETED, {"token": "t" * 43}, now=moment)
+        db.session.commit()
+        return event.id
+
+
+def event_ids(app: Flask) -> set[str]:
+    with app.app_context():
+        return set(db.session.scalars(select(WebhookEvent.id)))
+
+
+def test_prune_deletes_old_delivered_events_and_never_a_pending_one(app: Flask) -> None:
+    run(app, "add", "https://crm.example.com/hook")
+    delivered, pending = old_event(app, 31), old_event(app, 31)
+    recent = old_event(app, 29)
+    with app.app_context():
+        for delivery in db.session.scalars(
+            select(WebhookDelivery).where(WebhookDelivery.event_id.in_([delivered, recent]))
+        ):
+            delivery.status = webhooks.SENT  # as the worker records a 2xx answer
+        db.session.commit()
+    pruned = run(app, "prune")
+    assert pruned.exit_code == 0, pruned.output
+    assert "Pruned 1 old webhook event." in pruned.output
+    assert event_ids(app) == {pending, recent}
+    assert "Pruned 0 old webhook events." in run(app, "prune").output
+
+
+def test_each_pass_of_deliver_prunes_too(app: Flask) -> None:
+    with webhook_receiver() as receiver:
+        run(app, "add", receiver.url)
+        old_event(app, 40)
+        old_event(app, 40)
+        sent = run(app, "deliver", "--once")
+    assert sent.exit_code == 0, sent.output
+    assert "Sent 2, to retry 0, failed 0." in sent.output
+    assert "Pruned 2 old webhook events." in sent.output
+    assert event_ids(app) == set()

@@ -27,14 +27,12 @@ STATUS_NAMES = {
 
 def render_webhooks(form: EndpointForm | None = None, status: int = 200) -> tuple[str, int]:
     """Render the webhooks page, with ``form`` as sent when it was refused."""
-    listed = webhooks.endpoints()
     page = render_template(
         "admin/webhooks/webhooks.html",
         form=form or EndpointForm(formdata=None),
         confirm_form=ConfirmForm(),
-        endpoints=listed,
-        deliveries={e.id: webhooks.recent_deliveries(e) for e in listed},
-        last_attempt=lambda delivery: (webhooks.attempts(delivery) or [None])[-1],
+        overviews=webhooks.overview(),
+        unreadable_secret=webhooks.UNREADABLE_SECRET,
         event_descriptions=EVENT_DESCRIPTIONS,
         status_names=STATUS_NAMES,
     )

@@ -22,6 +22,15 @@ The rules:
 - **Signature.** Each request carries ``X-CareerFit-Signature: t=<unix seconds>,v1=<hex
   HMAC-SHA256 of "<t>.<body>" with the endpoint's secret>`` (:func:`signature`), checked
   as docs/integrations.md shows.
+- **Secrets at rest.** An endpoint's secret is stored encrypted with a key derived from
+  ``SECRET_KEY`` (:mod:`quiz.store.secrets_at_rest`). One the current key cannot read
+  (``SECRET_KEY`` changed) is never sent unsigned: each attempt is recorded as failed with
+  :data:`UNREADABLE_SECRET` as its error, and retried as any failure is, so restoring the
+  key in time still delivers it; the admin page says so on the endpoint.
+- **Pruning.** :func:`prune_events` deletes the events older than
+  ``WEBHOOK_EVENTS_KEEP_DAYS`` whose every delivery is done (sent, or failed after its day
+  of retries) and none made within those days; an event with a pending delivery is never
+  pruned. Its deliveries and their attempts go with it (the foreign keys cascade).
 """
 
 from __future__ import annotations
@@ -39,12 +48,14 @@ from typing import Any
 
 import requests
 from flask import current_app
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import and_, delete, exists, func, or_, select, update
 
 from quiz.core.bank import Bank
+from quiz.core.messages import N_
 from quiz.core.webhook_urls import url_problem
 from quiz.db import db
 from quiz.models import Result, WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEvent
+from quiz.store import secrets_at_rest
 from quiz.store.audit import record
 
 RESULT_CREATED = "result.created"
@@ -62,6 +73,12 @@ FIRST_RETRY = timedelta(seconds=30)
 LONGEST_WAIT = timedelta(hours=1)
 GIVE_UP_AFTER = timedelta(days=1)
 ERROR_LENGTH = 300
+# the error an attempt records when the endpoint's secret cannot be decrypted; stored in
+# English like every other error, and put into words by the admin page
+UNREADABLE_SECRET = N_(
+    "Not sent: the signing secret cannot be read with the current SECRET_KEY. Put the old "
+    "SECRET_KEY back, or remove the endpoint and add it again for a new secret."
+)
 
 
 class WebhookRefused(ValueError):
@@ -91,6 +108,15 @@ def aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+def encrypt_secret(secret: str) -> str:
+    return secrets_at_rest.encrypt(secret, secrets_at_rest.WEBHOOK_SIGNING)
+
+
+def readable_secret(endpoint: WebhookEndpoint) -> str | None:
+    """Return ``endpoint``'s signing secret, or None when the current key can't read it."""
+    return secrets_at_rest.decrypt(endpoint.secret_encrypted, secrets_at_rest.WEBHOOK_SIGNING)
+
+
 def signature(secret: str, timestamp: int, body: bytes) -> str:
     """Return the signature header's value for ``body`` sent at ``timestamp``."""
     signed = f"{timestamp}.".encode() + body
@@ -115,16 +141,17 @@ def add_endpoint(url: str, events: Sequence[str], actor: str | None = None) -> N
     if unknown:
         raise WebhookRefused(f"Unknown event {unknown[0]!r}: choose from {', '.join(EVENTS)}.")
     chosen = tuple(e for e in EVENTS if e in events) or EVENTS
+    secret = "whsec_" + secrets.token_hex(32)
     endpoint = WebhookEndpoint(
         url=url,
         events=",".join(chosen),
-        secret="whsec_" + secrets.token_hex(32),
+        secret_encrypted=encrypt_secret(secret),
         created_by=actor or "command line",
     )
     db.session.add(endpoint)
     db.session.flush()
     record("add webhook", f"webhook {endpoint.id}", f"{url} ({', '.join(chosen)})", actor=actor)
-    return NewEndpoint(endpoint.id, url, chosen, endpoint.secret)
+    return NewEndpoint(endpoint.id, url, chosen, secret)
 
 
 def endpoints() -> list[WebhookEndpoint]:
@@ -155,6 +182,66 @@ def recent_deliveries(endpoint: WebhookEndpoint, limit: int = 20) -> list[Webhoo
         .limit(limit)
     )
     return list(db.session.scalars(query))
+
+
+@dataclass(frozen=True)
+class RecentDelivery:
+    """A delivery as the admin page lists it: its event's type and its latest attempt."""
+
+    delivery: WebhookDelivery
+    event_type: str
+    last_attempt: WebhookAttempt | None
+
+
+@dataclass(frozen=True)
+class EndpointOverview:
+    """An endpoint, whether its secret can be read, and its newest deliveries, newest first."""
+
+    endpoint: WebhookEndpoint
+    secret_readable: bool
+    recent: list[RecentDelivery]
+
+
+def overview(limit: int = 20) -> list[EndpointOverview]:
+    """Every endpoint with its ``limit`` newest deliveries, in three queries however many.
+
+    One query for the endpoints, one for the deliveries (numbered newest first within each
+    endpoint by a window function, the first ``limit`` of each kept) with their event's
+    type, and one for the latest attempt of each of those deliveries.
+    """
+    listed = endpoints()
+    newest_first = func.row_number().over(
+        partition_by=WebhookDelivery.endpoint_id, order_by=WebhookDelivery.id.desc()
+    )
+    numbered = select(WebhookDelivery.id, newest_first.label("place")).subquery()
+    rows = db.session.execute(
+        select(WebhookDelivery, WebhookEvent.type)
+        .join(numbered, numbered.c.id == WebhookDelivery.id)
+        .join(WebhookEvent, WebhookEvent.id == WebhookDelivery.event_id)
+        .where(numbered.c.place <= limit)
+        .order_by(WebhookDelivery.endpoint_id, WebhookDelivery.id.desc())
+    ).all()
+    shown = [delivery.id for delivery, _ in rows]
+    latest = (
+        select(func.max(WebhookAttempt.id))
+        .where(WebhookAttempt.delivery_id.in_(shown))
+        .group_by(WebhookAttempt.delivery_id)
+    )
+    last_attempts = {
+        attempt.delivery_id: attempt
+        for attempt in db.session.scalars(
+            select(WebhookAttempt).where(WebhookAttempt.id.in_(latest))
+        )
+    }
+    recent: dict[int, list[RecentDelivery]] = {endpoint.id: [] for endpoint in listed}
+    for delivery, event_type in rows:
+        recent[delivery.endpoint_id].append(
+            RecentDelivery(delivery, event_type, last_attempts.get(delivery.id))
+        )
+    return [
+        EndpointOverview(endpoint, readable_secret(endpoint) is not None, recent[endpoint.id])
+        for endpoint in listed
+    ]
 
 
 def attempts(delivery: WebhookDelivery) -> list[WebhookAttempt]:
@@ -284,7 +371,7 @@ class Claim:
     delivery_id: int
     until: datetime
     url: str
-    secret: str
+    secret: str | None  # None when the current SECRET_KEY cannot read it: not sent then
     event_id: str
     body: bytes
 
@@ -329,13 +416,20 @@ def claim_due(now: datetime, limit: int = 20) -> list[Claim]:
         delivery = db.session.get_one(WebhookDelivery, delivery_id)
         body = json.dumps(delivery.event.payload, separators=(",", ":"), sort_keys=True).encode()
         target = delivery.endpoint
-        claims.append(Claim(delivery_id, until, target.url, target.secret, delivery.event_id, body))
+        secret = readable_secret(target)
+        claims.append(Claim(delivery_id, until, target.url, secret, delivery.event_id, body))
     db.session.rollback()  # end the read transaction: nothing is held while sending
     return claims
 
 
 def send(claim: Claim, timestamp: int | None = None) -> tuple[int | None, str | None, int]:
-    """POST the claim's event; return the status code (None when none came), error, ms."""
+    """POST the claim's event; return the status code (None when none came), error, ms.
+
+    A claim whose secret could not be read is not sent: unsigned, the receiver should
+    refuse it, and signed with anything else it would. Its attempt records why.
+    """
+    if claim.secret is None:
+        return None, UNREADABLE_SECRET, 0
     moment = int(time.time()) if timestamp is None else timestamp
     headers = {
         "Content-Type": "application/json",
@@ -417,3 +511,29 @@ def deliver_due(now: datetime | None = None, limit: int = 20) -> PassReport:
         elif status == PENDING:
             report.retrying += 1
     return report
+
+
+# ---- pruning ---------------------------------------------------------------------------------
+
+
+def prune_events(now: datetime | None = None, keep_days: float | None = None) -> int:
+    """Delete the events done with for longer than ``keep_days``; return how many (caller commits).
+
+    ``keep_days`` is ``WEBHOOK_EVENTS_KEEP_DAYS`` unless given. An event goes when it was
+    made before then, and no delivery of it is pending or was made since (a delivery sent
+    again keeps its event another ``keep_days``). Its deliveries and their attempts go with
+    it: the foreign keys cascade, on SQLite too (quiz.db turns them on), so this is one
+    DELETE however many events it removes.
+    """
+    days = float(current_app.config["WEBHOOK_EVENTS_KEEP_DAYS"] if keep_days is None else keep_days)
+    cutoff = (now or utcnow()) - timedelta(days=days)
+    still_wanted = exists().where(
+        WebhookDelivery.event_id == WebhookEvent.id,
+        or_(WebhookDelivery.status == PENDING, WebhookDelivery.created_at >= cutoff),
+    )
+    pruned = db.session.execute(
+        delete(WebhookEvent)
+        .where(and_(WebhookEvent.created_at < cutoff, ~still_wanted))
+        .execution_options(synchronize_session=False)
+    )
+    return int(pruned.rowcount)  # type: ignore[attr-defined]

@@ -7,19 +7,21 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from datetime import timedelta
 from html import unescape
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from helpers import TEST_CONFIG, create_admin, csrf_token, form_token, sign_in
+from query_counting import counted_queries
 from sqlalchemy import select
 from webhook_receiver import webhook_receiver
 
 from quiz import create_app
 from quiz.db import db
 from quiz.models import AuditEntry, WebhookDelivery, WebhookEndpoint
-from quiz.store import webhooks
+from quiz.store import secrets_at_rest, webhooks
 
 SECRET = re.compile(r'id="webhook-secret" type="text" readonly value="([^"]+)"')
 
@@ -71,7 +73,7 @@ def test_an_owner_adds_an_endpoint_and_sees_its_secret_once(app, admin_client):
     assert secret.startswith("whsec_")
     with app.app_context():
         endpoint = db.session.scalars(select(WebhookEndpoint)).one()
-        assert (endpoint.url, endpoint.events, endpoint.secret) == (
+        assert (endpoint.url, endpoint.events, webhooks.readable_secret(endpoint)) == (
             "https://crm.example.com/hooks/career-fit",
             "result.created",
             secret,
@@ -202,3 +204,55 @@ def test_the_webhooks_page_and_its_refusal_are_in_german(app, admin_client):
     )
     assert refused.status_code == 422
     assert "Unverschlüsseltes http:// ist nur an 127.0.0.1 erlaubt" in text(refused)
+
+
+def endpoints_with_tried_deliveries(app: Flask, endpoints: int, deliveries: int) -> None:
+    """Add ``endpoints`` endpoints, each with ``deliveries`` test events tried twice (500s)."""
+    answers = [500] * (2 * endpoints * deliveries)
+    with webhook_receiver(answers=answers) as receiver, app.app_context():
+        for number in range(endpoints):
+            made = webhooks.add_endpoint(f"{receiver.url}/{number}", [])
+            for _ in range(deliveries):
+                webhooks.send_test(webhooks.find_endpoint(made.id))
+        db.session.commit()
+        start = webhooks.utcnow()
+        for later in (0, 31):
+            webhooks.deliver_due(now=start + timedelta(seconds=later), limit=1000)
+
+
+def test_the_webhooks_page_asks_the_same_queries_however_many_deliveries(app, admin_client):
+    endpoints_with_tried_deliveries(app, endpoints=1, deliveries=1)
+    admin_client.get("/admin/webhooks")  # warms what any first view loads
+    with counted_queries(app) as few:
+        page = text(admin_client.get("/admin/webhooks"))
+    assert page.count("HTTP 500") == 1
+
+    endpoints_with_tried_deliveries(app, endpoints=3, deliveries=25)
+    with counted_queries(app) as many:
+        page = text(admin_client.get("/admin/webhooks"))
+    # twenty newest deliveries of each endpoint, each with its latest attempt
+    assert page.count("HTTP 500") == 1 + 3 * 20
+    assert len(many) == len(few), many
+
+
+def test_an_endpoint_whose_secret_cannot_be_read_is_shown_failing(app, admin_client):
+    with webhook_receiver() as receiver:
+        add(admin_client, receiver.url)
+        (endpoint_id,) = endpoint_ids(app)
+        assert "Failing:" not in text(admin_client.get("/admin/webhooks"))
+        with app.app_context():
+            endpoint = webhooks.find_endpoint(endpoint_id)
+            # as if SECRET_KEY had changed since the endpoint was added
+            endpoint.secret_encrypted = secrets_at_rest.encrypt(
+                "whsec_old", secrets_at_rest.WEBHOOK_SIGNING, "the SECRET_KEY of before"
+            )
+            db.session.commit()
+        press(admin_client, f"/admin/webhooks/{endpoint_id}/test")
+        with app.app_context():
+            assert webhooks.deliver_due().retrying == 1
+        assert receiver.received == []
+    page = text(admin_client.get("/admin/webhooks"))
+    assert "Failing:" in page
+    assert "signing secret cannot be read with the current SECRET_KEY" in page
+    german = text(admin_client.get("/admin/webhooks", headers={"Accept-Language": "de"}))
+    assert "Schlägt fehl:" in german
