@@ -26,7 +26,7 @@ from werkzeug.security import generate_password_hash
 
 from quiz.db import db
 from quiz.models import Admin, Dimension, OptionWeight, Question, Result, Role, WebhookAttempt
-from quiz.store import admins, audit, groups, webhooks
+from quiz.store import admins, audit, groups, secrets_at_rest, webhooks
 from quiz.store.demo import insert_demo_results
 
 pytestmark = pytest.mark.browser
@@ -184,6 +184,13 @@ def targets(live_app: Flask) -> Targets:
             WebhookAttempt(
                 delivery_id=delivery.id, status_code=500, error="HTTP 500", duration_ms=42
             )
+        )
+        # and one whose secret the site's key cannot read, so the page marks it failing
+        unreadable = webhooks.add_endpoint(
+            "https://lms.example.com/hooks/career-fit", ["result.created"], actor=ADMIN_EMAIL
+        )
+        webhooks.find_endpoint(unreadable.id).secret_encrypted = secrets_at_rest.encrypt(
+            unreadable.secret, secrets_at_rest.WEBHOOK_SIGNING, "the SECRET_KEY of before"
         )
         owner = db.session.scalar(select(Admin).where(Admin.email == ADMIN_EMAIL))
         group = groups.create_group("Bootcamp spring", None, owner, actor=ADMIN_EMAIL)
