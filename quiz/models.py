@@ -205,6 +205,10 @@ class Result(db.Model):
     # Made up by `flask demo-results`, not given by a person: left out of every statistic
     # that describes takers, and counted apart on the analytics page.
     synthetic: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # The one-time id of the quiz run that finished with this result, from the taker's
+    # progress: unique, so a finish sent twice (double click, resent form) stores one
+    # result (quiz.store.results.create_result). None for results made without one.
+    finish_id: Mapped[str | None] = mapped_column(String(32), unique=True)
     quiz_version: Mapped[QuizVersion] = relationship()
 
     __table_args__ = (Index("ix_result_real_by_version", "quiz_version_id", "synthetic", "id"),)
