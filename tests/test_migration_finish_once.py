@@ -1,6 +1,6 @@
 """Migration 0015 gives results a unique, nullable finish id on both engines: results stored
-before it keep none (and many may have none), a second row with the same id is refused, and
-it can be undone."""
+before it keep none (and many may have none), a second row with the same id is refused; it
+adds the table of group starts counted once, and it can be undone."""
 
 from __future__ import annotations
 
@@ -57,6 +57,7 @@ def test_old_results_keep_no_finish_id_and_a_finish_id_is_stored_once(app_at_001
         flask_migrate.upgrade()
         ids = db.session.execute(text("SELECT finish_id FROM result ORDER BY id")).scalars()
         assert list(ids) == [None, None]
+        assert "group_start" in inspect(db.engine).get_table_names()
         _insert("t3", "run-1")
         db.session.commit()
         with pytest.raises(IntegrityError):
@@ -71,4 +72,5 @@ def test_the_migration_can_be_undone(app_at_0014: Flask) -> None:
         flask_migrate.downgrade(revision="0014")
         columns = {column["name"] for column in inspect(db.engine).get_columns("result")}
         assert "finish_id" not in columns
+        assert "group_start" not in inspect(db.engine).get_table_names()
         assert db.session.execute(text("SELECT COUNT(*) FROM result")).scalar() == 2
