@@ -69,17 +69,18 @@ def form_of(html: str, data: dict[str, str]) -> tuple[str, dict[str, str]]:
 
 
 def last_embedded_page(client: FlaskClient, url: str) -> tuple[str, dict[str, str]]:
-    """Answer every page from ``url`` but the last; return the last page's form, unsent."""
+    """Answer every page from ``url``, the last one once; return the last page's form, to
+    send it again as a browser would."""
     for _ in range(200):
         html = client.get(url).get_data(as_text=True)
         answers = {name: varied(name, values) for name, values in page_options(html).items()}
         action, data = form_of(html, {**answers, "forward": "x"})
-        # answering this page on a copy of its progress says whether it was the last
-        peek = client.post(action, data=data)
-        assert peek.status_code in (302, 303), peek.get_data(as_text=True)[:2000]
-        if "/embed/r/" in peek.headers["Location"]:
+        # the answer says whether this page was the last: it leads to the result then
+        sent = client.post(action, data=data)
+        assert sent.status_code in (302, 303), sent.get_data(as_text=True)[:2000]
+        if "/embed/r/" in sent.headers["Location"]:
             return action, data
-        url = peek.headers["Location"]
+        url = sent.headers["Location"]
     raise AssertionError("the embedded quiz never ended")
 
 
@@ -112,7 +113,7 @@ def test_the_last_embedded_page_sent_twice_stores_one_result_one_member_one_even
     joined = framed.post(action, data=data)
     assert joined.status_code == 303
     action, data = last_embedded_page(framed, joined.headers["Location"])
-    # the peek above was the first finish; two more, as a double click sends them
+    # the last page was sent once above; twice more, as a double click sends it
     first = framed.post(action, data=data)
     second = framed.post(action, data=data)
     assert first.status_code == second.status_code == 303
