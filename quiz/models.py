@@ -205,6 +205,10 @@ class Result(db.Model):
     # Made up by `flask demo-results`, not given by a person: left out of every statistic
     # that describes takers, and counted apart on the analytics page.
     synthetic: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # The one-time id of the quiz run that finished with this result, from the taker's
+    # progress: unique, so a finish sent twice (double click, resent form) stores one
+    # result (quiz.store.results.create_result). None for results made without one.
+    finish_id: Mapped[str | None] = mapped_column(String(32), unique=True)
     quiz_version: Mapped[QuizVersion] = relationship()
 
     __table_args__ = (Index("ix_result_real_by_version", "quiz_version_id", "synthetic", "id"),)
@@ -516,3 +520,21 @@ class GroupMember(db.Model):
     shares_result: Mapped[bool] = mapped_column(default=False, server_default=false())
     joined_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     result: Mapped[Result] = relationship()
+
+
+class GroupStart(db.Model):
+    """One run of the quiz joined to a group in another site's frame, by its finish id.
+
+    The frame keeps no cookie, so the join form sent twice (a double click, a resend) would
+    count two starts; its finish id, minted with the join page, is stored here once and
+    the group's ``started`` counted only then (quiz.store.groups.count_started_once).
+    Rows older than a join page's life are pruned as new ones come.
+    """
+
+    finish_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("quiz_group.id", ondelete="CASCADE"), index=True
+    )
+    started_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, index=True
+    )

@@ -25,6 +25,12 @@ a signed ticket its token is bound to; joining puts the group's id, the name giv
 share choice into the signed progress, and the finish adds the result to that group in the
 same transaction. Nothing unsigned (the code in the path included) decides the group.
 
+Finishing once. Each run through the quiz gets a one-time finish id when its progress is
+first made (for a group, when its join page is shown, inside the ticket), signed with the
+rest. The result is stored under it (quiz.store.results.create_result), so the last page
+sent twice (a double click, a reload that resends, Back and send again) or the join form
+sent twice stores one result and one membership, and every answer leads to that result.
+
 The result opens in the frame with a link to the full result page in a new tab. The
 browser that finished the quiz is its owner: the link to its own result carries a signed
 claim that, opened at the top level, where the site's cookie works, makes the full page
@@ -71,7 +77,13 @@ from quiz.public.views import (
 from quiz.store import groups
 from quiz.store.groups import record_finished
 from quiz.store.publishing import latest_version_id, published_bank
-from quiz.store.results import create_result, delete_key_matches, stored_result
+from quiz.store.results import (
+    carried_finish_id,
+    create_result,
+    delete_key_matches,
+    new_finish_id,
+    stored_result,
+)
 from quiz.web import taking
 from quiz.web.banks import shown_bank
 from quiz.web.extensions import csrf, limiter
@@ -221,6 +233,7 @@ class EmbeddedProgress(QuizProgress):
                 "flow": self.flow,
                 "notice": self.notice,
                 "group": self.group,
+                "finish": self.finish_id,
             }
         )
 
@@ -243,6 +256,7 @@ def _embedded_progress(mode: str) -> EmbeddedProgress:
         version_id = latest_version_id()
         if version_id is None:
             abort(503)
+        # a fresh progress mints its finish id (QuizProgress)
         progress = EmbeddedProgress(
             mode, version_id, {}, int(time.time()), flow=secrets.token_urlsafe(12)
         )
@@ -280,6 +294,8 @@ def _carried_progress(mode: str) -> EmbeddedProgress | None:
         int(state.get("reached") or 0),
         [k for k in asked if k in answers] if isinstance(asked, list) else None,
         dict(undone) if isinstance(undone, dict) else None,
+        # a progress signed before finish ids were carried gets one from here on
+        carried_finish_id(state.get("finish")),
         flow=flow,
         notice=bool(state.get("notice")),
         group=group if isinstance(group, dict) and isinstance(group.get("id"), int) else None,
@@ -371,7 +387,8 @@ def join_group(code: str) -> str | Response | tuple[str, int]:
     Without a session, the form's address carries a signed ticket (the group's id and a
     random id the form token is bound to); joining puts the group, the name given and the
     share choice into the quiz's signed progress, which the finish reads. Every GET counts
-    as the link opened (the frame cannot remember a browser); every join, as started.
+    as the link opened (the frame cannot remember a browser); every join, as started, but
+    the same join page's form sent twice only once (its finish id).
     """
     group = groups.find_by_join_code(code)
     if group is None:
@@ -379,14 +396,16 @@ def join_group(code: str) -> str | Response | tuple[str, int]:
     if not groups.is_open(group):
         return render_template("embed/group_gone.html", group=group), 410
     if request.method == "POST":
-        flow = _join_ticket_flow(group)
-        if flow is None:
+        ticket = _join_ticket(group)
+        if ticket is None:
             abort(400, description=str(EXPIRED))
-        g.embed_flow = flow
+        g.embed_flow, finish_id = ticket
         if not EmbedTokenForm().validate():
             abort(400, description=str(FORGED))
     else:
-        g.embed_flow = secrets.token_urlsafe(12)
+        # the run's finish id is minted with the page, so joining twice with this one
+        # form (sent twice) still finishes one result, one member
+        g.embed_flow, finish_id = secrets.token_urlsafe(12), new_finish_id()
     form = EmbedJoinGroupForm()
     if form.validate_on_submit():
         version_id = latest_version_id()
@@ -398,6 +417,7 @@ def join_group(code: str) -> str | Response | tuple[str, int]:
             version_id,
             {},
             int(time.time()),
+            finish_id=finish_id,
             flow=g.embed_flow,
             group={
                 "id": group.id,
@@ -405,7 +425,7 @@ def join_group(code: str) -> str | Response | tuple[str, int]:
                 "share": bool(form.shares_result.data),
             },
         )
-        groups.count_started(group)
+        groups.count_started_once(group, finish_id)
         db.session.commit()
         endpoint = "embed.take_group_quick_quiz" if mode == "quick" else "embed.take_group_quiz"
         return redirect(
@@ -414,7 +434,9 @@ def join_group(code: str) -> str | Response | tuple[str, int]:
     if request.method == "GET":
         groups.count_opened(group)
         db.session.commit()
-    ticket = _serializer(JOIN_SALT).dumps({"group": group.id, "flow": g.embed_flow})
+    ticket = _serializer(JOIN_SALT).dumps(
+        {"group": group.id, "flow": g.embed_flow, "finish": finish_id}
+    )
     return render_template(
         "embed/group_join.html",
         group=group,
@@ -428,8 +450,9 @@ def _owner(group: Group) -> str:
     return group.owner.email if group.owner is not None else ""
 
 
-def _join_ticket_flow(group: Group) -> str | None:
-    """Return the random id of the join ticket in the address if it is ours and this group's."""
+def _join_ticket(group: Group) -> tuple[str, str | None] | None:
+    """Return the random id and finish id of the address's join ticket if it is ours and
+    this group's, else None."""
     try:
         ticket = _serializer(JOIN_SALT).loads(
             request.args.get(STATE_PARAMETER, ""), max_age=EMBED_STATE_MAX_AGE
@@ -439,7 +462,7 @@ def _join_ticket_flow(group: Group) -> str | None:
     if not isinstance(ticket, dict) or ticket.get("group") != group.id:
         return None
     flow = ticket.get("flow")
-    return flow if isinstance(flow, str) else None
+    return (flow, carried_finish_id(ticket.get("finish"))) if isinstance(flow, str) else None
 
 
 @bp.route("/g/<code>/quiz", methods=["GET", "POST"])
@@ -491,9 +514,11 @@ def _finish(bank: Bank, progress: EmbeddedProgress, answers: dict[str, str]) -> 
         answers,
         seconds_taken=progress.seconds_taken(),
         mode=progress.mode,
+        finish_id=progress.finish_id,
     )
     if progress.group is not None:
-        # the group joined in the frame gets the result in the same transaction
+        # the group joined in the frame gets the result in the same transaction (once: the
+        # same finish sent again returns the result stored first, already a member)
         record_finished(
             progress.group["id"],
             result,

@@ -33,10 +33,12 @@ from quiz.store.analytics import count_reached_page, forget_result
 from quiz.store.groups import leave_groups
 from quiz.store.publishing import latest_version_id, published_bank
 from quiz.store.results import (
+    carried_finish_id,
     create_result,
     delete_key_matches,
     erase_result,
     find_result,
+    new_finish_id,
     quiz_version_number,
     remembered_changes_search,
     stored_result,
@@ -369,6 +371,10 @@ class QuizProgress:
     in, so Back can take the last one away. The start time and the furthest page shown
     come from the server's clock and counter, never from the form, so they say how long
     a visit took and where people stop.
+
+    ``finish_id`` names this one run through the quiz, minted with its progress: the
+    result is stored under it, so the finish sent twice (a double click sends the same
+    cookie twice) stores one result (quiz.store.results.create_result).
     """
 
     def __init__(
@@ -380,6 +386,7 @@ class QuizProgress:
         reached: int = 0,
         asked: list[str] | None = None,
         undone: dict[str, str] | None = None,
+        finish_id: str | None = None,
     ):
         self.mode = mode
         self.version_id = version_id
@@ -388,6 +395,7 @@ class QuizProgress:
         self.reached = reached
         self.asked = asked if asked is not None else list(answers)
         self.undone = undone or {}
+        self.finish_id = finish_id or new_finish_id()
 
     def save(self, answers: dict[str, str]) -> None:
         self.answers = answers
@@ -398,6 +406,7 @@ class QuizProgress:
             "reached": self.reached,
             "asked": self.asked,
             "undone": self.undone,
+            "finish": self.finish_id,
         }
 
     def add(self, answers: dict[str, str]) -> None:
@@ -453,6 +462,7 @@ def _quiz_in_progress(mode: str) -> QuizProgress:
                 answers = dict(progress["answers"])
                 started, reached = progress.get("started"), progress.get("reached")
                 asked, undone = progress.get("asked"), progress.get("undone")
+                finish_id = progress.get("finish")
                 return QuizProgress(
                     mode,
                     version,
@@ -462,6 +472,7 @@ def _quiz_in_progress(mode: str) -> QuizProgress:
                     # a session cookie is the visitor's to edit: keep only what fits
                     [k for k in asked if k in answers] if isinstance(asked, list) else None,
                     dict(undone) if isinstance(undone, dict) else None,
+                    carried_finish_id(finish_id),
                 )
     version_id = latest_version_id()
     if version_id is None:
@@ -475,6 +486,9 @@ def _finish(bank: Bank, progress: QuizProgress, answers: dict[str, str]) -> Resp
     The result's token and delete key go into the session before the commit. If the
     database commits but its reply is lost, the taker sees a 503 and retries: the retry
     finds the stored result under that token and shows it instead of storing a second.
+    The same finish sent twice at once (a double click: both carry the cookie from before
+    either answer) is caught by the progress's finish id instead: the second gets the first
+    result, with the same delete key, and its group keeps one member.
     """
     pending = session.get("pending_result")
     if isinstance(pending, dict):
@@ -488,6 +502,7 @@ def _finish(bank: Bank, progress: QuizProgress, answers: dict[str, str]) -> Resp
         answers,
         seconds_taken=progress.seconds_taken(),
         mode=progress.mode,
+        finish_id=progress.finish_id,
     )
     # the group this browser joined gets the result in the same transaction
     group_id = attach_to_group(result)

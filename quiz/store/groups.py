@@ -26,7 +26,7 @@ import secrets
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, func, select, update
@@ -34,10 +34,11 @@ from sqlalchemy.sql import Select
 
 from quiz.core.admin_roles import EDITOR, allows
 from quiz.db import db
-from quiz.models import Admin, Group, GroupMember, Result
+from quiz.models import Admin, Group, GroupMember, GroupStart, Result
 from quiz.store import webhooks
 from quiz.store.audit import record
 from quiz.store.export import safe_cell
+from quiz.store.once import insert_once
 
 # No 0/O, no 1/I/L: what a person reads off a board they can type back.
 SHORT_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -45,6 +46,8 @@ SHORT_CODE_LENGTH = 8
 JOIN_CODE_BYTES = 24
 MAX_NAME_LENGTH = 120
 MAX_DISPLAY_NAME_LENGTH = 60
+# a join page in the frame lives a day (its ticket expires): its starts are kept a little longer
+STARTS_KEPT = timedelta(days=2)
 
 
 def new_short_code() -> str:
@@ -150,6 +153,22 @@ def count_started(group: Group) -> None:
     db.session.execute(update(Group).where(Group.id == group.id).values(started=Group.started + 1))
 
 
+def count_started_once(group: Group, finish_id: str | None) -> None:
+    """Count a join in the frame as started once per run (its ``finish_id``); the caller commits.
+
+    The join form sent twice carries the same finish id: the second is not counted
+    (:class:`quiz.models.GroupStart`; :func:`quiz.store.once.insert_once` keeps it race-safe).
+    Without a finish id (a join page from before they were given) every join counts.
+    """
+    now = datetime.now(UTC)
+    db.session.execute(delete(GroupStart).where(GroupStart.started_at < now - STARTS_KEPT))
+    if finish_id is not None:
+        values = {"finish_id": finish_id, "group_id": group.id, "started_at": now}
+        if insert_once(GroupStart, values, GroupStart.finish_id) is None:
+            return
+    count_started(group)
+
+
 def record_finished(
     group_id: int, result: Result, display_name: str = "", shares_result: bool = False
 ) -> GroupMember | None:
@@ -157,7 +176,8 @@ def record_finished(
     the result, so both are stored or neither.
 
     Returns the membership, or None when the group is gone (deleted while they took the
-    quiz). A group closed meanwhile still takes someone who joined before it closed.
+    quiz). A result already in the group (its finish sent twice) keeps its one membership.
+    A group closed meanwhile still takes someone who joined before it closed.
     The ``group.member_finished`` webhook event goes in the outbox in the same transaction:
     the group, the member's number, the name they gave the group, their fits, and their
     result's link only when they let the group's owner open it.
@@ -165,6 +185,16 @@ def record_finished(
     group = db.session.get(Group, group_id)
     if group is None:
         return None
+    if result.id is not None:
+        # the same finish sent again returns the result stored first (create_result's
+        # finish id), whose membership is already stored: no second member, no second event
+        already = db.session.scalar(
+            select(GroupMember).where(
+                GroupMember.group_id == group_id, GroupMember.result_id == result.id
+            )
+        )
+        if already is not None:
+            return already
     last = db.session.scalar(
         select(func.max(GroupMember.number)).where(GroupMember.group_id == group_id)
     )

@@ -6,12 +6,14 @@ What a result page shows is worked out in :mod:`quiz.core.result_page` from the 
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import re
 import secrets
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import select
@@ -25,6 +27,7 @@ from quiz.core.scoring import rank_roles
 from quiz.db import db
 from quiz.models import QuizVersion, Result
 from quiz.store.caches import AppCache, app_cache
+from quiz.store.once import insert_once
 from quiz.store.self_reports import clear_work_now
 from quiz.store.statistics import recounted, version_norms
 from quiz.store.webhooks import result_created, result_deleted
@@ -34,10 +37,24 @@ SHARE_TOKEN_BYTES = 32
 SHARE_TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{16,64}")
 # searches for "what would change" kept per app (see remembered_changes_search)
 CHANGES_KEPT = 4096
+# 16 random bytes name one quiz run (see new_finish_id): 22 URL-safe characters
+FINISH_ID_BYTES = 16
+FINISH_KEY_SALT = b"career-fit.result.finish-delete-key"
+FINISH_ID_SHAPE = re.compile(r"[A-Za-z0-9_-]{16,32}")
 
 
 def new_share_token() -> str:
     return secrets.token_urlsafe(SHARE_TOKEN_BYTES)
+
+
+def new_finish_id() -> str:
+    """Return a fresh one-time id for a quiz run, kept in its progress until it finishes."""
+    return secrets.token_urlsafe(FINISH_ID_BYTES)
+
+
+def carried_finish_id(value: object) -> str | None:
+    """Return ``value`` if it has the shape of a finish id we issue, else None."""
+    return value if isinstance(value, str) and FINISH_ID_SHAPE.fullmatch(value) else None
 
 
 def create_result(
@@ -46,6 +63,7 @@ def create_result(
     answers: Mapping[str, str],
     seconds_taken: int | None = None,
     mode: str = "full",
+    finish_id: str | None = None,
 ) -> tuple[Result, str]:
     """Score ``answers`` with ``bank`` and store the result (the caller commits).
 
@@ -58,9 +76,23 @@ def create_result(
     Returns the result and its private delete key. Only the key's hash is stored, so
     the key must reach the taker now or never.
     Raises :class:`quiz.core.scoring.InvalidAnswer` for an answer the bank does not have.
+
+    Finishing once. ``finish_id`` is the quiz run's one-time id (:func:`new_finish_id`),
+    carried in the taker's progress; the same run's finish sent again (a double click, a
+    resent form, two at once) returns the result stored first, untouched, with no second
+    webhook event. The unique ``result.finish_id`` decides, not a look beforehand, so two
+    finishes racing store one row: the insert does nothing on a clash
+    (:func:`quiz.store.once.insert_once`) and the row that won is read back. With a
+    finish id the delete key is not random but derived from it and the app's secret key,
+    so the taker of a finish sent twice gets the same key, and with it the owner's view,
+    from either answer; the finish id alone (readable in the signed progress) gives nothing.
     """
     outcome = rank_roles(bank.effect_table, answers)
-    delete_key = secrets.token_urlsafe(SHARE_TOKEN_BYTES)
+    delete_key = (
+        secrets.token_urlsafe(SHARE_TOKEN_BYTES)
+        if finish_id is None
+        else _finish_delete_key(finish_id)
+    )
     reasons = careless_reasons(
         asked_questions(bank),
         answers,
@@ -73,21 +105,39 @@ def create_result(
         # is not compared with them
         minimum = current_app.config["STATISTICS_MINIMUM_RESULTS"]
         add_percentiles(stored_outcome, version_norms(version_id), minimum)
-    result = Result(
-        share_token=new_share_token(),
-        quiz_version_id=version_id,
-        answers=dict(answers),
-        outcome=stored_outcome,
-        top_role=outcome.ranking[0].role,
-        delete_key_hash=_key_hash(delete_key),
-        seconds_taken=seconds_taken,
-        careless=",".join(reasons) or None,
-        mode=mode,
-    )
-    db.session.add(result)
+    values: dict[str, Any] = {
+        "share_token": new_share_token(),
+        "quiz_version_id": version_id,
+        "answers": dict(answers),
+        "outcome": stored_outcome,
+        "top_role": outcome.ranking[0].role,
+        "delete_key_hash": _key_hash(delete_key),
+        "seconds_taken": seconds_taken,
+        "careless": ",".join(reasons) or None,
+        "mode": mode,
+    }
+    if finish_id is None:
+        result = Result(**values)
+        db.session.add(result)
+    else:
+        inserted = insert_once(Result, {**values, "finish_id": finish_id}, Result.finish_id)
+        if inserted is None:
+            return db.session.scalars(
+                select(Result)
+                .where(Result.finish_id == finish_id)
+                .execution_options(populate_existing=True)
+            ).one(), delete_key
+        result = inserted
     # in the outbox in this same transaction: the event commits or rolls back with the result
     result_created(result, bank)
     return result, delete_key
+
+
+def _finish_delete_key(finish_id: str) -> str:
+    """Return the delete key of the result finished by ``finish_id`` (see create_result)."""
+    secret = hashlib.sha256(FINISH_KEY_SALT + str(current_app.secret_key).encode()).digest()
+    digest = hmac.new(secret, finish_id.encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
 
 def asked_questions(bank: Bank) -> list[AskedQuestion]:

@@ -9,14 +9,18 @@ the snippet the admin page hands out.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from flask import Flask
+from flask import Flask, request
 from playwright.sync_api import Frame, Page, expect
+from sqlalchemy import func, select
 
 from quiz.admin.embedding import SNIPPET_HEIGHT, host_snippet
+from quiz.db import db
+from quiz.models import Result
 
 pytestmark = pytest.mark.browser
 
@@ -166,3 +170,42 @@ def test_without_javascript_the_frame_keeps_its_height_scrolls_and_the_quiz_stil
         frame.locator(".quiz-nav .button-primary").click()
     expect(frame.locator("h1")).to_contain_text("Questions 7–")
     assert frame_height(page) == SNIPPET_HEIGHT
+
+
+def test_clicking_the_last_page_twice_in_the_frame_stores_one_result(
+    page: Page, live_app: Flask, live_server: str, host_site: HostSite
+) -> None:
+    live_app.config["EMBED_ALLOWED_ORIGINS"] = [host_site.origin]
+    # the last page's answer is slow, so the second click comes while the first is on its way
+    finishing = {"slow": False, "received": 0}
+    first_arrived = threading.Event()
+
+    @live_app.before_request
+    def slow_last_answer() -> None:
+        if finishing["slow"] and request.method == "POST":
+            finishing["received"] += 1
+            first_arrived.set()
+            time.sleep(0.5)
+
+    host_site.frame(live_app, f"{live_server}/embed/quiz")
+    page.goto(host_site.origin + "/")
+    frame = career_fit_frame(page)
+    for _ in range(20):
+        for group in frame.locator("fieldset.question").all():
+            group.locator("input[type=radio]").nth(1).check()
+        button = frame.locator(".quiz-nav .button-primary")
+        if button.get_attribute("value") == "See my result":
+            break
+        with frame.expect_navigation():
+            button.click()
+    else:
+        raise AssertionError("the framed quiz never reached its last page")
+
+    finishing["slow"] = True
+    button.click(no_wait_after=True)
+    assert first_arrived.wait(10)
+    button.click(no_wait_after=True)
+    expect(frame.locator("h1")).to_contain_text("Your best fit")
+    assert finishing["received"] == 2
+    with live_app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Result)) == 1
