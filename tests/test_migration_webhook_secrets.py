@@ -1,4 +1,4 @@
-"""Migration 0015 encrypts the webhook secrets stored in the clear, on both engines: each still
+"""Migration 0016 encrypts the webhook secrets stored in the clear, on both engines: each still
 signs as before, no delivery or attempt is lost on the way (SQLite's foreign keys are on),
 and undoing it puts the plain secrets back, or refuses, changing nothing, while one cannot
 be read with the current SECRET_KEY."""
@@ -51,9 +51,9 @@ def _fill() -> None:
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def app_at_0014(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
-    """An app whose database is at 0014 with two endpoints, their secrets in the clear."""
-    with app_migrated_to("0014", request.param, tmp_path, _fill) as app:
+def app_at_0015(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
+    """An app whose database is at 0015 with two endpoints, their secrets in the clear."""
+    with app_migrated_to("0015", request.param, tmp_path, _fill) as app:
         yield app
 
 
@@ -65,8 +65,8 @@ def rows(table: str) -> int:
     return db.session.execute(text(f"SELECT COUNT(*) FROM {table}")).scalar()
 
 
-def test_the_secrets_are_encrypted_and_still_sign(app_at_0014: Flask) -> None:
-    with app_at_0014.app_context():
+def test_the_secrets_are_encrypted_and_still_sign(app_at_0015: Flask) -> None:
+    with app_at_0015.app_context():
         flask_migrate.upgrade()
         assert "secret" not in columns() and "secret_encrypted" in columns()
         for endpoint_id, secret in PLAIN.items():
@@ -78,10 +78,10 @@ def test_the_secrets_are_encrypted_and_still_sign(app_at_0014: Flask) -> None:
         assert "ix_webhook_event_created_at" in indexes
 
 
-def test_undoing_it_puts_the_plain_secrets_back(app_at_0014: Flask) -> None:
-    with app_at_0014.app_context():
+def test_undoing_it_puts_the_plain_secrets_back(app_at_0015: Flask) -> None:
+    with app_at_0015.app_context():
         flask_migrate.upgrade()
-        flask_migrate.downgrade(revision="0014")
+        flask_migrate.downgrade(revision="0015")
         assert "secret" in columns() and "secret_encrypted" not in columns()
         stored = dict(db.session.execute(text("SELECT id, secret FROM webhook_endpoint")).all())
         assert stored == PLAIN
@@ -89,9 +89,9 @@ def test_undoing_it_puts_the_plain_secrets_back(app_at_0014: Flask) -> None:
 
 
 def test_undoing_it_refuses_while_a_secret_cannot_be_read(
-    app_at_0014: Flask, caplog: pytest.LogCaptureFixture
+    app_at_0015: Flask, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with app_at_0014.app_context():
+    with app_at_0015.app_context():
         flask_migrate.upgrade()
         endpoint = webhooks.find_endpoint(2)
         endpoint.secret_encrypted = secrets_at_rest.encrypt(
@@ -100,10 +100,10 @@ def test_undoing_it_refuses_while_a_secret_cannot_be_read(
         db.session.commit()
         # Flask-Migrate logs the migration's refusal and exits, as `flask db downgrade` does
         with pytest.raises(SystemExit):
-            flask_migrate.downgrade(revision="0014")
+            flask_migrate.downgrade(revision="0015")
         assert "endpoints 2 cannot be read with this SECRET_KEY" in caplog.text
         db.session.rollback()
         assert "secret_encrypted" in columns() and "secret" not in columns()
         version = db.session.execute(text("SELECT version_num FROM alembic_version")).scalar()
-        assert version == "0015"
+        assert version == "0016"  # refused: still at the encrypting revision
         assert webhooks.readable_secret(webhooks.find_endpoint(1)) == PLAIN[1]

@@ -1,7 +1,7 @@
 """Keep webhook signing secrets encrypted at rest, and index events by age for pruning
 
-Revision ID: 0015
-Revises: 0014
+Revision ID: 0016
+Revises: 0015
 Create Date: 2026-12-07 21:30:00.000000
 
 The secrets are encrypted with a key derived from SECRET_KEY (quiz.store.secrets_at_rest):
@@ -23,8 +23,8 @@ from quiz.store import secrets_at_rest
 
 
 # revision identifiers, used by Alembic.
-revision = "0015"
-down_revision = "0014"
+revision = "0016"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 
