@@ -11,8 +11,10 @@ from __future__ import annotations
 import os
 import sys
 import time
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import click
 from flask import Flask, current_app
@@ -20,6 +22,7 @@ from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import func, select
 
 from quiz.cli_webhooks import webhooks_cli
+from quiz.core.adaptive import MODES
 from quiz.core.admin_roles import OWNER, ROLES
 from quiz.core.bank import BankError
 from quiz.core.publish_rules import publish_problems
@@ -38,6 +41,7 @@ from quiz.store.publishing import (
     publish_changed_draft,
 )
 from quiz.store.seeding import ensure_seeded
+from quiz.store.self_reports import NOT_ANSWERED, OTHER_WORK, work_answers
 from quiz.web.urls import public_url
 
 admin_cli = AppGroup("admin", help="Manage admin accounts.")
@@ -241,27 +245,50 @@ def publish_bank() -> None:
     click.echo(f"Published quiz version {version.number}.")
 
 
-@results_cli.command("export")
-@click.argument("file", default="-", type=click.Path(dir_okay=False, allow_dash=True))
-@click.option("--version", "version_number", type=int, help="Only this published version number.")
-@click.option(
-    "--from",
-    "first",
-    type=click.DateTime(["%Y-%m-%d"]),
-    help="First day (UTC), YYYY-MM-DD; the first result's day by default.",
-)
-@click.option(
-    "--to", "last", type=click.DateTime(["%Y-%m-%d"]), help="Last day (UTC); today by default."
-)
-@click.option("--careful-only", is_flag=True, help="Leave out results flagged as careless.")
-def export_results(
-    file: str,
+def result_filter_options(command: Callable[..., None]) -> Callable[..., None]:
+    """Give ``command`` the results filter's options, named as on the analytics page's form;
+    :func:`_result_filter` reads them."""
+    options = [
+        click.option(
+            "--version", "version_number", type=int, help="Only this published version number."
+        ),
+        click.option(
+            "--from",
+            "first",
+            type=click.DateTime(["%Y-%m-%d"]),
+            help="First day (UTC), YYYY-MM-DD; the first result's day by default.",
+        ),
+        click.option(
+            "--to",
+            "last",
+            type=click.DateTime(["%Y-%m-%d"]),
+            help="Last day (UTC); today by default.",
+        ),
+        click.option("--careful-only", is_flag=True, help="Leave out results flagged as careless."),
+        click.option(
+            "--mode", type=click.Choice(MODES), help="Only this quiz mode; both by default."
+        ),
+        click.option(
+            "--work-now",
+            help=f"Only takers who say they work as this (a role key, one of "
+            f"{', '.join(OTHER_WORK)}), or {NOT_ANSWERED} for those who said nothing.",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _result_filter(
     version_number: int | None,
     first: datetime | None,
     last: datetime | None,
     careful_only: bool,
-) -> None:
-    """Write results as CSV to FILE (or standard output); never their share tokens."""
+    mode: str | None,
+    work_now: str | None,
+) -> ResultFilter:
+    """Build the results filter from :func:`result_filter_options`, refusing what picks nothing
+    by mistake: a version never published, days the wrong way round, an unknown work answer."""
     version_id = None
     if version_number is not None:
         version_id = db.session.scalar(
@@ -275,12 +302,37 @@ def export_results(
     first_day = first.date() if first else _first_result_day() or last_day
     if first_day > last_day:
         raise click.BadParameter("--from must not be after --to", param_hint="--from")
-    result_filter = ResultFilter(
+    if work_now is not None and work_now not in _work_answers():
+        raise click.BadParameter(
+            f"{work_now!r} is no answer a taker could give, nor {NOT_ANSWERED}",
+            param_hint="--work-now",
+        )
+    return ResultFilter(
         version_id=version_id,
         first_day=first_day,
         last_day=last_day,
         include_careless=not careful_only,
+        mode=mode,
+        work_now=work_now,
     )
+
+
+def _work_answers() -> set[str]:
+    """Return every answer to "what do you work as" a published version offers."""
+    role_keys = [
+        role["key"]
+        for bank in db.session.scalars(select(QuizVersion.bank))
+        for role in bank["roles"]
+    ]
+    return {*work_answers(role_keys), NOT_ANSWERED}
+
+
+@results_cli.command("export")
+@click.argument("file", default="-", type=click.Path(dir_okay=False, allow_dash=True))
+@result_filter_options
+def export_results(file: str, **chosen: Any) -> None:
+    """Write results as CSV to FILE (or standard output); never their share tokens."""
+    result_filter = _result_filter(**chosen)
     if file == "-":
         write_results_csv(result_filter, sys.stdout)
         sys.stdout.flush()
@@ -378,19 +430,25 @@ def list_groups() -> None:
 @group_cli.command("export")
 @click.argument("name")
 @click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
-def export_group(name: str, file: str) -> None:
-    """Write the members of the group called NAME (the newest, if several) to FILE as CSV."""
+@result_filter_options
+def export_group(name: str, file: str, **chosen: Any) -> None:
+    """Write the members of the group called NAME (the newest, if several) to FILE as CSV:
+    those whose results the filter picks, every member without one."""
     group = groups.find_by_name(name)
     if group is None:
         raise click.ClickException(f"No group is called {name!r}.")
+    result_filter = _result_filter(**chosen)
     text = "".join(
-        groups.members_csv(group, lambda token: _public_link("public.show_result", token=token))
+        groups.members_csv(
+            group, lambda token: _public_link("public.show_result", token=token), result_filter
+        )
     )
     if file == "-":
         click.echo(text, nl=False)
     else:
         Path(file).write_text(text, encoding="utf-8", newline="")
-        click.echo(f"Exported {len(groups.members(group))} members of {group.name} to {file}.")
+        exported = len(groups.members(group, result_filter))
+        click.echo(f"Exported {exported} members of {group.name} to {file}.")
 
 
 def _public_link(endpoint: str, **values: str) -> str:

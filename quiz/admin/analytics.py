@@ -6,8 +6,8 @@ from flask import Response, abort, current_app, render_template, request, stream
 from sqlalchemy import select
 
 from quiz.admin import bp
-from quiz.admin.analytics_forms import AnalyticsFilterForm
-from quiz.core.bank import Bank, BankRole
+from quiz.admin.analytics_forms import filter_from_query
+from quiz.core.bank import Bank
 from quiz.core.chart_axes import count_ticks, date_ticks
 from quiz.core.criterion import criterion_report
 from quiz.core.messages import N_, Message
@@ -29,7 +29,6 @@ from quiz.core.response_styles import (
 from quiz.db import db
 from quiz.models import QuizVersion
 from quiz.store.analytics import (
-    ResultFilter,
     careful_responses,
     fold_new_results,
     read_analytics,
@@ -46,36 +45,10 @@ from quiz.web.self_reports import work_choices
 PROMPT_SHOWN = 60
 
 
-def _version_ids() -> dict[int, int]:
-    """Return every published version's id by its number, newest first."""
-    rows = db.session.execute(
-        select(QuizVersion.number, QuizVersion.id).order_by(QuizVersion.number.desc())
-    )
-    return dict(rows.all())
-
-
-def _filter_from_query() -> tuple[AnalyticsFilterForm, ResultFilter | None]:
-    """Read the filter from the query string; the filter is None when it does not validate."""
-    ids = _version_ids()
-    form = AnalyticsFilterForm(request.args, list(ids), _roles_to_filter_by(ids))
-    if not form.validate():
-        return form, None
-    number = form.version_number()
-    return form, form.result_filter(ids[number] if number is not None else None)
-
-
-def _roles_to_filter_by(ids: dict[int, int]) -> list[BankRole]:
-    """Return the roles a taker of the chosen version (else the latest) could say they work as."""
-    chosen = request.args.get("version", "")
-    version_id = ids.get(int(chosen)) if chosen.isdecimal() and len(chosen) < 10 else None
-    version_id = version_id or next(iter(ids.values()), None)
-    return list(shown_bank(version_id).roles) if version_id is not None else []
-
-
 @bp.get("/analytics")
 def analytics() -> tuple[str, int]:
     """Show results per day, top roles, answers, time taken and drop-off for the filter."""
-    form, result_filter = _filter_from_query()
+    form, result_filter = filter_from_query(request.args)
     if result_filter is None:
         return render_template("admin/analytics.html", form=form, report=None), 400
     fold_new_results(limit=current_app.config["ANALYTICS_FOLD_LIMIT"])
@@ -97,7 +70,7 @@ def analytics() -> tuple[str, int]:
 @bp.get("/analytics/results.csv")
 def results_download() -> Response | tuple[str, int]:
     """Stream the results the filter picks as CSV, a batch at a time."""
-    form, result_filter = _filter_from_query()
+    form, result_filter = filter_from_query(request.args)
     if result_filter is None:
         return render_template("admin/analytics.html", form=form, report=None), 400
     name = f"career-fit-results-{result_filter.first_day}-to-{result_filter.last_day}.csv"

@@ -4,16 +4,32 @@ Every admin may open these pages (LEAST_ROLE); which groups each sees is the rul
 :mod:`quiz.store.groups` (owners and editors: all; a viewer: their own). A group the admin may
 not see answers 404, as one that does not exist. Only owners and editors are offered the
 choice of a group's owner (``groups.may_choose_owner``); a viewer never sees it.
+
+The members' CSV takes the analytics filter (the same form, read the same way), so a
+counsellor can download, say, only the quick-mode members of one week.
 """
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, jsonify, redirect, render_template, url_for
+import re
+
+from flask import (
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 from quiz.admin import bp
+from quiz.admin.analytics_forms import AnalyticsFilterForm, filter_from_query
 from quiz.admin.embedding import host_snippet
 from quiz.admin.group_forms import (
     GiveGroupForm,
@@ -24,6 +40,7 @@ from quiz.admin.group_forms import (
 from quiz.db import db
 from quiz.models import Admin, Group
 from quiz.store import groups
+from quiz.store.analytics import ResultFilter
 from quiz.store.publishing import latest_version_id
 from quiz.web.banks import shown_bank
 from quiz.web.urls import public_url
@@ -99,7 +116,10 @@ def group(group_id: int) -> tuple[str, int]:
 
 
 def _render_group(
-    group: Group, give_form: GiveGroupForm | None, status: int = 200
+    group: Group,
+    give_form: GiveGroupForm | None,
+    status: int = 200,
+    export_form: AnalyticsFilterForm | None = None,
 ) -> tuple[str, int]:
     members = groups.members(group)
     version_id = latest_version_id()
@@ -121,7 +141,13 @@ def _render_group(
         largest=max((abs(v) for v in average.values()), default=0) or 1,
         form=GroupActionForm(),
         give_form=give_form,
+        export_form=export_form or _export_filter(MultiDict())[0],
     ), status
+
+
+def _export_filter(args: MultiDict[str, str]) -> tuple[AnalyticsFilterForm, ResultFilter | None]:
+    """Read the members' CSV filter: the analytics filter, where no dates mean every day."""
+    return filter_from_query(args, chart_days=False)
 
 
 @bp.post("/groups/<int:group_id>/owner")
@@ -178,12 +204,16 @@ def delete_group(group_id: int) -> str | Response:
 
 
 @bp.get("/groups/<int:group_id>/members.csv")
-def group_export(group_id: int) -> Response:
-    """Download the group's members as CSV."""
+def group_export(group_id: int) -> Response | tuple[str, int]:
+    """Download the group's members whose results the filter picks, as CSV."""
     group = _group(group_id)
-    csv_text = "".join(groups.members_csv(group, _result_url))
+    form, result_filter = _export_filter(request.args)
+    if result_filter is None:
+        return _render_group(group, _give_form(group), 400, export_form=form)
+    csv_text = "".join(groups.members_csv(group, _result_url, result_filter))
     response = Response(csv_text, mimetype="text/csv")
-    name = f"career-fit-group-{group.short_code}.csv"
+    name = "-".join(["career-fit-group", *_name_in_file(group), *form.file_name_parts()])
+    name += ".csv"
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     response.cache_control.no_store = True
     return response
@@ -199,3 +229,10 @@ def group_summary(group_id: int) -> Response:
 
 def _result_url(token: str) -> str:
     return public_url("public.show_result", token=token)
+
+
+def _name_in_file(group: Group) -> list[str]:
+    """Name the group in a file name: its name in plain letters and digits, then its code
+    (names need not be unique, nor written in letters a file name keeps)."""
+    words = re.sub(r"[^a-z0-9]+", "-", group.name.lower()).strip("-")[:40].strip("-")
+    return [words, group.short_code] if words else [group.short_code]

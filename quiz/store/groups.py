@@ -16,6 +16,8 @@ transaction (:func:`record_finished`). Deleting the result takes them out of eve
 
 What the group's owner sees of a member: the name they gave (else "Member 7"), their top
 role and fits, and a link to their result only if they allowed it (``shares_result``).
+The members' CSV can be narrowed by the analytics filter (:class:`ResultFilter`): a member is
+in it when their result is one the filter picks, by the same conditions as the results export.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from quiz.core.admin_roles import EDITOR, allows
 from quiz.db import db
 from quiz.models import Admin, Group, GroupMember, GroupStart, Result
 from quiz.store import webhooks
+from quiz.store.analytics import ResultFilter
 from quiz.store.audit import record
 from quiz.store.export import safe_cell
 from quiz.store.once import insert_once
@@ -262,12 +265,14 @@ class MemberRow:
     share_token: str | None
 
 
-def members(group: Group) -> list[MemberRow]:
-    """Return the group's members with undeleted results, in the order they joined."""
+def members(group: Group, result_filter: ResultFilter | None = None) -> list[MemberRow]:
+    """Return the group's members with undeleted results, in the order they joined; with
+    ``result_filter``, only those whose result it picks."""
+    conditions = result_filter.result_conditions() if result_filter else []
     rows = db.session.execute(
         select(GroupMember, Result)
         .join(Result, GroupMember.result_id == Result.id)
-        .where(GroupMember.group_id == group.id, Result.deleted_at.is_(None))
+        .where(GroupMember.group_id == group.id, Result.deleted_at.is_(None), *conditions)
         .order_by(GroupMember.number)
     ).all()
     return [
@@ -331,15 +336,18 @@ def summary(group: Group) -> dict[str, Any]:
     }
 
 
-def members_csv(group: Group, result_url: Any = None) -> Iterator[str]:
+def members_csv(
+    group: Group, result_url: Any = None, result_filter: ResultFilter | None = None
+) -> Iterator[str]:
     """Yield the group's members as CSV: ``member, display_name, joined_at, mode, top_role``,
     a ``fit_<role>`` column per role any member has, then ``result_link`` (empty unless the
-    member allowed it; ``result_url`` turns a share token into a link).
+    member allowed it; ``result_url`` turns a share token into a link). With
+    ``result_filter``, only the members whose result it picks.
 
     Display names are the members' own text: guarded like every exported text cell
     (:func:`quiz.store.export.safe_cell`).
     """
-    rows = members(group)
+    rows = members(group, result_filter)
     roles = list(dict.fromkeys(role for row in rows for role in row.fits))
     buffer = io.StringIO()
     writer = csv.writer(buffer)

@@ -86,6 +86,7 @@ SIGNED_IN_PAGES = (
     "groups",
     "group-error",
     "group",
+    "group-export-error",
     "delete-group",
     # last: it changes the draft behind the pages above
     "publish-confirm-warnings",
@@ -110,7 +111,7 @@ SENT_PAGES = {
     "group-error": 422,
 }
 # pages opened by address that answer with something other than 200
-REFUSED_PAGES = {"analytics-error": 400}
+REFUSED_PAGES = {"analytics-error": 400, "group-export-error": 400}
 
 
 @dataclass(frozen=True)
@@ -365,6 +366,8 @@ def visit(page: Page, name: str, targets: Targets) -> str:
         "remove-webhook": f"/admin/webhooks/{targets.webhook_id}/remove",
         "groups": "/admin/groups",
         "group": f"/admin/groups/{targets.group_id}",
+        # the members' download with a filter that does not validate: the group page, and why
+        "group-export-error": f"/admin/groups/{targets.group_id}/members.csv?mode=sometimes",
         "delete-group": f"/admin/groups/{targets.group_id}/delete",
         "sign-in": "/admin/sign-in",
         "invitation": f"/admin/invitation/{targets.invitation_token}",
