@@ -7,7 +7,9 @@ result, so it is read beside the page as a visitor (a fresh client) sees it.
 
 from __future__ import annotations
 
+import copy
 import html as htmllib
+import json
 import re
 from datetime import timedelta
 
@@ -18,11 +20,13 @@ from helpers import QuizTaker, delete_result
 from sqlalchemy import select
 
 from quiz.core import scoring
+from quiz.core.bank import DEFAULT_BANK_PATH, parse_bank
 from quiz.core.result_page import as_utc
 from quiz.db import db
 from quiz.models import Result
 from quiz.public.compare import SAME_RESULT
-from quiz.store.publishing import latest_version_id, published_bank
+from quiz.store.drafts import replace_draft
+from quiz.store.publishing import latest_version_id, publish_draft, published_bank
 
 ERROR_FIELDS = {"error", "detail", "request_id"}
 
@@ -223,6 +227,46 @@ def test_the_other_order_redirects_to_the_one_url_keeping_the_language(
     followed = client.get(f"/compare/{larger}/{smaller}.json?lang=de", follow_redirects=True)
     assert followed.get_json() == client.get(path, query_string={"lang": "de"}).get_json()
     assert followed.get_json()["language"] == "de"
+
+
+def test_results_of_two_versions_pair_by_key_with_null_where_a_version_lacks_one(
+    app: Flask, client: FlaskClient
+) -> None:
+    old = Person(app, "data-scientist")
+    changed = json.loads(DEFAULT_BANK_PATH.read_text(encoding="utf-8"))
+    renamed, rekeyed = changed["roles"][0], changed["roles"][2]
+    old_name, old_key = renamed["name"], rekeyed["key"]
+    renamed["name"] = "Data Scientist (renamed)"
+    rekeyed["key"], rekeyed["name"] = "ai-product-engineer", "AI Product Engineer"
+    with app.app_context():
+        replace_draft(parse_bank(copy.deepcopy(changed)))
+        publish_draft()
+        db.session.commit()
+    new = Person(app, "data-scientist")
+    path = "/compare/{}/{}.json".format(*sorted((old.token, new.token)))
+
+    comparison = client.get(path).get_json()
+    page = client.get(path.removesuffix(".json")).text
+
+    a, b = comparison["a"], comparison["b"]
+    assert (a["token"], a["quiz_version"], b["token"], b["quiz_version"]) == (
+        old.token,
+        1,
+        new.token,
+        2,
+    )
+    assert comparison["same_version"] is False
+    roles = {r["slug"]: r for r in comparison["roles"]}
+    assert roles[renamed["key"]]["name"] == f"{old_name} / Data Scientist (renamed)"
+    assert roles[old_key]["fit_b"] is None and roles[old_key]["fit_a"] is not None
+    assert roles["ai-product-engineer"]["fit_a"] is None
+    assert roles["ai-product-engineer"]["fit_b"] is not None
+    assert roles[old_key]["gap"] is None and roles["ai-product-engineer"]["gap"] is None
+    # the rows the page shows, in its order
+    assert [r["name"] for r in comparison["roles"]] == [
+        row[0] for row in table_rows(page, "role-table")
+    ]
+    assert comparison["reading"] == reading(page)
 
 
 # ---------------------------------------------------------------- refusals
