@@ -329,10 +329,10 @@ def _public(response: Response, etag: str | None = None) -> Response:
 
 
 def _public_json(response: Response, etag: str) -> Response:
-    """Let any cache keep the JSON like a result's: it never says "You", so it needs no cookie.
+    """Let any cache keep the JSON like a result's: it never says "You", whoever asks.
 
-    Its language still follows the reader: the ETag names it, and the app's Vary
-    (Accept-Language, Cookie: the language cookie) keeps a copy per language.
+    Only its language follows the reader: the ETag names it, and the app's Vary
+    (Accept-Language, and Cookie for the language cookie) keeps a copy per language.
     """
     response.set_etag(etag)
     return _public(response)
