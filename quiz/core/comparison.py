@@ -24,17 +24,18 @@ much better", "You lean more towards X"); the viewer's side, when there is one, 
 
 Plain data in, plain data out: nothing here imports Flask or the database. The reading is
 a list of :class:`~quiz.core.messages.Message`, worded where it is shown, in the viewer's
-language (``str()`` words it in English).
+language (``str()`` words it in English). :func:`comparison_json` gives the same comparison
+as the JSON the API answers (docs/api.md), worded and linked by functions its caller passes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Literal, TypeVar
+from typing import Any, Literal, TypeVar
 
 from quiz.core.messages import N_, Message
-from quiz.core.result_page import ProfileRow, ResultPage, ShownFit
+from quiz.core.result_page import ProfileRow, ResultPage, ShownFit, as_utc
 
 # Neutral names for anyone who took neither result: the earlier result is Person A.
 LABELS = (N_("Person A"), N_("Person B"))
@@ -281,3 +282,71 @@ _LEANS_MORE: dict[Who, dict[bool, str]] = {
         True: N_("%(person)s leans much more towards %(name)s (%(high)s vs %(low)s)."),
     },
 }
+
+
+def comparison_json(
+    comparison: Comparison,
+    language: str,
+    result_url: Callable[[str], str],
+    word: Callable[[Message], str],
+) -> dict[str, Any]:
+    """Return the comparison as the public JSON the API answers: its data, never its markup.
+
+    Each side carries its label, share token, result address (``result_url`` of the
+    token), quiz version and ranking, best fit first, with the names of its own version in
+    ``language``. ``roles`` and ``levels`` are the tables, in their order, with each side's
+    fit or level and the gap (A minus B); a value is None where that side's version lacks
+    the role or skill, or (for a level) its answers did not measure it, and the gap is None
+    unless both sides have a value. ``reading`` is the sentences, each worded by ``word``.
+    """
+
+    def side(person: Side) -> dict[str, Any]:
+        return {
+            "label": person.label,
+            "token": person.token,
+            "url": result_url(person.token),
+            "quiz_version": person.version,
+            "created_at": as_utc(person.page.created_at).isoformat(),
+            "mode": person.page.mode,
+            "ranking": [
+                {
+                    "slug": f.role.key,
+                    "name": f.role.name,
+                    "fit": f.fit,
+                    "rank": f.rank,
+                    "band": f.band,
+                    "percentile": f.percentile,
+                }
+                for f in person.page.fits
+            ],
+        }
+
+    return {
+        "language": language,
+        "same_version": comparison.same_version,
+        "same_top": comparison.same_top,
+        "a": side(comparison.a),
+        "b": side(comparison.b),
+        "roles": [
+            {
+                "slug": role.key,
+                "name": role.name,
+                "fit_a": None if role.a is None else role.a.fit,
+                "fit_b": None if role.b is None else role.b.fit,
+                "gap": role.gap,
+            }
+            for role in comparison.roles
+        ],
+        "levels": [
+            {
+                "key": level.key,
+                "name": level.name,
+                "kind": level.kind,
+                "level_a": None if level.a is None else level.a.you,
+                "level_b": None if level.b is None else level.b.you,
+                "gap": level.gap,
+            }
+            for level in comparison.levels
+        ],
+        "reading": [word(sentence) for sentence in comparison.reading],
+    }

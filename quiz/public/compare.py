@@ -14,6 +14,11 @@ A" for the result taken first and "Person B" for the later one; that page is the
 everyone and stays publicly cacheable. Both vary on the cookie, and each ETag names its
 labelling.
 
+The same comparison as data: ``/compare/<token_a>/<token_b>.json`` (docs/api.md), in the
+same token order, with the same refusals as JSON errors. It is always the neutral view
+(Person A and Person B), so it never varies on who asks but their language, and every
+cache may keep it. Each comparison page names it in a ``<link rel="alternate">``.
+
 The refusals are kept in English (the tests read them) and shown in the viewer's language.
 """
 
@@ -25,20 +30,20 @@ import unicodedata
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, redirect, render_template, request, url_for
+from flask import abort, current_app, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext
 from werkzeug.wrappers import Response
 from wtforms import Form, HiddenField, StringField
 from wtforms.validators import DataRequired, ValidationError
 
-from quiz.core.comparison import LABELS, YOU, YOUR_FRIEND, Side, Who, compare
+from quiz.core.comparison import LABELS, YOU, YOUR_FRIEND, Side, Who, compare, comparison_json
 from quiz.core.messages import N_
 from quiz.core.result_page import as_utc, result_page
 from quiz.models import Result
 from quiz.public.views import RESULT_MAX_AGE, _shown_result, bp
 from quiz.store.results import SHARE_TOKEN_SHAPE, find_result, quiz_version_number, stored_result
 from quiz.web.banks import shown_bank
-from quiz.web.i18n import current_language
+from quiz.web.i18n import LANGUAGE_PARAMETER, current_language, say
 from quiz.web.i18n import lazy_gettext as _l
 from quiz.web.ownership import owns
 from quiz.web.urls import public_address_tag, public_url
@@ -193,18 +198,35 @@ def compare_results(token_a: str, token_b: str) -> Response:
     keep = _public if viewer is None else _private
     if etag in request.if_none_match:
         return keep(Response(status=304), etag)
-    if viewer is not None:
-        sides = viewer.sides()
-    else:
-        earlier, later = sorted((result_a, result_b), key=_taken)
-        sides = (_side(gettext(LABELS[0]), earlier), _side(gettext(LABELS[1]), later))
+    sides = viewer.sides() if viewer is not None else _sides_by_date(result_a, result_b)
     html = render_template(
         "public/compare.html",
         comparison=compare(*sides),
         yours=viewer is not None,
         canonical_url=public_url(".compare_results", token_a=first, token_b=second),
+        json_url=public_url(".comparison_as_json", token_a=first, token_b=second),
     )
     return keep(Response(html, mimetype="text/html"), etag)
+
+
+@bp.get("/compare/<token_a>/<token_b>.json")
+def comparison_as_json(token_a: str, token_b: str) -> Response:
+    """Return the comparison as a visitor sees it, as JSON: Person A took the quiz first."""
+    first, second = sorted((token_a, token_b))
+    result_a, result_b = _shown_result(first), _shown_result(second)
+    if first == second:
+        abort(400, description=SAME_RESULT)
+    if (token_a, token_b) != (first, second):
+        # the language asked for goes along: it is the one thing the query changes
+        asked = {k: v for k, v in request.args.items() if k == LANGUAGE_PARAMETER}
+        canonical = url_for(".comparison_as_json", token_a=first, token_b=second, **asked)
+        return _public(redirect(canonical, code=308))
+    etag = _comparison_etag(first, second, "json")
+    if etag in request.if_none_match:
+        return _public_json(Response(status=304), etag)
+    comparison = compare(*_sides_by_date(result_a, result_b))
+    document = comparison_json(comparison, current_language(), _result_url, say)
+    return _public_json(jsonify(document), etag)
 
 
 @dataclass(frozen=True)
@@ -264,6 +286,16 @@ def _taken(result: Result) -> tuple[object, str]:
     return (as_utc(result.created_at), result.share_token)
 
 
+def _sides_by_date(result_a: Result, result_b: Result) -> tuple[Side, Side]:
+    """Return both sides as anyone who took neither sees them: Person A took the quiz first."""
+    earlier, later = sorted((result_a, result_b), key=_taken)
+    return _side(gettext(LABELS[0]), earlier), _side(gettext(LABELS[1]), later)
+
+
+def _result_url(token: str) -> str:
+    return public_url(".show_result", token=token)
+
+
 def _side(label: str, result: Result, who: Who = "named") -> Side:
     """Read one result with its own version's bank in the viewer's language; never score again."""
     page = result_page(shown_bank(result.quiz_version_id), stored_result(result))
@@ -275,6 +307,7 @@ def _comparison_etag(first: str, second: str, labelling: str) -> str:
     # like a result's: both results never change, and the release id covers templates; the
     # language is the viewer's, so a copy kept in one language is never confirmed for another;
     # the labelling says whose view it is, so the owner's copy never confirms a visitor's
+    # ("json" for the JSON, which is a visitor's view in another form)
     release = current_app.config["RELEASE_ID"]
     language = current_language()
     return (
@@ -293,6 +326,16 @@ def _public(response: Response, etag: str | None = None) -> Response:
     response.cache_control.max_age = RESULT_MAX_AGE
     response.headers["X-Robots-Tag"] = "noindex"
     return response
+
+
+def _public_json(response: Response, etag: str) -> Response:
+    """Let any cache keep the JSON like a result's: it never says "You", whoever asks.
+
+    Only its language follows the reader: the ETag names it, and the app's Vary
+    (Accept-Language, and Cookie for the language cookie) keeps a copy per language.
+    """
+    response.set_etag(etag)
+    return _public(response)
 
 
 def _private(response: Response, etag: str) -> Response:

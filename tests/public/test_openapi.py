@@ -4,8 +4,9 @@ Complete: every JSON endpoint of the app is described, found by walking ``app.ur
 asking each route, so a new one cannot be left out. True: schemathesis generates requests
 from the description and sends them through the real app on each database; no answer may be
 a server error, and every answer must have a documented status, content type, headers and
-body. A real result, a deleted one and a result with percentiles are stored first, so the
-token paths are tried with tokens that exist as well as random ones.
+body. Two real results with percentiles and a deleted one are stored first, so the token
+paths (a result's, and the comparison's of two) are tried with tokens that exist as well as
+random ones.
 """
 
 from __future__ import annotations
@@ -161,7 +162,14 @@ def test_every_json_endpoint_is_described_and_every_description_is_routed(
     token = urlsplit(take_quiz(client).result_url).path.rsplit("/", 1)[1]
     document = described(client)
     found = json_endpoints(app, client, token)
-    assert {"/r/{token}.json", "/api/roles", "/healthz", "/oembed", DESCRIPTION_URL} <= found
+    assert {
+        "/r/{token}.json",
+        "/compare/{token_a}/{token_b}.json",
+        "/api/roles",
+        "/healthz",
+        "/oembed",
+        DESCRIPTION_URL,
+    } <= found
     assert found - set(document["paths"]) == set(), "JSON endpoints missing from the description"
     routed = {openapi_path(rule.rule) for rule in app.url_map.iter_rules()}
     assert set(document["paths"]) - routed == set(), "described paths that no route answers"
@@ -194,17 +202,30 @@ def run_cases(strategy) -> set[int]:
 
 
 def seeded_results(app: Flask, client: FlaskClient) -> dict[str, str]:
-    """Store a result with percentiles and a deleted one; return their tokens by name."""
+    """Store two results with percentiles and a deleted one; return their tokens by name."""
     with app.app_context():
         insert_people_results(3)
-    app.config["STATISTICS_MINIMUM_RESULTS"] = 1  # so the stored result has percentiles
+    app.config["STATISTICS_MINIMUM_RESULTS"] = 1  # so the stored results have percentiles
     kept = take_quiz(client)
+    other = take_quiz(app.test_client())  # kept too: the comparison needs two
     gone = take_quiz(app.test_client())
     delete_result(gone)
     return {
-        "kept": urlsplit(kept.result_url).path.rsplit("/", 1)[1],
-        "deleted": urlsplit(gone.result_url).path.rsplit("/", 1)[1],
+        name: urlsplit(taker.result_url).path.rsplit("/", 1)[1]
+        for name, taker in (("kept", kept), ("other", other), ("deleted", gone))
     }
+
+
+def comparison_cases(tokens: dict[str, str]) -> list[tuple[dict[str, str], int]]:
+    """Return pairs of stored tokens for the comparison's path, each with its one status."""
+    first, second = sorted((tokens["kept"], tokens["other"]))
+    with_deleted = sorted((tokens["kept"], tokens["deleted"]))
+    return [
+        ({"token_a": first, "token_b": second}, 200),
+        ({"token_a": second, "token_b": first}, 308),  # the other order: sent to the sorted
+        ({"token_a": first, "token_b": first}, 400),
+        (dict(zip(("token_a", "token_b"), with_deleted, strict=True)), 410),
+    ]
 
 
 def test_every_described_endpoint_answers_as_described(app: Flask, client: FlaskClient) -> None:
@@ -236,6 +257,23 @@ def test_every_described_endpoint_answers_as_described(app: Flask, client: Flask
                 operation, path_parameters=fixed, headers={"If-None-Match": etag}
             )
             assert revalidated == {304}
+        elif "{token_a}" in operation.path:
+            assert statuses == {404}  # random tokens name no result
+            negative = operation.as_strategy(generation_mode=schemathesis.GenerationMode.NEGATIVE)
+            # a NUL character is refused before any lookup: the language is a query parameter
+            assert 404 in run_cases(negative) <= {400, 404}
+            for fixed, status in comparison_cases(tokens):
+                # If-None-Match: * (or the ETag itself) is answered 304, where there is one
+                allowed = {status, 304} if status == 200 else {status}
+                assert status in run_operation(operation, path_parameters=fixed) <= allowed
+            # and the comparison's own ETag sent back, in its language: not modified
+            fixed = comparison_cases(tokens)[0][0]
+            english = {"lang": "en"}
+            etag = client.get(operation.path.format(**fixed), query_string=english).headers["ETag"]
+            revalidated = run_operation(
+                operation, path_parameters=fixed, query=english, headers={"If-None-Match": etag}
+            )
+            assert revalidated == {304}
         elif operation.path == "/oembed":
             # random links name no page of ours; random bounds and formats are refused
             assert statuses <= {400, 404, 501} and 404 in statuses
@@ -254,7 +292,13 @@ def test_every_described_endpoint_answers_as_described(app: Flask, client: Flask
         tried.add(operation.path)
     # schemathesis leaves out the operation that serves the description it was loaded from:
     # loading it through the app, and the validity test, stand for that one
-    assert tried >= {"/r/{token}.json", "/api/roles", "/healthz", "/oembed"}
+    assert tried >= {
+        "/r/{token}.json",
+        "/compare/{token_a}/{token_b}.json",
+        "/api/roles",
+        "/healthz",
+        "/oembed",
+    }
 
 
 def test_the_admin_json_endpoints_answer_as_described_signed_in_or_not(
