@@ -11,12 +11,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import render_template
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
 from markupsafe import Markup, escape
+
+if TYPE_CHECKING:
+    from markdown_it.token import Token
 
 import quiz
 from quiz.admin import bp
@@ -56,6 +57,9 @@ def render_document(text: str, table_label: str) -> FormatPage:
 
     ``table_label`` names each table's scrolling region, with ``%(number)s`` for its number.
     """
+    # markdown-it only where the page is rendered, not in every worker (docs/performance.md)
+    from markdown_it import MarkdownIt
+
     markdown = MarkdownIt("commonmark", {"html": False}).enable("table")
     tokens = markdown.parse(text)
     title = ""

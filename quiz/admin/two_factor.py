@@ -8,7 +8,6 @@ the one place that enforces it).
 
 from __future__ import annotations
 
-import segno
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -118,6 +117,9 @@ def _settings_page(
         context["new_codes_form"] = new_codes or RecoveryCodesForm()
     else:
         secret = _setup_secret()
+        # segno only where a QR code is drawn, not in every worker (docs/performance.md)
+        import segno
+
         qr = segno.make(second_factor.provisioning_uri(secret, admin.email), error="m")
         context["qr_code"] = qr.svg_data_uri(scale=4, border=4)
         context["qr_size"] = qr.symbol_size(scale=4, border=4)[0]

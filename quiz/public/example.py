@@ -12,7 +12,6 @@ from quiz.store.caches import app_cache
 from quiz.store.publishing import VERSIONS_KEPT
 from quiz.web.banks import shown_bank
 from quiz.web.i18n import LANGUAGES, current_language
-from quiz.web.share_card import render_share_card
 from quiz.web.site import site_title
 
 
@@ -28,6 +27,9 @@ def example_card(version_id: int) -> bytes:
     """Return the example result's share card as a PNG, in the request's language."""
     # the card prints the site's name, a setting: keep it with the key
     key = (version_id, current_language(), site_title())
+    # Pillow only in the process that draws a card: most never do (docs/performance.md)
+    from quiz.web.share_card import render_share_card
+
     return app_cache("example cards", VERSIONS_KEPT * len(LANGUAGES)).get(
         key, lambda: render_share_card(example_page(version_id), site_name=site_title())
     )

@@ -49,7 +49,6 @@ from quiz.web.banks import shown_bank
 from quiz.web.extensions import limiter
 from quiz.web.i18n import current_language
 from quiz.web.ownership import owns, remember_owned
-from quiz.web.share_card import render_share_card
 from quiz.web.site import site_title
 from quiz.web.urls import public_address_tag, public_url
 
@@ -182,6 +181,9 @@ def result_share_card(token: str) -> Response:
     if _still_fresh(result, "png"):
         return _not_modified(result, "png")
     page = result_page(shown_bank(result.quiz_version_id), stored_result(result))
+    # Pillow only in the process that draws a card: most never do (docs/performance.md)
+    from quiz.web.share_card import render_share_card
+
     response = Response(render_share_card(page, site_name=site_title()), mimetype="image/png")
     return _cacheable(response, result, "png")
 

@@ -11,11 +11,12 @@ secret unreadable; :func:`decrypt` then returns None and the caller says what to
 from __future__ import annotations
 
 import base64
+from typing import TYPE_CHECKING
 
-from cryptography.fernet import Fernet, InvalidToken
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
+
+if TYPE_CHECKING:
+    from cryptography.fernet import Fernet
 
 TWO_FACTOR = b"career-fit two-factor secrets"
 WEBHOOK_SIGNING = b"career-fit webhook signing secrets"
@@ -23,6 +24,11 @@ WEBHOOK_SIGNING = b"career-fit webhook signing secrets"
 
 def _fernet(purpose: bytes, secret_key: str | None) -> Fernet:
     """The cipher for ``purpose``, keyed by ``secret_key`` (unless given, the app's)."""
+    # cryptography only where a secret is used, not in every worker (docs/performance.md)
+    from cryptography.fernet import Fernet
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
     key = str(current_app.secret_key) if secret_key is None else secret_key
     derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose).derive(
         key.encode()
@@ -40,6 +46,8 @@ def encrypt(plain: str, purpose: bytes, secret_key: str | None = None) -> str:
 
 def decrypt(token: str, purpose: bytes, secret_key: str | None = None) -> str | None:
     """Return the secret ``token`` holds, or None when it was made with another key."""
+    from cryptography.fernet import InvalidToken
+
     try:
         return _fernet(purpose, secret_key).decrypt(token.encode()).decode()
     except (InvalidToken, ValueError):

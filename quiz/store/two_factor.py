@@ -33,7 +33,6 @@ import secrets
 import time
 from typing import Any
 
-import pyotp
 from sqlalchemy import func, select
 
 from quiz.core.messages import N_
@@ -87,11 +86,15 @@ def decrypt_secret(token: str) -> str | None:
 
 def new_secret() -> str:
     """Draw a new shared secret (160 bits, base32 as authenticator apps take it)."""
+    import pyotp  # only where two-factor is used, not in every worker (docs/performance.md)
+
     return pyotp.random_base32(32)
 
 
 def provisioning_uri(secret: str, email: str) -> str:
     """The ``otpauth://`` address a QR code carries for an authenticator app to add."""
+    import pyotp
+
     return pyotp.TOTP(secret).provisioning_uri(name=email, issuer_name=ISSUER)
 
 
@@ -100,6 +103,8 @@ def _matching_step(secret: str, code: str, after: int, now: float | None) -> int
     digits = "".join(code.split())
     if len(digits) != 6 or not digits.isdigit():
         return None
+    import pyotp
+
     totp = pyotp.TOTP(secret)
     current = totp.timecode(int(time.time() if now is None else now))
     for step in range(current - VALID_WINDOW, current + VALID_WINDOW + 1):

@@ -46,7 +46,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import requests
 from flask import current_app
 from sqlalchemy import and_, delete, exists, func, or_, select, update
 
@@ -438,6 +437,10 @@ def send(claim: Claim, timestamp: int | None = None) -> tuple[int | None, str | 
         EVENT_ID_HEADER: claim.event_id,
     }
     timeout = float(current_app.config["WEBHOOKS_TIMEOUT_SECONDS"])
+    # requests (with urllib3, charset detection...) only in the process that delivers,
+    # not in every web worker (docs/performance.md)
+    import requests
+
     started = time.monotonic()
     try:
         # no redirects: a receiver may not send the signed body on to another address
