@@ -166,12 +166,14 @@ def test_a_short_run_reports_every_page_and_the_memory_on_both_databases() -> No
                 line for line in output.splitlines() if line.startswith(f"{database:<11}{page}")
             )
             numbers = line.split(":")[0].split()
-            # bytes, then req/s, base, ratio, p50 ms, base, ratio, p99 ms, base, ratio, errors
-            values = [float(n) for n in numbers[len(page.split()) + 1 : len(page.split()) + 12]]
+            # bytes, req/s, base, ratio, p50 ms, base, ratio, p99 ms, base, ratio, errors
+            first = len(page.split()) + 1
+            values = [float(n) for n in numbers[first : first + 10]]
             size, rps, base_rps, ratio = values[:4]
             assert size > 0 and rps > 0 and base_rps > 0
             assert ratio == pytest.approx(rps / base_rps, abs=0.02 + 0.01 * ratio)
-            assert values[10] == 0, line  # no request failed
+            # Career Fit's errors, then the baseline's: a short, light load fails nothing
+            assert numbers[first + 10] == "0/0", line
             assert re.search(r": (met|MISSED)$", line)
         memory = next(
             line for line in output.splitlines() if line.startswith(database) and "RSS" in line
