@@ -382,6 +382,8 @@ def _owned_result(token: str, key: str) -> Result:
 
 def _delete_key_waiting(token: str) -> bool:
     """Tell whether this browser's first view of ``token``, with its delete key, is due."""
+    # a visitor without a session cookie (most share-link readers) never touches the
+    # session, so their response stays free of "Vary: Cookie" and cacheable by proxies
     if current_app.config["SESSION_COOKIE_NAME"] not in request.cookies:
         return False
     created = session.get("new_result")
@@ -390,15 +392,9 @@ def _delete_key_waiting(token: str) -> bool:
 
 def _delete_key_to_show(token: str) -> str | None:
     """Hand over the private delete key once, on the first view after the quiz."""
-    # a visitor without a session cookie (most share-link readers) never touches the
-    # session, so their response stays free of "Vary: Cookie" and cacheable by proxies
-    if current_app.config["SESSION_COOKIE_NAME"] not in request.cookies:
+    if not _delete_key_waiting(token):
         return None
-    created = session.get("new_result")
-    if not isinstance(created, dict) or created.get("token") != token:
-        return None
-    session.pop("new_result")
-    return str(created["delete_key"])
+    return str(session.pop("new_result")["delete_key"])
 
 
 def _private(html: str, status: int = 200) -> Response:
