@@ -45,7 +45,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from quiz import admin, cli, public
     from quiz.core.messages import N_
     from quiz.db import db
-    from quiz.web import assets, errors, filters, i18n, site
+    from quiz.web import assets, errors, filters, i18n, page_cache, site
     from quiz.web.extensions import csrf, limiter, login_manager, migrate
     from quiz.web.security import HttpsAwareSessionInterface, protect
     from quiz.web.urls import register as use_public_address
@@ -71,6 +71,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     errors.register(app)
     use_public_address(app)
     assets.register(app)
+    page_cache.register(app)  # after assets and i18n: its keys name the release and catalogs
     filters.register(app)
     cli.register(app)
 

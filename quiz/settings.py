@@ -61,6 +61,9 @@ ENVIRONMENT_KEYS = (
     "WEBHOOKS_LEASE_SECONDS",
     "WEBHOOK_EVENTS_KEEP_DAYS",
     "EMBED_ALLOWED_ORIGINS",
+    "CACHE_TYPE",
+    "CACHE_REDIS_URL",
+    "CACHE_DIR",
 )
 
 
@@ -159,6 +162,27 @@ def configure(app: Flask, overrides: dict[str, Any] | None) -> None:
         # the sites that may show the quiz in a frame (/embed/..., docs/embedding.md): their
         # origins, space- or comma-separated. Empty, no site may: every page refuses framing
         EMBED_ALLOWED_ORIGINS="",
+        # the page cache (quiz/web/page_cache.py, docs/deploy.md): result pages, their JSON,
+        # share cards and comparisons, rendered once. Flask-Caching's settings: RedisCache with
+        # CACHE_REDIS_URL (redis://...) shares it between hosts; unset, a folder under
+        # instance/ (FileSystemCache, CACHE_DIR) that the workers of one host share; in
+        # testing, each app's own memory (SimpleCache)
+        CACHE_TYPE=None,
+        CACHE_REDIS_URL=None,
+        CACHE_DIR=None,
+        CACHE_KEY_PREFIX="career-fit-page:",
+        # a kept page and a result's stamp live this long: the most a deletion that could not
+        # reach the cache leaves its pages served, as long as browsers keep a copy too
+        CACHE_DEFAULT_TIMEOUT=3600,
+        # at most this many files in the cache folder (FileSystemCache): about 30 KB each
+        CACHE_THRESHOLD=2000,
+        # each Redis connect and reply waits at most this long, like the limiter's
+        CACHE_REDIS_TIMEOUT_SECONDS=0.25,
+        # after the cache fails, pages are rendered without it for this long before it is
+        # tried again, so an outage costs no request more than one timeout
+        CACHE_RETRY_SECONDS=5.0,
+        # Flask-Caching warns about NullCache, the way to turn the page cache off
+        CACHE_NO_NULL_WARNING=True,
     )
     app.config.from_pyfile("config.py", silent=True)
     for key in ENVIRONMENT_KEYS:
@@ -187,6 +211,7 @@ def configure(app: Flask, overrides: dict[str, Any] | None) -> None:
     if not int(app.config["ADMIN_IDLE_MINUTES"]) > 0:
         raise RuntimeError("ADMIN_IDLE_MINUTES must be a number of minutes above 0, such as 480.")
     check_statistics_minimum(app.config)
+    check_page_cache(app.config, instance, testing=app.testing)
     check_webhook_timing(app.config)
     check_webhook_keep_days(app.config)
     app.config["EMBED_ALLOWED_ORIGINS"] = embed_origins(app.config["EMBED_ALLOWED_ORIGINS"])
@@ -221,6 +246,24 @@ def check_statistics_minimum(config: Config) -> None:
             f"QUALITY_SAMPLE_SIZE ({sample!r}) must be a whole number of at least "
             f"STATISTICS_MINIMUM_RESULTS ({minimum}): the quality report reads at most that "
             "many results, so it would never have enough."
+        )
+
+
+def check_page_cache(config: Config, instance: Path, testing: bool) -> None:
+    """Fill in the page cache's defaults; refuse a Redis cache without its address.
+
+    Unset, CACHE_TYPE is a folder of files every worker of this host shares, or, in testing,
+    each app's own memory. SimpleCache keeps pages per process: a deletion would not reach
+    another worker's copy, so it is right for one process only (tests, ``python -m quiz``).
+    """
+    if not config.get("CACHE_TYPE"):
+        config["CACHE_TYPE"] = "SimpleCache" if testing else "FileSystemCache"
+    if config["CACHE_TYPE"] == "FileSystemCache" and not config.get("CACHE_DIR"):
+        config["CACHE_DIR"] = str(instance / "page-cache")
+    if config["CACHE_TYPE"] == "RedisCache" and not config.get("CACHE_REDIS_URL"):
+        raise RuntimeError(
+            "CACHE_TYPE is RedisCache but CACHE_REDIS_URL is not set. Set it to the Redis "
+            "server every host shares, for example redis://cache.internal:6379/1"
         )
 
 

@@ -42,6 +42,7 @@ from quiz.core.result_page import as_utc, result_page
 from quiz.models import Result
 from quiz.public.views import RESULT_MAX_AGE, _shown_result, bp
 from quiz.store.results import SHARE_TOKEN_SHAPE, find_result, quiz_version_number, stored_result
+from quiz.web import page_cache as pages
 from quiz.web.banks import shown_bank
 from quiz.web.i18n import LANGUAGE_PARAMETER, current_language, say
 from quiz.web.i18n import lazy_gettext as _l
@@ -55,6 +56,8 @@ NAME_LIMIT = 40
 # besides the C0 and C1 controls: the marks that turn text's direction around, so a name
 # could make the words after it read backwards
 DIRECTION_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# the parameters a comparison page's address may hold and still be kept (quiz/web/page_cache.py)
+COMPARISON_QUERY = (LANGUAGE_PARAMETER, "name", "friend")
 SHARE_PATH = re.compile(rf"/r/({SHARE_TOKEN_SHAPE.pattern})")
 
 NOT_A_LINK = N_(
@@ -181,39 +184,64 @@ def start_comparison() -> Response:
 def compare_results(token_a: str, token_b: str) -> Response:
     """Show two results side by side with a plain reading of where they differ."""
     first, second = sorted((token_a, token_b))
-    result_a, result_b = _shown_result(first), _shown_result(second)
+    names = FriendNameForm(request.args)
+    if first == second or (token_a, token_b) != (first, second) or not names.validate():
+        return _comparison_refused_or_moved(token_a, token_b, names)
+    viewer = _viewer(first, second, names.friend_name())
+    labelling = viewer.labelling if viewer else "by-date"
+    etag = _comparison_etag(first, second, labelling)
+    keep = _public if viewer is None else _private
+    # the name shown is in the page's address, which the key names too
+    view = "by-date" if viewer is None else f"you-{viewer.mine}"
+    html = pages.served(
+        pages.page_key([first, second], "compare", view, query=COMPARISON_QUERY),
+        etag in request.if_none_match,
+        lambda: (_shown_result(first), _shown_result(second)),
+        lambda results: _comparison_html(first, second, viewer, *results).encode(),
+    )
+    if html is None:
+        return keep(Response(status=304), etag)
+    return keep(Response(html, mimetype="text/html"), etag)
+
+
+def _comparison_refused_or_moved(token_a: str, token_b: str, names: FriendNameForm) -> Response:
+    """Answer a comparison asked for as no page is kept: the same result twice, the tokens
+    in the other order (a redirect), or a name that cannot be shown."""
+    first, second = sorted((token_a, token_b))
+    _shown_result(first), _shown_result(second)
     if first == second:
         return _refused(400, SAME_RESULT, back=url_for(".show_result", token=first))
-    names = FriendNameForm(request.args)
     if (token_a, token_b) != (first, second):
         canonical = _comparison_path(
             first, second, request.args.get("name"), request.args.get("friend")
         )
         return _public(redirect(canonical, code=308))
-    if not names.validate():
-        without_name = url_for(".compare_results", token_a=first, token_b=second)
-        return _refused(400, names.name.errors[0], back=without_name, name_refused=True)
-    viewer = _viewer(result_a, result_b, names.friend_name())
-    etag = _comparison_etag(first, second, viewer.labelling if viewer else "by-date")
-    keep = _public if viewer is None else _private
-    if etag in request.if_none_match:
-        return keep(Response(status=304), etag)
-    sides = viewer.sides() if viewer is not None else _sides_by_date(result_a, result_b)
-    html = render_template(
+    without_name = url_for(".compare_results", token_a=first, token_b=second)
+    return _refused(400, names.name.errors[0], back=without_name, name_refused=True)
+
+
+def _comparison_html(
+    first: str, second: str, viewer: _Viewer | None, result_a: Result, result_b: Result
+) -> str:
+    if viewer is not None:
+        sides = viewer.sides({first: result_a, second: result_b})
+    else:
+        sides = _sides_by_date(result_a, result_b)
+    return render_template(
         "public/compare.html",
         comparison=compare(*sides),
         yours=viewer is not None,
         canonical_url=public_url(".compare_results", token_a=first, token_b=second),
         json_url=public_url(".comparison_as_json", token_a=first, token_b=second),
     )
-    return keep(Response(html, mimetype="text/html"), etag)
 
 
 @bp.get("/compare/<token_a>/<token_b>.json")
 def comparison_as_json(token_a: str, token_b: str) -> Response:
     """Return the comparison as a visitor sees it, as JSON: Person A took the quiz first."""
     first, second = sorted((token_a, token_b))
-    result_a, result_b = _shown_result(first), _shown_result(second)
+    if first == second or (token_a, token_b) != (first, second):
+        _shown_result(first), _shown_result(second)
     if first == second:
         abort(400, description=SAME_RESULT)
     if (token_a, token_b) != (first, second):
@@ -222,37 +250,48 @@ def comparison_as_json(token_a: str, token_b: str) -> Response:
         canonical = url_for(".comparison_as_json", token_a=first, token_b=second, **asked)
         return _public(redirect(canonical, code=308))
     etag = _comparison_etag(first, second, "json")
-    if etag in request.if_none_match:
+    body = pages.served(
+        pages.page_key([first, second], "compare-json"),
+        etag in request.if_none_match,
+        lambda: (_shown_result(first), _shown_result(second)),
+        lambda results: _comparison_json(*results),
+    )
+    if body is None:
         return _public_json(Response(status=304), etag)
+    return _public_json(Response(body, mimetype="application/json"), etag)
+
+
+def _comparison_json(result_a: Result, result_b: Result) -> bytes:
     comparison = compare(*_sides_by_date(result_a, result_b))
     document = comparison_json(comparison, current_language(), _result_url, say)
-    return _public_json(jsonify(document), etag)
+    return jsonify(document).get_data()
 
 
 @dataclass(frozen=True)
 class _Viewer:
     """A viewer who took one of the two results: theirs, their friend's, and the name given."""
 
-    mine: Result
-    friend: Result
+    mine: str
+    friend: str
     friend_name: str | None
 
     @property
     def labelling(self) -> str:
         """Return what the ETag says of this view: whose side is "You", and the friend's name."""
         name = hashlib.sha256((self.friend_name or "").encode()).hexdigest()[:12]
-        return f"you-{self.mine.share_token[:8]}-{name}"
+        return f"you-{self.mine[:8]}-{name}"
 
-    def sides(self) -> tuple[Side, Side]:
+    def sides(self, results: dict[str, Result]) -> tuple[Side, Side]:
         """Return the viewer's side first, then their friend's, by name if they gave one."""
+        mine, friend = results[self.mine], results[self.friend]
         if self.friend_name:
-            friend = _side(self.friend_name, self.friend, "named")
+            friend_side = _side(self.friend_name, friend, "named")
         else:
-            friend = _side(gettext(YOUR_FRIEND), self.friend, "your friend")
-        return _side(gettext(YOU), self.mine, "you"), friend
+            friend_side = _side(gettext(YOUR_FRIEND), friend, "your friend")
+        return _side(gettext(YOU), mine, "you"), friend_side
 
 
-def _viewer(result_a: Result, result_b: Result, friend_name: str | None) -> _Viewer | None:
+def _viewer(first: str, second: str, friend_name: str | None) -> _Viewer | None:
     """Return who the viewer is if this browser took exactly one of the results, else None.
 
     A browser that took both is shown the neutral page: neither side is more its own. A
@@ -260,12 +299,12 @@ def _viewer(result_a: Result, result_b: Result, friend_name: str | None) -> _Vie
     friend opening the link they were sent names their own), the other side is the one who
     named them, and stays "Your friend".
     """
-    yours = [r for r in (result_a, result_b) if owns(r.share_token)]
+    yours = [token for token in (first, second) if owns(token)]
     if len(yours) != 1:
         return None
     mine = yours[0]
-    friend = result_b if mine is result_a else result_a
-    named = request.args.get("friend", friend.share_token) == friend.share_token
+    friend = second if mine == first else first
+    named = request.args.get("friend", friend) == friend
     return _Viewer(mine, friend, friend_name if named else None)
 
 

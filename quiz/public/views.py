@@ -44,10 +44,11 @@ from quiz.store.results import (
     stored_result,
 )
 from quiz.store.self_reports import record_work_now, withdraw_work_now
+from quiz.web import page_cache as pages
 from quiz.web import taking
 from quiz.web.banks import shown_bank
 from quiz.web.extensions import limiter
-from quiz.web.i18n import current_language
+from quiz.web.i18n import LANGUAGES, current_language
 from quiz.web.ownership import owns, remember_owned
 from quiz.web.site import site_title
 from quiz.web.urls import public_address_tag, public_url
@@ -125,35 +126,40 @@ def show_result(token: str) -> Response:
 
     The owner's view (see quiz/web/ownership.py) is private to that browser; the first one
     after the quiz also hands over the delete key, and no cache may keep it. The visitor's
-    view is the same for everyone holding the link, so any cache may share it.
+    view is the same for everyone holding the link, so any cache may share it. Both are
+    rendered once and then served from the page cache (quiz/web/page_cache.py), apart.
     """
+    if _delete_key_waiting(token):
+        return _first_owner_view(token)
+    view = "owner" if owns(token) else "visitor"
+    # the visitor's view invites them to the latest version's quiz and says how long it takes
+    latest = latest_version_id() if view == "visitor" else None
+    form = _view_form(view, latest)
+    html = pages.served(
+        pages.page_key([token], "html", form),
+        _still_fresh(token, form),
+        lambda: _shown_result(token),
+        lambda result: _result_html(result, view, latest).encode(),
+    )
+    response = Response(status=304) if html is None else Response(html, mimetype="text/html")
+    return _result_page_caching(response, token, view, latest)
+
+
+def _first_owner_view(token: str) -> Response:
+    """Show the owner's view with the private delete link: this once, and never cached."""
     result = _shown_result(token)
     delete_key = _delete_key_to_show(token)
-    view = "owner" if delete_key is not None or owns(token) else "visitor"
-    if delete_key is None and _still_fresh(result, _view_form(view)):
-        return _not_modified_page(result, view)
+    assert delete_key is not None, "only called while the key waits for this result"
     bank = shown_bank(result.quiz_version_id)
-    html = render_template(
-        "public/result.html",
-        result=result,
-        owner=view == "owner",
-        page=result_page(
-            bank,
-            stored_result(result),
-            remembered_changes_search(bank, result.quiz_version_id),
-        ),
-        share_url=public_url(".show_result", token=token),
-        share_links=share_links,
-        # a visitor is invited to take the latest version of the quiz
-        minutes=_minutes(len(_current_bank().questions)) if view == "visitor" else None,
-        delete_url=delete_key and public_url(".delete_result", token=token, key=delete_key),
+    html = _result_html(
+        result,
+        "owner",
+        delete_url=public_url(".delete_result", token=token, key=delete_key),
         # only the owner's view asks what they do now: the key proves whose result it is
-        work_form=delete_key and WorkNowForm(bank.roles),
-        work_url=delete_key and url_for(".report_work_now", token=token, key=delete_key),
+        work_form=WorkNowForm(bank.roles),
+        work_url=url_for(".report_work_now", token=token, key=delete_key),
     )
     response = Response(html, mimetype="text/html")
-    if delete_key is None:
-        return _result_page_caching(response, result, view)
     # this one response carries the private delete link: no cache may keep it
     response.cache_control.no_store = True
     response.cache_control.private = True
@@ -162,30 +168,68 @@ def show_result(token: str) -> Response:
     return response
 
 
+def _result_html(result: Result, view: str, latest: int | None = None, **owner: Any) -> str:
+    """Render a result page in ``view``; ``latest`` is the version a visitor is invited to."""
+    bank = shown_bank(result.quiz_version_id)
+    return render_template(
+        "public/result.html",
+        result=result,
+        owner=view == "owner",
+        page=result_page(
+            bank,
+            stored_result(result),
+            remembered_changes_search(bank, result.quiz_version_id),
+        ),
+        share_url=public_url(".show_result", token=result.share_token),
+        share_links=share_links,
+        # a visitor is invited to take the latest version of the quiz
+        minutes=_minutes(len(shown_bank(latest).questions)) if latest is not None else None,
+        delete_url=owner.get("delete_url"),
+        work_form=owner.get("work_form"),
+        work_url=owner.get("work_url"),
+    )
+
+
 @bp.get("/r/<token>.json")
 def result_as_json(token: str) -> Response:
     """Return a stored result's ranking as JSON."""
-    result = _shown_result(token)
-    if _still_fresh(result, "json"):
-        return _not_modified(result, "json")
+    body = pages.served(
+        pages.page_key([token], "json"),
+        _still_fresh(token, "json"),
+        lambda: _shown_result(token),
+        _result_json,
+    )
+    if body is None:
+        return _not_modified(token, "json")
+    return _cacheable(Response(body, mimetype="application/json"), token, "json")
+
+
+def _result_json(result: Result) -> bytes:
     bank = published_bank(result.quiz_version_id)
     version_number = quiz_version_number(result.quiz_version_id)
-    response = jsonify(result_json(bank, stored_result(result), version_number))
-    return _cacheable(response, result, "json")
+    return jsonify(result_json(bank, stored_result(result), version_number)).get_data()
 
 
 @bp.get("/r/<token>.png")
 def result_share_card(token: str) -> Response:
     """Return a stored result's share card: the picture link previews show."""
-    result = _shown_result(token)
-    if _still_fresh(result, "png"):
-        return _not_modified(result, "png")
+    body = pages.served(
+        pages.page_key([token], "png"),
+        _still_fresh(token, "png"),
+        lambda: _shown_result(token),
+        _share_card,
+    )
+    if body is None:
+        return _not_modified(token, "png")
+    return _cacheable(Response(body, mimetype="image/png"), token, "png")
+
+
+def _share_card(result: Result) -> bytes:
     page = result_page(shown_bank(result.quiz_version_id), stored_result(result))
     # Pillow only in the process that draws a card: most never do (docs/performance.md)
     from quiz.web.share_card import render_share_card
 
-    response = Response(render_share_card(page, site_name=site_title()), mimetype="image/png")
-    return _cacheable(response, result, "png")
+    return render_share_card(page, site_name=site_title())
 
 
 @bp.route("/r/<token>/delete/<key>", methods=["GET", "POST"])
@@ -198,6 +242,8 @@ def delete_result(token: str, key: str) -> Response | str:
         leave_groups(result)  # out of any group it joined, in the same transaction
         erase_result(result)
         db.session.commit()
+        # after the commit: a page rendered from a read before it is never served again
+        pages.forget(token, _own_page_keys(token))
         return _private(render_template("public/deleted.html"))
     return _private(render_template("public/delete.html", form=form, result=result, key=key))
 
@@ -267,25 +313,43 @@ def healthz() -> tuple[dict[str, Any], int]:
 RESULT_MAX_AGE = 3600
 
 
-def _result_etag(result: Result, form: str) -> str:
+def _result_etag(token: str, form: str) -> str:
     # the release id changes whenever templates or static files do, and with them the page;
     # the same link reads differently in each language, so a copy is only good in its own;
     # the page prints the public address, never the request's host, so the address is the
     # one host that can change it
     release = current_app.config["RELEASE_ID"]
     language = current_language()
-    return f"{result.share_token[:22]}-{public_address_tag()}-{form}-{language}-{release}"
+    return f"{token[:22]}-{public_address_tag()}-{form}-{language}-{release}"
 
 
-def _view_form(view: str) -> str:
+def _view_form(view: str, latest: int | None) -> str:
     # the visitor's view invites them to the latest version's quiz and says how long it
     # takes, so publishing a version changes it
     if view == "visitor":
-        return f"html-visitor-v{latest_version_id()}"
+        return f"html-visitor-v{latest}"
     return f"html-{view}"
 
 
-def _result_page_caching(response: Response, result: Result, view: str) -> Response:
+def _own_page_keys(token: str) -> list[pages.PageKey | None]:
+    """Return the keys of a result's own pages in every language: each view, JSON, share card."""
+    page = url_for(".show_result", token=token)
+    forms = [
+        ("html", _view_form("owner", None), page),
+        ("html", _view_form("visitor", latest_version_id()), page),
+        ("json", "anyone", url_for(".result_as_json", token=token)),
+        ("png", "anyone", url_for(".result_share_card", token=token)),
+    ]
+    return [
+        pages.page_key([token], form, view, language=language, address=address)
+        for form, view, address in forms
+        for language in LANGUAGES
+    ]
+
+
+def _result_page_caching(
+    response: Response, token: str, view: str, latest: int | None = None
+) -> Response:
     """Mark a result page cacheable as its view allows; both views vary by the cookie.
 
     The visitor's view is the same for everyone: any cache may keep it. The owner's is
@@ -294,16 +358,12 @@ def _result_page_caching(response: Response, result: Result, view: str) -> Respo
     """
     response.vary.add("Cookie")
     if view == "visitor":
-        return _cacheable(response, result, _view_form(view))
-    response.set_etag(_result_etag(result, _view_form(view)))
+        return _cacheable(response, token, _view_form(view, latest))
+    response.set_etag(_result_etag(token, _view_form(view, latest)))
     response.cache_control.private = True
     response.cache_control.no_cache = True
     response.headers["X-Robots-Tag"] = "noindex"
     return response
-
-
-def _not_modified_page(result: Result, view: str) -> Response:
-    return _result_page_caching(Response(status=304), result, view)
 
 
 def _shown_result(token: str) -> Result:
@@ -322,17 +382,21 @@ def _owned_result(token: str, key: str) -> Result:
     return result
 
 
-def _delete_key_to_show(token: str) -> str | None:
-    """Hand over the private delete key once, on the first view after the quiz."""
+def _delete_key_waiting(token: str) -> bool:
+    """Tell whether this browser's first view of ``token``, with its delete key, is due."""
     # a visitor without a session cookie (most share-link readers) never touches the
     # session, so their response stays free of "Vary: Cookie" and cacheable by proxies
     if current_app.config["SESSION_COOKIE_NAME"] not in request.cookies:
-        return None
+        return False
     created = session.get("new_result")
-    if not isinstance(created, dict) or created.get("token") != token:
+    return isinstance(created, dict) and created.get("token") == token
+
+
+def _delete_key_to_show(token: str) -> str | None:
+    """Hand over the private delete key once, on the first view after the quiz."""
+    if not _delete_key_waiting(token):
         return None
-    session.pop("new_result")
-    return str(created["delete_key"])
+    return str(session.pop("new_result")["delete_key"])
 
 
 def _private(html: str, status: int = 200) -> Response:
@@ -342,27 +406,20 @@ def _private(html: str, status: int = 200) -> Response:
     return response
 
 
-def _still_fresh(result: Result, form: str) -> bool:
-    return _result_etag(result, form) in request.if_none_match
+def _still_fresh(token: str, form: str) -> bool:
+    return _result_etag(token, form) in request.if_none_match
 
 
-def _cacheable(response: Response, result: Result, form: str) -> Response:
-    response.set_etag(_result_etag(result, form))
+def _cacheable(response: Response, token: str, form: str) -> Response:
+    response.set_etag(_result_etag(token, form))
     response.cache_control.public = True
     response.cache_control.max_age = RESULT_MAX_AGE
     response.headers["X-Robots-Tag"] = "noindex"
     return response
 
 
-def _not_modified(result: Result, form: str) -> Response:
-    return _cacheable(Response(status=304), result, form)
-
-
-def _current_bank() -> Bank:
-    version_id = latest_version_id()
-    if version_id is None:
-        abort(503)
-    return shown_bank(version_id)
+def _not_modified(token: str, form: str) -> Response:
+    return _cacheable(Response(status=304), token, form)
 
 
 class QuizProgress:

@@ -150,11 +150,11 @@ def register(app: Flask) -> None:
         return {
             "languages": LANGUAGES,
             "current_language": current_language(),
-            "language_switch_next": _switch_back_path(),
+            "language_switch_next": switch_back_path(),
         }
 
 
-def _switch_back_path() -> str:
+def switch_back_path() -> str:
     """Return the path the switcher comes back to: this page, with its query but its language.
 
     An address naming its language would override the one just picked.
