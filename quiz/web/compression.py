@@ -36,8 +36,6 @@ from werkzeug.wrappers import Response
 
 from quiz.web.assets import static_fingerprints
 
-compress = Compress()
-
 # the encodings offered, the client's favourite first when it likes several equally
 ENCODINGS = ("br", "gzip")
 SUFFIXES = {"br": ".br", "gzip": ".gz"}
@@ -87,7 +85,8 @@ def register(app: Flask) -> None:
     app.config.setdefault(
         "STATIC_COMPRESSED_FOLDER", str(Path(app.instance_path, "compressed-static"))
     )
-    compress.init_app(app)
+    # one per app: Flask-Compress keeps the types and encodings it read from the config
+    app.extensions["compress"] = Compress(app)
     app.after_request(compress_response)
     app.extensions["compressed_static"] = compress_static_files(app)
     app.view_functions["static"] = send_static
@@ -102,7 +101,7 @@ def compress_response(response: Response) -> Response:
     if request.accept_encodings.best_match(ENCODINGS) is None:
         response.vary.add("Accept-Encoding")
         return response
-    compressed: Response = compress.after_request(response)
+    compressed: Response = current_app.extensions["compress"].after_request(response)
     return compressed
 
 
