@@ -45,11 +45,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from quiz import admin, cli, public
     from quiz.core.messages import N_
     from quiz.db import db
-    from quiz.web import assets, errors, filters, i18n, page_cache, site
+    from quiz.web import assets, compression, errors, filters, i18n, page_cache, site
     from quiz.web.extensions import csrf, limiter, login_manager, migrate
     from quiz.web.security import HttpsAwareSessionInterface, protect
     from quiz.web.urls import register as use_public_address
 
+    # first, so its hook runs last and compresses the body every other hook has finished
+    compression.register(app)
     app.session_interface = HttpsAwareSessionInterface()
     protect(app)
     # migrations ship inside the package, so an installed wheel can upgrade its database

@@ -17,12 +17,7 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
-    static = Path(app.static_folder or "")
-    fingerprints = {
-        path.relative_to(static).as_posix(): _digest(path.read_bytes())[:12]
-        for path in sorted(static.rglob("*"))
-        if path.is_file()
-    }
+    fingerprints = static_fingerprints(app)
     templates = Path(app.root_path, app.template_folder or "")
     release = hashlib.sha256()
     for path in sorted(templates.rglob("*.html")):
@@ -41,6 +36,24 @@ def register(app: Flask) -> None:
     def add_fingerprint(endpoint: str, values: dict[str, Any]) -> None:
         if endpoint == "static" and values.get("filename") in fingerprints:
             values["v"] = fingerprints[values["filename"]]
+
+
+def static_fingerprints(app: Flask) -> dict[str, str]:
+    """Return each static file's content hash by its path under static/, read once per app.
+
+    The same files give the same hashes on every host, so they also serve as the static
+    files' ETags (quiz/web/compression.py): a copy revalidated at another host stays good.
+    """
+    known = app.extensions.get("static_fingerprints")
+    if known is None:
+        static = Path(app.static_folder or "")
+        known = {
+            path.relative_to(static).as_posix(): _digest(path.read_bytes())[:12]
+            for path in sorted(static.rglob("*"))
+            if path.is_file()
+        }
+        app.extensions["static_fingerprints"] = known
+    return dict(known)
 
 
 def _digest(content: bytes) -> str:

@@ -109,3 +109,6 @@ def test_lighthouse_scores_the_page(
     assert not missed, f"Lighthouse on {url}: {scores}\n" + "\n".join(
         f"  {name}: " + "; ".join(shortfalls(report, name)) for name in missed
     )
+    # before compression, this audit found 14-34 KB of text a page sent uncompressed
+    unpacked = report["audits"]["uses-text-compression"].get("details", {}).get("items", [])
+    assert not unpacked, f"Lighthouse on {url} found text sent uncompressed: {unpacked}"
