@@ -67,7 +67,7 @@ def test_cluster_keeps_every_submission_through_a_host_stop_and_a_redis_restart(
     took = time.monotonic() - started
     assert finished.returncode == EXIT_OK, output
     # the report names each check; every one passed
-    assert output.count("PASS ") == 8, output
+    assert output.count("PASS ") == 7, output
     assert "FAIL " not in output, output
     assert f"load: {submissions} submissions" in output, output
     print(f"cluster run: {submissions} submissions in {took:.0f} s\n{finished.stdout}")
