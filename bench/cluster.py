@@ -223,6 +223,15 @@ def build_network(cluster: Cluster) -> None:
     The client end stays in this namespace with CLIENT_ADDRESS, so this script reaches every
     host; nothing else of the machine's network is touched.
     """
+    in_use = subprocess.run(
+        ["ip", "-o", "addr", "show", "to", f"{SUBNET}.0/24"], capture_output=True, text=True
+    ).stdout.strip()
+    if in_use:
+        # another run's network (one killed before it could clean up, or one running now)
+        raise ClusterFailed(
+            f"{SUBNET}.0/24 is in use here already: {in_use}\nRemove what a killed run left: "
+            "ip link delete <that interface>; ip netns delete <each cfXXXX-... of ip netns list>"
+        )
     net = cluster.namespace("net")
     try:
         run("ip", "netns", "add", net)

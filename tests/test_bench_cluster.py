@@ -47,27 +47,25 @@ def test_cluster_keeps_every_submission_through_a_host_stop_and_a_redis_restart(
     if not IN_CI:
         submissions = int(os.environ.get("CLUSTER_SUBMISSIONS") or SUBMISSIONS)
     started = time.monotonic()
-    finished = subprocess.run(
-        [
-            sys.executable,
-            str(SCRIPT),
-            "--submissions",
-            str(submissions),
-            "--concurrency",
-            str(CONCURRENCY),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=RUN_TIMEOUT_SECONDS,
-        cwd=ROOT,
-    )
-    output = f"{finished.stdout}\n{finished.stderr}"
-    if finished.returncode == EXIT_CANNOT_RUN:
-        unavailable(f"the cluster cannot be built here: {finished.stderr.strip()}")
+    command = [sys.executable, str(SCRIPT), "--submissions", str(submissions)]
+    command += ["--concurrency", str(CONCURRENCY)]
+    with subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT
+    ) as run:
+        try:
+            stdout, stderr = run.communicate(timeout=RUN_TIMEOUT_SECONDS)
+        except subprocess.TimeoutExpired:
+            # SIGTERM, not the SIGKILL of subprocess.run: the script takes its cluster down
+            run.terminate()
+            stdout, stderr = run.communicate(timeout=120)
+            pytest.fail(f"the cluster run took over {RUN_TIMEOUT_SECONDS} s:\n{stdout}\n{stderr}")
+    output = f"{stdout}\n{stderr}"
+    if run.returncode == EXIT_CANNOT_RUN:
+        unavailable(f"the cluster cannot be built here: {stderr.strip()}")
     took = time.monotonic() - started
-    assert finished.returncode == EXIT_OK, output
+    assert run.returncode == EXIT_OK, output
     # the report names each check; every one passed
     assert output.count("PASS ") == 7, output
     assert "FAIL " not in output, output
     assert f"load: {submissions} submissions" in output, output
-    print(f"cluster run: {submissions} submissions in {took:.0f} s\n{finished.stdout}")
+    print(f"cluster run: {submissions} submissions in {took:.0f} s\n{stdout}")
