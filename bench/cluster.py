@@ -68,8 +68,6 @@ from pathlib import Path
 
 import psycopg
 import redis
-from flask import Flask
-from flask.sessions import SecureCookieSessionInterface
 
 if __package__ in (None, ""):
     # run as a script (python bench/cluster.py): the repo root makes ``bench`` importable
@@ -77,6 +75,7 @@ if __package__ in (None, ""):
 from bench.gunicorn_server import APP_SPEC, CONFIG, GUNICORN, ROOT, server_environment  # noqa: E402
 from bench.load import RESULT_LINK, TOKEN_PATTERN, Submission, prepare_submission  # noqa: E402
 from bench.load import CannotRun as CannotWalkQuiz  # noqa: E402
+from bench.sessions import NoFinishId, SessionSigner, cookie_value  # noqa: E402
 
 EXIT_OK, EXIT_FAILED, EXIT_CANNOT_RUN = 0, 1, 2
 
@@ -456,7 +455,7 @@ def send(
             return Answer(
                 response.status,
                 response.getheader("Location", ""),
-                cookie_value(set_cookie) if "session=" in set_cookie else "",
+                session_cookie(set_cookie) if "session=" in set_cookie else "",
                 content if keep_body else content[:200] if response.status >= 400 else "",
             )
     except (OSError, http.client.HTTPException) as error:
@@ -523,29 +522,11 @@ def take_down(cluster: Cluster) -> None:
         cluster.root_veth = None
 
 
-class SessionSigner:
-    """Read and write the app's session cookie: this run chose the app's SECRET_KEY."""
-
-    def __init__(self, secret_key: str):
-        app = Flask(__name__)
-        app.secret_key = secret_key
-        serializer = SecureCookieSessionInterface().get_signing_serializer(app)
-        assert serializer is not None
-        self.serializer = serializer
-
-    def read(self, cookie: str) -> dict[str, object]:
-        return dict(self.serializer.loads(cookie))
-
-    def write(self, session: dict[str, object]) -> str:
-        return str(self.serializer.dumps(session))
-
-
-def cookie_value(cookies: str, name: str = "session") -> str:
-    for part in cookies.split(";"):
-        key, _, value = part.strip().partition("=")
-        if key == name:
-            return value
-    raise ClusterFailed(f"no {name} cookie in {cookies!r}")
+def session_cookie(cookies: str) -> str:
+    value = cookie_value(cookies)
+    if value is None:
+        raise ClusterFailed(f"no session cookie in {cookies!r}")
+    return value
 
 
 def fresh_submissions(walked: Submission, signer: SessionSigner, count: int) -> list[Submission]:
@@ -553,15 +534,11 @@ def fresh_submissions(walked: Submission, signer: SessionSigner, count: int) -> 
 
     ``Submission.cookie`` holds the session cookie's value alone.
     """
-    session = signer.read(cookie_value(walked.cookie))
-    progress = session.get("quiz")
-    if not isinstance(progress, dict) or "finish" not in progress:
-        raise ClusterFailed(f"the quiz's session holds no progress with a finish id: {session!r}")
-    submissions = []
-    for _ in range(count):
-        own = {**session, "quiz": {**progress, "finish": secrets.token_urlsafe(16)}}
-        submissions.append(Submission(walked.path, walked.body, signer.write(own)))
-    return submissions
+    try:
+        cookies = signer.fresh_runs(session_cookie(walked.cookie), count)
+    except NoFinishId as problem:
+        raise ClusterFailed(str(problem)) from None
+    return [Submission(walked.path, walked.body, cookie) for cookie in cookies]
 
 
 def submit(host: str, submission: Submission) -> Answer:

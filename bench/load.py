@@ -51,7 +51,7 @@ import urllib.parse
 import urllib.request
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import psycopg
@@ -60,6 +60,7 @@ if __package__ in (None, ""):
     # run as a script (python bench/load.py): the repo root makes ``bench`` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.gunicorn_server import GunicornDidNotStart, Server, start_gunicorn  # noqa: E402
+from bench.sessions import SessionSigner, cookie_value  # noqa: E402
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -138,7 +139,7 @@ def create_database(cleanup: Cleanup) -> str:
 
 
 def start_server(
-    database_url: str, args: argparse.Namespace, log_path: Path, cleanup: Cleanup
+    database_url: str, args: argparse.Namespace, log_path: Path, cleanup: Cleanup, secret_key: str
 ) -> Server:
     """Start Career Fit under gunicorn.conf.py on a free port; return it once all workers are up.
 
@@ -146,7 +147,7 @@ def start_server(
     """
     env = {
         "DATABASE_URL": database_url,
-        "SECRET_KEY": secrets.token_hex(32),
+        "SECRET_KEY": secret_key,
         "QUIZ_SUBMISSION_LIMIT": "100000000 per minute",
         "RATELIMIT_STORAGE_URI": args.ratelimit_storage,
         # counters of their own, should the store be shared with other work
@@ -271,7 +272,8 @@ def load_test(args: argparse.Namespace, deadline: float, cleanup: Cleanup, workd
     """Run the whole load test; print the figures; return the exit status."""
     database_url = create_database(cleanup)
     log_path = workdir / "gunicorn.log"
-    server = start_server(database_url, args, log_path, cleanup)
+    secret_key = secrets.token_hex(32)
+    server = start_server(database_url, args, log_path, cleanup, secret_key)
     base_url = server.base_url
     print(
         f"Career Fit load test: {args.submissions} submissions, {args.concurrency} at a time, "
@@ -280,11 +282,19 @@ def load_test(args: argparse.Namespace, deadline: float, cleanup: Cleanup, workd
         f"at {base_url}",
         flush=True,
     )
-    submission = prepare_submission(base_url)
+    walked = prepare_submission(base_url)
+    # a quiz run is stored once: each submission is the walked run with a finish id of its own
+    session = cookie_value(walked.cookie)
+    if session is None:
+        raise CannotRun(f"the quiz gave no session cookie: {walked.cookie!r}")
+    submissions = [
+        replace(walked, cookie=f"session={cookie}")
+        for cookie in SessionSigner(secret_key).fresh_runs(session, args.submissions)
+    ]
 
     started = time.perf_counter()
     replies = run_concurrently(
-        args.submissions, args.concurrency, deadline, lambda _: submit(base_url, submission)
+        args.submissions, args.concurrency, deadline, lambda i: submit(base_url, submissions[i])
     )
     submitting_took = time.perf_counter() - started
     sent = [r for r in replies if r is not None]

@@ -43,6 +43,7 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.gunicorn_server import ROOT, Server, free_port, gunicorn_server  # noqa: E402
 from bench.probe import MODULES_PATH  # noqa: E402
+from bench.sessions import SessionSigner, cookie_value  # noqa: E402
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -52,6 +53,10 @@ BASELINE = "bench.probe:baseline()"
 TOKEN_PATTERN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 OPTION_PATTERN = re.compile(r'<input[^>]*name="(q-[^"]+)"[^>]*value="([^"]+)"')
 WARM_UP_SECONDS = 1
+# wrk's threads, and how many fresh quiz runs a submission run gets per second it lasts: far
+# more than this stack answers, so no run is sent twice
+WRK_THREADS = 2
+COOKIES_PER_SECOND = 2_000
 WRK_TIMEOUT = "30s"
 # enough requests that every worker of a default-sized gunicorn has likely answered one
 MODULE_PROBES = 40
@@ -208,13 +213,63 @@ def worker_packages(server: Server) -> dict[int, set[str]]:
     return found
 
 
-def prepare_submission(base: str, workdir: Path) -> tuple[Path, dict[str, str], str]:
-    """Answer all but the last quiz page; return a wrk script that submits the last one.
+class FreshSubmissions:
+    """wrk scripts that send the quiz's last page, each request as a quiz run of its own.
 
-    The session cookie then holds every earlier answer, so each request of the script is a
-    whole submission: validate, score, store the result (the quiz run's one-time id keeps
-    one row: later requests meet the unique key and read that row back), redirect to its
-    link. Also returns the last page's form and the path of the result it made.
+    The session cookie holds every earlier answer, so each request is a whole submission:
+    validate, score, store the result, redirect to its link. The app stores one result per
+    quiz run (its one-time finish id), so each request carries a session re-signed with a
+    fresh finish id (bench/sessions.py): otherwise every request after the first would read
+    the stored row back, which is cheaper than a submission and would flatter the figure.
+    Each wrk run gets cookies of its own; a run that sends more requests than it has cookies
+    starts over, and the report says so.
+    """
+
+    def __init__(self, path: str, body: str, session: str, secret_key: str, workdir: Path):
+        self.path, self.body, self.session = path, body, session
+        self.signer = SessionSigner(secret_key)
+        self.workdir = workdir
+        self.made = 0
+        self.cookies_per_run = 0
+
+    def script(self, duration: int) -> Path:
+        """Write a script and its cookie file for one wrk run of ``duration`` seconds."""
+        self.made += 1
+        self.cookies_per_run = max(2_000, duration * COOKIES_PER_SECOND)
+        cookies = self.workdir / f"submit-{self.made}.cookies"
+        runs = self.signer.fresh_runs(self.session, self.cookies_per_run)
+        cookies.write_text("".join(f"session={cookie}\n" for cookie in runs))
+        path = self.workdir / f"submit-{self.made}.lua"
+        path.write_text(
+            'wrk.method = "POST"\n'
+            f"wrk.path = {lua_string(self.path)}\n"
+            f"wrk.body = {lua_string(self.body)}\n"
+            'wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\n'
+            "local cookies = {}\n"
+            f"for line in io.lines({lua_string(str(cookies))}) do\n"
+            "  cookies[#cookies + 1] = line\n"
+            "end\n"
+            # each of wrk's threads takes its own stretch of the cookies
+            "local threads = 0\n"
+            "function setup(thread) thread:set('index', threads); threads = threads + 1 end\n"
+            "local sent = 0\n"
+            "function request()\n"
+            f"  local stretch = math.floor(#cookies / {WRK_THREADS})\n"
+            "  local at = index * stretch + (sent % stretch) + 1\n"
+            "  sent = sent + 1\n"
+            '  wrk.headers["Cookie"] = cookies[at]\n'
+            "  return wrk.format()\n"
+            "end\n"
+        )
+        return path
+
+
+def prepare_submission(
+    base: str, workdir: Path, secret_key: str
+) -> tuple[FreshSubmissions, dict[str, str], str]:
+    """Answer all but the last quiz page; return fresh submissions of the last one.
+
+    Also returns the last page's form and the path of the result one real submission made.
     """
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
@@ -232,10 +287,13 @@ def prepare_submission(base: str, workdir: Path) -> tuple[Path, dict[str, str], 
         page += 1
     cookie = "; ".join(f"{c.name}={c.value}" for c in jar)
     encoded = urllib.parse.urlencode(body)
-    script = write_post_script(workdir / "submit.lua", f"/quiz/{page}", encoded, cookie)
+    session = cookie_value(cookie)
+    if session is None:
+        raise RuntimeError(f"the quiz gave no session cookie: {cookie!r}")
+    fresh = FreshSubmissions(f"/quiz/{page}", encoded, session, secret_key, workdir)
     # one real submission, to have a result to read
     location = post_without_redirect(f"{base}/quiz/{page}", encoded, cookie)
-    return script, body, urllib.parse.urlsplit(location).path
+    return fresh, body, urllib.parse.urlsplit(location).path
 
 
 def prepare_baseline_submission(base: str, form: dict[str, str], workdir: Path) -> Path:
@@ -285,6 +343,13 @@ def body_size(url: str) -> int:
         return len(response.read())
 
 
+def script_for(script: Path | FreshSubmissions | None, duration: int) -> Path | None:
+    """Return the wrk script for one run: fresh submissions get a script of their own."""
+    if isinstance(script, FreshSubmissions):
+        return script.script(duration)
+    return script
+
+
 def lua_string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
@@ -292,7 +357,8 @@ def lua_string(text: str) -> str:
 def run_wrk(url: str, duration: int, connections: int, script: Path | None = None) -> WrkFigures:
     # wrk gives up on a request after 2 s by default and counts it as an error, not as latency:
     # on a busy shared machine that would cut the slow tail off p99 instead of measuring it
-    command = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", f"--timeout={WRK_TIMEOUT}"]
+    command = ["wrk", f"-t{WRK_THREADS}", f"-c{connections}", f"-d{duration}s"]
+    command += [f"--timeout={WRK_TIMEOUT}"]
     command += ["--latency", url]
     if script:
         command[1:1] = ["-s", str(script)]
@@ -360,7 +426,9 @@ def bench_database(
         env = {"DATABASE_URL": url, "SECRET_KEY": secrets.token_hex(32)}
         prepare_database(env)
         with gunicorn(CAREER_FIT, env, workdir) as app:
-            app_script, last_form, result_path = prepare_submission(app.base_url, workdir)
+            submissions, last_form, result_path = prepare_submission(
+                app.base_url, workdir, env["SECRET_KEY"]
+            )
             pages = [
                 Page("landing page", "/", "/page/landing"),
                 Page("quiz page", "/quiz/2", "/page/quiz"),
@@ -388,20 +456,27 @@ def bench_database(
                     for page in pages
                 ]
                 scenarios.append(
-                    ("submission", len(urllib.parse.urlencode(last_form)), "/", app_script)
+                    ("submission", len(urllib.parse.urlencode(last_form)), "/", submissions)
                     + ("/", baseline_script)
                 )
                 for name, size, app_path, app_lua, base_path, base_lua in scenarios:
                     # warm both up: imports, caches, pooled connections, the CPU's clocks
                     run_wrk(baseline.base_url + base_path, WARM_UP_SECONDS, 4, base_lua)
-                    run_wrk(app.base_url + app_path, WARM_UP_SECONDS, 4, app_lua)
+                    run_wrk(app.base_url + app_path, WARM_UP_SECONDS, 4, script_for(app_lua, 1))
                     # baseline and app alternate, so both meet the same machine weather
                     base_figures = run_wrk(
                         baseline.base_url + base_path, args.duration, args.connections, base_lua
                     )
                     app_figures = run_wrk(
-                        app.base_url + app_path, args.duration, args.connections, app_lua
+                        app.base_url + app_path,
+                        args.duration,
+                        args.connections,
+                        script_for(app_lua, args.duration),
                     )
+                    if isinstance(app_lua, FreshSubmissions):
+                        repeated = app_figures.requests - app_lua.cookies_per_run
+                        if repeated > 0:
+                            print(f"note: {repeated} submissions repeated a quiz run already sent")
                     rows.append(PageRow(kind, name, size, app_figures, base_figures))
                 app_packages = worker_packages(app)
                 baseline_packages = worker_packages(baseline)
