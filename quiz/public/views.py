@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 from flask import (
@@ -193,15 +194,7 @@ def _result_html(result: Result, view: str, latest: int | None = None, **owner: 
 @bp.get("/r/<token>.json")
 def result_as_json(token: str) -> Response:
     """Return a stored result's ranking as JSON."""
-    body = pages.served(
-        pages.page_key([token], "json"),
-        _still_fresh(token, "json"),
-        lambda: _shown_result(token),
-        _result_json,
-    )
-    if body is None:
-        return _not_modified(token, "json")
-    return _cacheable(Response(body, mimetype="application/json"), token, "json")
+    return _kept_result_form(token, "json", _result_json, "application/json")
 
 
 def _result_json(result: Result) -> bytes:
@@ -213,15 +206,19 @@ def _result_json(result: Result) -> bytes:
 @bp.get("/r/<token>.png")
 def result_share_card(token: str) -> Response:
     """Return a stored result's share card: the picture link previews show."""
+    return _kept_result_form(token, "png", _share_card, "image/png")
+
+
+def _kept_result_form(
+    token: str, form: str, make: Callable[[Result], bytes], mimetype: str
+) -> Response:
+    """Serve one form of a result, made once by ``make`` and then kept (quiz/web/page_cache.py)."""
     body = pages.served(
-        pages.page_key([token], "png"),
-        _still_fresh(token, "png"),
-        lambda: _shown_result(token),
-        _share_card,
+        pages.page_key([token], form), _still_fresh(token, form), lambda: _shown_result(token), make
     )
     if body is None:
-        return _not_modified(token, "png")
-    return _cacheable(Response(body, mimetype="image/png"), token, "png")
+        return _not_modified(token, form)
+    return _cacheable(Response(body, mimetype=mimetype), token, form)
 
 
 def _share_card(result: Result) -> bytes:

@@ -18,8 +18,9 @@ from datetime import timedelta
 import pytest
 from flask import Flask
 from helpers import TEST_CONFIG, delete_result, take_quiz
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from webhook_endpoints import count, register
 from webhook_receiver import documented_verifier, webhook_receiver
 
 from quiz import create_app
@@ -41,18 +42,6 @@ def app(database_url: str) -> Iterator[Flask]:
     yield app
     with app.app_context():
         db.engine.dispose()
-
-
-def register(app: Flask, url: str, *events: str) -> webhooks.NewEndpoint:
-    with app.app_context():
-        made = webhooks.add_endpoint(url, events, actor="owner@example.com")
-        db.session.commit()
-        return made
-
-
-def count(app: Flask, model: type) -> int:
-    with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(model))
 
 
 def store_result(app: Flask) -> str:

@@ -11,6 +11,7 @@ import pytest
 from flask import Flask
 from helpers import TEST_CONFIG
 from sqlalchemy import func, select
+from webhook_endpoints import count, register
 from webhook_receiver import documented_verifier, webhook_receiver
 
 from quiz import create_app
@@ -35,18 +36,6 @@ def app(database_url: str) -> Iterator[Flask]:
     yield app
     with app.app_context():
         db.engine.dispose()
-
-
-def register(app: Flask, url: str, *events: str) -> webhooks.NewEndpoint:
-    with app.app_context():
-        made = webhooks.add_endpoint(url, events, actor="owner@example.com")
-        db.session.commit()
-        return made
-
-
-def count(app: Flask, model: type) -> int:
-    with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(model))
 
 
 # ---- secrets at rest -------------------------------------------------------------------------
