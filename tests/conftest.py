@@ -135,8 +135,3 @@ def key_prefix(redis_url: str) -> Iterator[str]:
         stale = list(client.scan_iter(match=f"*{prefix}*"))
         if stale:
             client.delete(*stale)
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Start the minutes-long tests first, so they run beside the rest instead of after it."""
-    items.sort(key=lambda item: item.get_closest_marker("slow") is None)

@@ -195,7 +195,11 @@ def run_cases(strategy) -> set[int]:
     @RUN_SETTINGS
     @given(case=strategy)
     def check(case) -> None:
-        statuses.add(case.call_and_validate(checks=CHECKS).status_code)
+        # schemathesis asks for br and gzip, as requests does, but through WSGI it reads the
+        # body as sent, undecoded: ask for it plain (tests/web/test_compression.py proves the
+        # compressed forms decode to these same bytes)
+        answer = case.call_and_validate(checks=CHECKS, headers={"Accept-Encoding": "identity"})
+        statuses.add(answer.status_code)
 
     check()
     return statuses

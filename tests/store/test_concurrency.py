@@ -21,7 +21,7 @@ import urllib.request
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
@@ -29,6 +29,7 @@ from helpers import csrf_token, page_options
 from servers import gunicorn_server, postgres_database
 from sqlalchemy import create_engine, func, select
 
+from bench.sessions import SessionSigner, cookie_value
 from quiz.models import Result
 
 CLIENT_PROCESSES = 4
@@ -136,21 +137,32 @@ def submit(submission: Submission) -> Reply:
         connection.close()
 
 
-def submit_many(submission: Submission, count: int, threads: int) -> list[Reply]:
-    """Send ``count`` submissions, ``threads`` at a time (runs in a client process)."""
+def quiz_runs(walked: Submission, secret_key: str, count: int) -> list[Submission]:
+    """Return ``count`` copies of the walked quiz's last page, each a quiz run of its own.
+
+    A run is stored once (its one-time finish id): sending one cookie again would rightly
+    give back the same result, so each copy's session is re-signed with a fresh finish id.
+    """
+    session = cookie_value(walked.cookie)
+    assert session is not None, walked.cookie
+    runs = SessionSigner(secret_key).fresh_runs(session, count)
+    return [replace(walked, cookie=f"session={cookie}") for cookie in runs]
+
+
+def submit_many(submissions: list[Submission], threads: int) -> list[Reply]:
+    """Send ``submissions``, ``threads`` at a time (runs in a client process)."""
     with ThreadPoolExecutor(threads) as pool:
-        return list(pool.map(lambda _: submit(submission), range(count)))
+        return list(pool.map(submit, submissions))
 
 
-def submit_from_processes(submission: Submission) -> list[Reply]:
-    """Send every submission from CLIENT_PROCESSES processes at once; return all replies."""
+def submit_from_processes(submissions: list[Submission]) -> list[Reply]:
+    """Send the submissions from CLIENT_PROCESSES processes at once; return all replies."""
     # fork: the children need not import this module again, however pytest imported it
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(CLIENT_PROCESSES, mp_context=context) as processes:
         batches = processes.map(
             submit_many,
-            [submission] * CLIENT_PROCESSES,
-            [SUBMISSIONS_PER_PROCESS] * CLIENT_PROCESSES,
+            [submissions[n::CLIENT_PROCESSES] for n in range(CLIENT_PROCESSES)],
             [THREADS_PER_CLIENT] * CLIENT_PROCESSES,
         )
         return [reply for batch in batches for reply in batch]
@@ -193,11 +205,11 @@ def test_concurrent_submissions_to_four_workers_are_each_stored_once_and_resolve
         "RATELIMIT_KEY_PREFIX": key_prefix,
     }
     with gunicorn_server(env, tmp_path, workers=SERVER_WORKERS, threads=SERVER_THREADS) as server:
-        submission = prepare_submission(server.base_url)
+        submissions = quiz_runs(prepare_submission(server.base_url), env["SECRET_KEY"], expected)
         count_before, tokens_before = stored_results(empty_database)
 
         started = time.monotonic()
-        replies = submit_from_processes(submission)
+        replies = submit_from_processes(submissions)
         submitting_took = time.monotonic() - started
 
         links = [r.location for r in replies if RESULT_LINK.match(r.location)]
