@@ -42,6 +42,8 @@ from quiz.store.publishing import (
 )
 from quiz.store.seeding import ensure_seeded
 from quiz.store.self_reports import NOT_ANSWERED, OTHER_WORK, work_answers
+from quiz.web import mail
+from quiz.web.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from quiz.web.urls import public_url
 
 admin_cli = AppGroup("admin", help="Manage admin accounts.")
@@ -122,13 +124,26 @@ def list_admins() -> None:
 @admin_cli.command("invite")
 @click.argument("email")
 @click.option("--role", type=ROLE_CHOICE, required=True, help="What the invited admin may do.")
-def invite_admin(email: str, role: str) -> None:
+@click.option(
+    "--no-mail", is_flag=True, help="Only print the link, even when a mail server is set."
+)
+@click.option(
+    "--language",
+    type=click.Choice(list(LANGUAGES)),
+    default=DEFAULT_LANGUAGE,
+    show_default=True,
+    help="The language of the invitation's mail.",
+)
+def invite_admin(email: str, role: str, no_mail: bool, language: str) -> None:
     """Make a one-time invitation link for EMAIL, valid for 72 hours, and print it.
 
-    No mail is sent: pass the link on. It is built on PUBLIC_URL.
+    With a mail server set (MAIL_SERVER), the link is emailed to EMAIL too, unless
+    --no-mail. A mail that fails is reported, and the invitation stands: pass the link on.
+    The link is built on PUBLIC_URL.
     """
     email = admins.normal_email(email)
-    if "@" not in email or len(email) > 254:
+    unusable = any(character.isspace() or not character.isprintable() for character in email)
+    if "@" not in email or len(email) > 254 or unusable:
         raise click.BadParameter("give the email address to invite", param_hint="EMAIL")
     try:
         made = admins.invite(email, role, actor=COMMAND_LINE)
@@ -138,6 +153,14 @@ def invite_admin(email: str, role: str) -> None:
         link = public_url("admin.accept_invitation", token=made.token)
     click.echo(f"Invited {email} as {role}. Pass on this link; it works once, for 72 hours:")
     click.echo(link)
+    if no_mail or not mail.mail_on():
+        return
+    failed = mail.mail_invitation(made.invitation, link, language, None, COMMAND_LINE)
+    if failed is None:
+        click.echo(f"Emailed the invitation to {email}.")
+    else:
+        problem = f"Could not email the invitation: {failed}. Pass the link on yourself."
+        click.echo(problem, err=True)
 
 
 @admin_cli.command("set-role")

@@ -64,7 +64,19 @@ ENVIRONMENT_KEYS = (
     "CACHE_TYPE",
     "CACHE_REDIS_URL",
     "CACHE_DIR",
+    "MAIL_SERVER",
+    "MAIL_PORT",
+    "MAIL_SECURITY",
+    "MAIL_USERNAME",
+    "MAIL_PASSWORD",
+    "MAIL_FROM",
+    "MAIL_TIMEOUT_SECONDS",
 )
+
+# how the connection to the mail server is protected: STARTTLS after connecting (port 587),
+# TLS from the first byte (port 465), or not at all (a relay on this machine)
+MAIL_SECURITY_CHOICES = ("starttls", "ssl", "none")
+MAIL_DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 587}
 
 
 def configure(app: Flask, overrides: dict[str, Any] | None) -> None:
@@ -183,6 +195,18 @@ def configure(app: Flask, overrides: dict[str, Any] | None) -> None:
         CACHE_RETRY_SECONDS=5.0,
         # Flask-Caching warns about NullCache, the way to turn the page cache off
         CACHE_NO_NULL_WARNING=True,
+        # invitations by mail (quiz/web/mail.py, docs/admins.md): off while MAIL_SERVER is
+        # unset, and the owner passes the link on. Set, MAIL_FROM must be too. The port
+        # follows MAIL_SECURITY unless set: 587 (STARTTLS), 465 (ssl)
+        MAIL_SERVER=None,
+        MAIL_PORT=None,
+        MAIL_SECURITY="starttls",
+        MAIL_USERNAME=None,
+        MAIL_PASSWORD=None,
+        MAIL_FROM=None,
+        # the most one mail may take, connecting, securing, signing in and sending together:
+        # an owner's request waits for it, so it stays well inside gunicorn's timeout
+        MAIL_TIMEOUT_SECONDS=10.0,
     )
     app.config.from_pyfile("config.py", silent=True)
     for key in ENVIRONMENT_KEYS:
@@ -214,6 +238,7 @@ def configure(app: Flask, overrides: dict[str, Any] | None) -> None:
     check_page_cache(app.config, instance, testing=app.testing)
     check_webhook_timing(app.config)
     check_webhook_keep_days(app.config)
+    check_mail(app.config)
     app.config["EMBED_ALLOWED_ORIGINS"] = embed_origins(app.config["EMBED_ALLOWED_ORIGINS"])
     for name in SIGN_IN_LIMITS:
         try:
@@ -286,6 +311,77 @@ def check_webhook_keep_days(config: Config) -> None:
         raise RuntimeError(
             f"WEBHOOK_EVENTS_KEEP_DAYS must be a number of days above 0, such as 30, not {days!r}."
         )
+
+
+def check_mail(config: Config) -> None:
+    """Check the mail settings and fill in the port; refuse what could not send a mail.
+
+    MAIL_SERVER unset (or empty) is mail off: nothing else is needed. Set, MAIL_FROM must
+    be an address to send from; a user name and a password come together or not at all,
+    and a password is never sent over a connection MAIL_SECURITY leaves unencrypted.
+    """
+    server = str(config.get("MAIL_SERVER") or "").strip()
+    if any(character.isspace() for character in server):
+        raise RuntimeError(f"MAIL_SERVER must be a host name or address, not {server!r}.")
+    config["MAIL_SERVER"] = server or None
+    security = str(config.get("MAIL_SECURITY") or "").strip().lower()
+    if security not in MAIL_SECURITY_CHOICES:
+        raise RuntimeError(
+            f"MAIL_SECURITY must be one of {', '.join(MAIL_SECURITY_CHOICES)}, "
+            f"not {config.get('MAIL_SECURITY')!r}."
+        )
+    config["MAIL_SECURITY"] = security
+    port = config.get("MAIL_PORT")
+    if port is None or port == "":
+        port = MAIL_DEFAULT_PORTS[security]
+    try:
+        if isinstance(port, bool):
+            raise ValueError(port)
+        port = int(port)
+    except ValueError:
+        raise RuntimeError(f"MAIL_PORT must be a port number, such as 587, not {port!r}.") from None
+    if not 0 < port < 65536:
+        raise RuntimeError(f"MAIL_PORT must be a port number, such as 587, not {port!r}.")
+    config["MAIL_PORT"] = port
+    timeout = config.get("MAIL_TIMEOUT_SECONDS")
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not timeout > 0:
+        raise RuntimeError(
+            "MAIL_TIMEOUT_SECONDS must be a number of seconds above 0, such as 10, "
+            f"not {timeout!r}."
+        )
+    if not server:
+        return
+    config["MAIL_FROM"] = mail_sender(config.get("MAIL_FROM"))
+    username, password = config.get("MAIL_USERNAME"), config.get("MAIL_PASSWORD")
+    if bool(username) != bool(password):
+        raise RuntimeError(
+            "MAIL_USERNAME and MAIL_PASSWORD go together: set both to sign in to the mail "
+            "server, or neither to send without signing in."
+        )
+    if password and security == "none":
+        raise RuntimeError(
+            "MAIL_SECURITY is none, so MAIL_PASSWORD would cross the network unencrypted. "
+            "Set MAIL_SECURITY to starttls (port 587) or ssl (port 465)."
+        )
+
+
+def mail_sender(configured: object) -> str:
+    """Return MAIL_FROM as given: one address, with or without a name; refuse anything else.
+
+    Line breaks are refused, so the setting can never add a header of its own to a mail.
+    """
+    # email.utils only here, where mail is on: most installs never load it for this
+    from email.utils import parseaddr
+
+    text = str(configured or "").strip()
+    if not text:
+        raise RuntimeError(MISSING_MAIL_FROM)
+    _, address = parseaddr(text)
+    local, at, domain = address.rpartition("@")
+    unprintable = any(not character.isprintable() for character in text)
+    if unprintable or not (local and at and domain) or any(c.isspace() for c in address):
+        raise RuntimeError(BAD_MAIL_FROM.format(sender=text))
+    return text
 
 
 def embed_origins(configured: object) -> list[str]:
@@ -381,6 +477,17 @@ BAD_PUBLIC_URL = (
     "the port, with nothing after them, for example https://careerfit.example"
 )
 
+
+MISSING_MAIL_FROM = (
+    "MAIL_SERVER is set but MAIL_FROM is not. Set MAIL_FROM to the address invitations are "
+    "sent from, one the mail server lets this site send as, for example "
+    "'Career Fit <noreply@careerfit.example>'. To send no mail, leave MAIL_SERVER unset."
+)
+
+BAD_MAIL_FROM = (
+    "MAIL_FROM is {sender!r}, which is not one address to send from. Set it to an address, "
+    "with a name before it if you like, for example 'Career Fit <noreply@careerfit.example>'"
+)
 
 BAD_EMBED_ORIGIN = (
     "EMBED_ALLOWED_ORIGINS holds {origin!r}, which is not a site's origin. List the sites that "

@@ -16,8 +16,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 # what only a few pages need: the share card, the two-factor QR code and codes, webhooks,
-# secrets at rest, the bank format page (docs/performance.md)
-LAZY = ("PIL", "segno", "pyotp", "requests", "cryptography", "markdown_it")
+# secrets at rest, the bank format page, invitation mail (docs/performance.md)
+LAZY = ("PIL", "segno", "pyotp", "requests", "cryptography", "markdown_it", "smtplib")
 
 VISIT = """
 import json, sys

@@ -3,7 +3,7 @@
 Only owners open the team pages (the blueprint's guard: none of them is in LEAST_ROLE);
 the invitation page is open to anyone holding its link (OPEN_ENDPOINTS). The rules (the
 last owner stays, an address is invited once it is no admin's, the password rules) live
-in :mod:`quiz.store.admins`.
+in :mod:`quiz.store.admins`; the invitation's mail, when mail is on, in :mod:`quiz.web.mail`.
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ from quiz.core.messages import N_
 from quiz.db import db
 from quiz.models import Admin, AdminInvitation
 from quiz.store import admins
+from quiz.web import mail
+from quiz.web.i18n import current_language
 from quiz.web.urls import public_url
 
 INVITATION_NOT_FOUND = N_(
@@ -39,6 +41,7 @@ def render_team(invite_form: InviteForm | None = None, status: int = 200) -> tup
         roles=ROLES,
         role_descriptions=ROLE_DESCRIPTIONS,
         owners=admins.owner_count(),
+        mail_on=mail.mail_on(),
     )
     return page, status
 
@@ -51,7 +54,11 @@ def team() -> tuple[str, int]:
 
 @bp.post("/team/invite")
 def invite() -> tuple[str, int]:
-    """Invite someone by email with a role, and show the owner the one-time link to pass on."""
+    """Invite someone by email with a role, and show the owner the one-time link to pass on.
+
+    With mail on, the link is emailed too, in the owner's language; the page says whether
+    it went, and shows the link either way.
+    """
     form = InviteForm()
     if not form.validate_on_submit():
         return render_team(form, 422)
@@ -61,7 +68,21 @@ def invite() -> tuple[str, int]:
         form.email.errors = [*form.email.errors, _(refused.reason, **refused.values)]
         return render_team(form, 422)
     link = public_url("admin.accept_invitation", token=made.token)
-    page = render_template("admin/team/invited.html", invitation=made.invitation, link=link)
+    mailed, problem = False, None
+    if mail.mail_on():
+        owner = current_user.email
+        failed = mail.mail_invitation(made.invitation, link, current_language(), owner, owner)
+        if failed is None:
+            mailed = True
+        else:
+            problem = failed.plain()
+    page = render_template(
+        "admin/team/invited.html",
+        invitation=made.invitation,
+        link=link,
+        mailed=mailed,
+        mail_problem=problem,
+    )
     return page, 201
 
 

@@ -41,6 +41,8 @@ def name_target(target: str, names: Mapping[str, Mapping[str, str]]) -> TargetNa
 ACTION_NAMES = {
     "create admin": N_("Added an admin"),
     "invite admin": N_("Invited an admin"),
+    "email invitation": N_("Emailed an invitation"),
+    "email invitation failed": N_("Could not email an invitation"),
     "accept invitation": N_("Accepted an invitation and joined"),
     "withdraw invitation": N_("Withdrew an invitation"),
     "change admin role": N_("Changed an admin's role"),

@@ -281,8 +281,9 @@ def invite(email: str, role: str, actor: str, now: datetime | None = None) -> Ne
     """Invite ``email`` to join as ``role``: a one-time link for :data:`INVITATION_LIFETIME`.
 
     Refused for an address that is an admin's already. Open invitations to the same
-    address are withdrawn, so only the newest link works. No mail is sent: the caller
-    shows the link to the owner, who passes it on.
+    address are withdrawn, so only the newest link works. No mail is sent here: the caller
+    shows the link to the owner, who passes it on, and may mail it too once this has
+    committed (quiz/web/mail.py), so a mail that fails never costs the invitation.
     """
     email = normal_email(email)
     _check_role(role)
@@ -305,6 +306,17 @@ def invite(email: str, role: str, actor: str, now: datetime | None = None) -> Ne
     audit.record("invite admin", email, f"role: {role}", actor=actor)
     db.session.commit()
     return NewInvitation(invitation, token)
+
+
+def record_invitation_mail(
+    invitation: AdminInvitation, actor: str, failure: str | None = None
+) -> None:
+    """Record in the audit log that ``invitation`` was emailed, or why it could not be."""
+    if failure is None:
+        audit.record("email invitation", invitation.email, f"role: {invitation.role}", actor)
+    else:
+        audit.record("email invitation failed", invitation.email, failure, actor=actor)
+    db.session.commit()
 
 
 def find_invitation(token: str) -> AdminInvitation | None:

@@ -46,6 +46,7 @@ ADMIN_SOURCES = [
     ("quiz/store/editing.py", "python"),
     ("quiz/store/authoring.py", "python"),
     ("quiz/web/filters.py", "python"),
+    ("quiz/web/mail.py", "python"),
     ("templates/admin/**.html", "jinja2"),
 ]
 
