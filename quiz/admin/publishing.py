@@ -26,7 +26,7 @@ from quiz.admin.publishing_forms import (
 )
 from quiz.core.bank import SOURCE_LANGUAGE, Bank, BankError, parse_bank
 from quiz.core.bank_diff import bank_diff
-from quiz.core.messages import Message
+from quiz.core.messages import N_, Message
 from quiz.core.publish_rules import file_problem, problem_subject, publish_problems
 from quiz.core.result_page import changes_search, result_page
 from quiz.db import db
@@ -67,6 +67,12 @@ def allow_bank_file_uploads(endpoint: str | None, values: dict[str, Any] | None)
     if endpoint == "admin.bank_file":
         request.max_content_length = BANK_FILE_LIMIT + UPLOAD_ENVELOPE
 
+
+# a version number in an address that names no published version (a 404 page's message)
+NO_SUCH_VERSION = N_(
+    "There is no published version with that number. "
+    "The list of published versions shows the ones there are."
+)
 
 # the edit page of each kind of item a check can name
 EDIT_ENDPOINTS = {
@@ -163,7 +169,7 @@ def version_diff() -> str:
     older_id = version_id(older) if older is not None else None
     newer_id = version_id(newer) if newer is not None else None
     if older_id is None or newer_id is None:
-        abort(404)
+        abort(404, NO_SUCH_VERSION)
     return render_template(
         "admin/publishing/version_diff.html",
         older=older,
@@ -176,7 +182,7 @@ def version_diff() -> str:
 def start_draft_from_version(number: int) -> str | Response:
     """Replace the draft with a published version, after the admin confirms it."""
     if version_id(number) is None:
-        abort(404)
+        abort(404, NO_SUCH_VERSION)
     form = DraftFromVersionForm()
     if form.validate_on_submit():
         draft_from_version(number)

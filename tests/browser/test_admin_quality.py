@@ -3,7 +3,9 @@ a 360 px screen.
 
 Each test walks all the pages in one browser, signing in on the way, and reports every page's
 problems at once: one live server and one run of the HTML checker instead of one per page.
-Console errors and requests to other origins fail any test here through ``open_page``.
+Console errors and requests to other origins fail any test here through ``open_page``. A test
+walks ``app.url_map`` so that a new admin page joins the walk, or is listed with the reason why
+it is not.
 """
 
 from __future__ import annotations
@@ -13,84 +15,131 @@ import re
 import subprocess
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from browser_sign_in import sign_in_page
-from flask import Flask
-from playwright.sync_api import Page, expect
+from conftest import LOOPBACK, REPO_ROOT
+from flask import Flask, url_for
+from helpers import create_admin
+from helpers import sign_in as sign_in_client
+from playwright.sync_api import Page, Response, expect
 from sqlalchemy import select
 from taker_results import insert_people_results
 from werkzeug.security import generate_password_hash
 
 from quiz.db import db
-from quiz.models import Admin, Dimension, OptionWeight, Question, Result, Role, WebhookAttempt
-from quiz.store import admins, audit, groups, secrets_at_rest, webhooks
+from quiz.models import (
+    Admin,
+    Dimension,
+    OptionWeight,
+    Question,
+    Result,
+    Role,
+    WebhookAttempt,
+    utcnow,
+)
+from quiz.store import admins, audit, editing, groups, secrets_at_rest, webhooks
 from quiz.store.demo import insert_demo_results
-
-pytestmark = pytest.mark.browser
 
 ADMIN_EMAIL = "admin@example.com"
 ADMIN_PASSWORD = "a long admin password"
+VIEWER_EMAIL = "viewer@example.com"
+VIEWER_PASSWORD = "a long viewer password"
 NARROW = 360
 SUBMIT = re.compile(r"^(Next|See my result)$")
 
-SIGNED_OUT_PAGES = ("sign-in", "sign-in-error", "invitation")
-SIGNED_IN_PAGES = (
-    "dashboard",
-    "questions",
-    "questions-filtered",
-    "questions-none-found",
-    "likert-editor",
-    "choice-editor",
-    "weight-error",
-    "new-question",
-    "new-question-effects",
-    "choice-editor-remove",
-    "roles",
-    "role-editor",
-    "role-error",
-    "dimensions",
-    "import-export",
-    "bank-format",
-    "audit-log",
-    "embedding",
-    "preview-quiz",
-    "preview-result",
-    "question-preview",
-    "question-preview-error",
-    "page-preview",
-    "result-preview-form",
-    "result-preview-filled",
-    "result-preview-gaps",
-    "result-preview-shown",
-    "analytics",
-    "analytics-error",
-    "quality",
-    "change-password",
-    "change-password-error",
-    "two-factor-setup",
-    "two-factor-setup-error",
-    "publish-confirm",
-    "versions",
-    "version-diff",
-    "draft-from-version",
-    "team",
-    "team-invited",
-    "remove-admin",
-    "webhooks",
-    "webhook-error",
-    "webhook-added",
-    "remove-webhook",
-    "groups",
-    "group-error",
-    "group",
-    "group-export-error",
-    "delete-group",
+# Each page of the walk, in the order visited, with the endpoint whose answer it is: the walk
+# checks the browser really ends there (the method and address of the last document it got), and
+# test_every_admin_page_is_in_the_walk_or_said_why_not that every admin page is named here.
+SIGNED_OUT_PAGES = {
+    "sign-in": "admin.sign_in",
+    "sign-in-error": "admin.sign_in",
+    "invitation": "admin.accept_invitation",
+    # the invitation links an admin can no longer use (410, saying why) and one never made (404)
+    "invitation-used": "admin.accept_invitation",
+    "invitation-expired": "admin.accept_invitation",
+    "invitation-unknown": "admin.accept_invitation",
+}
+# signed in as a viewer: an editor's page refused for the role (403)
+VIEWER_PAGES = {"role-refused": "admin.new_question"}
+SIGNED_IN_PAGES = {
+    "dashboard": "admin.dashboard",
+    "questions": "admin.questions",
+    "questions-filtered": "admin.questions",
+    "questions-none-found": "admin.questions",
+    "likert-editor": "admin.edit_question",
+    "choice-editor": "admin.edit_question",
+    "weight-error": "admin.edit_question",
+    "new-question": "admin.new_question",
+    "new-question-effects": "admin.new_question",
+    "choice-editor-remove": "admin.edit_question",
+    "delete-question": "admin.delete_question",
+    "roles": "admin.roles",
+    "role-editor": "admin.edit_role",
+    "role-error": "admin.edit_role",
+    "new-role": "admin.new_role",
+    "dimensions": "admin.dimensions",
+    "new-dimension": "admin.new_dimension",
+    "dimension-editor": "admin.edit_dimension",
+    # a skill or goal in use: the confirmation lists the questions and roles it leaves
+    "delete-dimension": "admin.delete_dimension",
+    "import-export": "admin.bank_file",
+    "bank-format": "admin.bank_format",
+    "audit-log": "admin.audit_log",
+    "embedding": "admin.embedding",
+    "preview-quiz": "admin.preview",
+    "preview-result": "admin.preview",
+    "question-preview": "admin.preview_question",
+    "question-preview-error": "admin.preview_question",
+    "page-preview": "admin.preview_page",
+    "result-preview-form": "admin.preview_result",
+    "result-preview-filled": "admin.preview_result",
+    "result-preview-gaps": "admin.preview_result",
+    "result-preview-shown": "admin.preview_result",
+    "analytics": "admin.analytics",
+    "analytics-error": "admin.analytics",
+    "quality": "admin.quality",
+    "change-password": "admin.change_password",
+    "change-password-error": "admin.change_password",
+    "two-factor-setup": "admin.two_factor",
+    "two-factor-setup-error": "admin.confirm_two_factor",
+    "publish-confirm": "admin.confirm_publish",
+    "versions": "admin.versions",
+    "version-diff": "admin.version_diff",
+    "draft-from-version": "admin.start_draft_from_version",
+    "team": "admin.team",
+    "team-invited": "admin.invite",
+    "remove-admin": "admin.remove_admin",
+    "webhooks": "admin.webhooks_page",
+    "webhook-error": "admin.add_webhook",
+    "webhook-added": "admin.add_webhook",
+    "remove-webhook": "admin.remove_webhook",
+    "groups": "admin.groups_list",
+    "group-error": "admin.new_group",
+    "group": "admin.group",
+    "group-export-error": "admin.group_export",
+    "delete-group": "admin.delete_group",
     # last: it changes the draft behind the pages above
-    "publish-confirm-warnings",
-)
+    "publish-confirm-warnings": "admin.confirm_publish",
+}
+# Admin GET endpoints outside the walk, each with why. Answers that are not HTML pages:
+NOT_PAGES = {
+    # a CSV file; a filter that does not validate gets the analytics page ("analytics-error")
+    "admin.results_download": "text/csv",
+    # the draft bank as a JSON file
+    "admin.export_bank": "application/json",
+    # a group's counts as JSON, for scripts
+    "admin.group_summary": "application/json",
+}
+# Admin pages whose axe-core and Nu checks run in another test, which reaches them its own way:
+CHECKED_ELSEWHERE = {
+    # asking for the code needs an admin with two-factor sign-in turned on, set up in the browser
+    "admin.sign_in_code": "tests/browser/test_two_factor_browser.py",
+}
 # pages reached by a form, answered with these statuses
 SENT_PAGES = {
     "sign-in-error": 401,
@@ -111,7 +160,14 @@ SENT_PAGES = {
     "group-error": 422,
 }
 # pages opened by address that answer with something other than 200
-REFUSED_PAGES = {"analytics-error": 400, "group-export-error": 400}
+REFUSED_PAGES = {
+    "analytics-error": 400,
+    "group-export-error": 400,
+    "invitation-used": 410,
+    "invitation-expired": 410,
+    "invitation-unknown": 404,
+    "role-refused": 403,
+}
 
 
 @dataclass(frozen=True)
@@ -128,6 +184,11 @@ class Targets:
     webhook_id: int = 0
     # a group with members, one of whom lets the owner open their result
     group_id: int = 0
+    # a skill or goal that questions and roles use
+    dimension_id: int = 0
+    # invitation links used up, and expired
+    used_invitation_token: str = ""
+    expired_invitation_token: str = ""
 
 
 @pytest.fixture
@@ -162,10 +223,21 @@ def targets(live_app: Flask) -> Targets:
         insert_people_results(120, seed=2)
         insert_demo_results(80, days=10, seed=2)
         # a colleague on the team and an open invitation, for the team and invitation pages
-        viewer = Admin(email="viewer@example.com", role="viewer", password_hash="-")
+        viewer = Admin(
+            email=VIEWER_EMAIL,
+            role="viewer",
+            password_hash=generate_password_hash(VIEWER_PASSWORD, "pbkdf2:sha256:1"),
+        )
         db.session.add(viewer)
         db.session.commit()
         invited = admins.invite("invited@example.com", "editor", actor=ADMIN_EMAIL)
+        used = admins.invite("joined@example.com", "viewer", actor=ADMIN_EMAIL)
+        used.invitation.used_at = utcnow()
+        expired = admins.invite(
+            "late@example.com", "editor", actor=ADMIN_EMAIL, now=utcnow() - timedelta(days=4)
+        )
+        dimension = editing.ordered(Dimension)[0]
+        assert all(editing.dimension_users(dimension)), "the first dimension is not in use"
         # a webhook endpoint with a delivery tried once and refused, for the webhooks page
         # (no worker runs, so nothing is sent to the address)
         endpoint = webhooks.add_endpoint(
@@ -208,6 +280,9 @@ def targets(live_app: Flask) -> Targets:
             live_app,
             webhook_id=endpoint.id,
             group_id=group.id,
+            dimension_id=dimension.id,
+            used_invitation_token=used.token,
+            expired_invitation_token=expired.token,
         )
 
 
@@ -371,6 +446,10 @@ def visit(page: Page, name: str, targets: Targets) -> str:
         "delete-group": f"/admin/groups/{targets.group_id}/delete",
         "sign-in": "/admin/sign-in",
         "invitation": f"/admin/invitation/{targets.invitation_token}",
+        "invitation-used": f"/admin/invitation/{targets.used_invitation_token}",
+        "invitation-expired": f"/admin/invitation/{targets.expired_invitation_token}",
+        "invitation-unknown": "/admin/invitation/no-such-invitation-link",
+        "role-refused": "/admin/questions/new",
         "team": "/admin/team",
         "remove-admin": f"/admin/team/{targets.viewer_id}/remove",
         "dashboard": "/admin/",
@@ -380,9 +459,14 @@ def visit(page: Page, name: str, targets: Targets) -> str:
         "likert-editor": f"/admin/questions/{targets.likert_id}",
         "choice-editor": f"/admin/questions/{targets.choice_id}",
         "new-question": "/admin/questions/new",
+        "delete-question": f"/admin/questions/{targets.likert_id}/delete",
         "roles": "/admin/roles",
         "role-editor": f"/admin/roles/{targets.role_id}",
+        "new-role": "/admin/roles/new",
         "dimensions": "/admin/dimensions",
+        "new-dimension": "/admin/dimensions/new",
+        "dimension-editor": f"/admin/dimensions/{targets.dimension_id}",
+        "delete-dimension": f"/admin/dimensions/{targets.dimension_id}/delete",
         "import-export": "/admin/bank",
         "bank-format": "/admin/bank/format",
         "audit-log": "/admin/audit",
@@ -425,19 +509,52 @@ def weigh_a_question_alike(targets: Targets) -> None:
 
 
 def visit_every_page(page: Page, targets: Targets) -> Iterator[tuple[str, str]]:
-    """Open each admin page in turn, signing in after the signed-out ones; yield (name, HTML)."""
-    # the refused sign-in (401), weight (422), filter (400) and result preview (422) are asked
-    # for on purpose
-    page.watch.expect_console_error(r"status of (400|401|422)")
-    for name in SIGNED_OUT_PAGES:
-        yield name, visit(page, name, targets)
+    """Open each admin page in turn: signed out, as a viewer, then as an owner; yield (name,
+    HTML), having checked each page is the answer of the endpoint its list names."""
+    # the refused sign-in (401), role (403), invitations (404, 410), weight (422), filter (400)
+    # and result preview (422) are asked for on purpose
+    page.watch.expect_console_error(r"status of (400|401|403|404|410|422)")
+    shown = LastDocument(page)
+    assert targets.app is not None
+    addresses = targets.app.url_map.bind(LOOPBACK)
+
+    def each(pages: dict[str, str]) -> Iterator[tuple[str, str]]:
+        for name, endpoint in pages.items():
+            html = visit(page, name, targets)
+            method, url = shown.method_and_url()
+            found, _arguments = addresses.match(urlsplit(url).path, method=method)
+            assert found == endpoint, f"the {name} page is {method} {url}, {found}, not {endpoint}"
+            yield name, html
+
+    yield from each(SIGNED_OUT_PAGES)
+    sign_in_page(page, VIEWER_EMAIL, VIEWER_PASSWORD)
+    expect(page).to_have_url(re.compile(r"/admin/$"))
+    yield from each(VIEWER_PAGES)
+    page.context.clear_cookies()  # signed out: the session cookie is the sign-in
     sign_in(page)
     expect(page).to_have_url(re.compile(r"/admin/$"))
-    for name in SIGNED_IN_PAGES:
-        yield name, visit(page, name, targets)
+    yield from each(SIGNED_IN_PAGES)
+
+
+class LastDocument:
+    """Remember the method and address of the last page the browser's main frame received."""
+
+    def __init__(self, page: Page) -> None:
+        self.last: tuple[str, str] | None = None
+        page.on("response", self._on_response)
+
+    def _on_response(self, response: Response) -> None:
+        request = response.request
+        if request.resource_type == "document" and response.frame.parent_frame is None:
+            self.last = (request.method, response.url)
+
+    def method_and_url(self) -> tuple[str, str]:
+        assert self.last is not None, "no page was opened"
+        return self.last
 
 
 # a desktop's width and a phone's: what a narrow layout hides or stacks is checked too
+@pytest.mark.browser
 @pytest.mark.parametrize("width", [1280, 390])
 def test_admin_pages_have_no_axe_violations(
     open_page: Callable[..., Page], axe_script: Path, targets: Targets, width: int
@@ -445,7 +562,12 @@ def test_admin_pages_have_no_axe_violations(
     # bypass_csp: a content security policy may refuse injected scripts
     page = open_page(bypass_csp=True, viewport={"width": width, "height": 800})
     found = {}
+    overflow = {}
     for name, _html in visit_every_page(page, targets):
+        # at this width too, wide tables scroll inside their own region and the page never does
+        scroll_width = page.evaluate("document.documentElement.scrollWidth")
+        if scroll_width > width:
+            overflow[name] = (scroll_width, overflowing_elements(page))
         page.add_script_tag(path=axe_script)
         violations = page.evaluate(
             """async () => (await axe.run()).violations.map(v => ({
@@ -457,10 +579,19 @@ def test_admin_pages_have_no_axe_violations(
         if violations:
             found[name] = violations
 
-    assert not found, "axe-core on admin pages:\n" + "\n".join(
-        f"{name} page:\n" + "\n".join(describe_violation(v) for v in violations)
-        for name, violations in found.items()
-    )
+    problems = [
+        f"{name} page scrolls sideways at {width} px: {wide} px wide; sticking out: {elements}"
+        for name, (wide, elements) in overflow.items()
+    ]
+    if found:
+        problems.append(
+            "axe-core on admin pages:\n"
+            + "\n".join(
+                f"{name} page:\n" + "\n".join(describe_violation(v) for v in violations)
+                for name, violations in found.items()
+            )
+        )
+    assert not problems, "\n".join(problems)
 
 
 def describe_violation(violation: dict[str, Any]) -> str:
@@ -471,6 +602,7 @@ def describe_violation(violation: dict[str, Any]) -> str:
     return f"  {violation['id']} ({violation['impact']}): {violation['help']}\n{nodes}"
 
 
+@pytest.mark.browser
 def test_admin_pages_html_is_valid(
     page: Page, vnu_command: list[str], targets: Targets, tmp_path: Path
 ) -> None:
@@ -517,6 +649,7 @@ def overflowing_elements(page: Page) -> list[str]:
     )
 
 
+@pytest.mark.browser
 def test_admin_pages_fit_a_360_px_screen(open_page: Callable[..., Page], targets: Targets) -> None:
     page = open_page(viewport={"width": NARROW, "height": 800})
     overflow = {}
@@ -530,3 +663,46 @@ def test_admin_pages_fit_a_360_px_screen(open_page: Callable[..., Page], targets
         f"  {name}: {width} px wide; sticking out: {elements}"
         for name, (width, elements) in overflow.items()
     )
+
+
+def test_every_admin_page_is_in_the_walk_or_said_why_not(live_app: Flask) -> None:
+    # a new admin page fails here until it joins the walk above, or a list says why it is not
+    get_endpoints = {
+        rule.endpoint
+        for rule in live_app.url_map.iter_rules()
+        if rule.endpoint.startswith("admin.") and "GET" in (rule.methods or ())
+    }
+    walked = {*SIGNED_OUT_PAGES.values(), *VIEWER_PAGES.values(), *SIGNED_IN_PAGES.values()}
+    excused = NOT_PAGES.keys() | CHECKED_ELSEWHERE.keys()
+
+    unchecked = sorted(get_endpoints - walked - excused)
+    assert not unchecked, (
+        f"admin pages no axe-core or Nu check opens: {unchecked}; add each to the walk, "
+        "or to NOT_PAGES or CHECKED_ELSEWHERE saying why"
+    )
+    assert walked <= set(live_app.view_functions), walked - set(live_app.view_functions)
+    assert excused <= get_endpoints, f"not admin GET endpoints: {excused - get_endpoints}"
+    assert not excused & walked, f"both walked and left out: {excused & walked}"
+    for endpoint, test_file in CHECKED_ELSEWHERE.items():
+        text = (REPO_ROOT / test_file).read_text(encoding="utf-8")
+        (rule,) = live_app.url_map.iter_rules(endpoint)
+        assert rule.rule in text, f"{test_file} never opens {rule.rule}"
+        assert "axe_script" in text and "vnu_command" in text, f"{test_file} checks no page"
+
+
+def test_the_admin_answers_left_out_of_the_walk_are_files(live_app: Flask) -> None:
+    create_admin(live_app)
+    with live_app.app_context():
+        group = groups.create_group("Files", None, None, actor=ADMIN_EMAIL)
+        db.session.commit()
+        group_id = group.id
+    client = live_app.test_client()
+    assert sign_in_client(client).status_code == 302
+
+    for endpoint, mimetype in NOT_PAGES.items():
+        (rule,) = live_app.url_map.iter_rules(endpoint)
+        with live_app.test_request_context():
+            address = url_for(endpoint, **dict.fromkeys(rule.arguments, group_id))
+        response = client.get(address)
+        assert response.status_code == 200, (address, response.status_code)
+        assert response.mimetype == mimetype, (address, response.mimetype)

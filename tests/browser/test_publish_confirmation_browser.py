@@ -1,4 +1,5 @@
-"""An admin publishes through the confirmation page in a real browser."""
+"""An admin publishes through the confirmation page in a real browser, and a publish sent from a
+page shown before the last publish is refused."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from browser_sign_in import sign_in_page
+from conftest import PageWatch
 from flask import Flask
 from playwright.sync_api import Page, expect
 from sqlalchemy import func, select
@@ -84,3 +86,41 @@ def test_admin_reviews_the_changes_then_publishes(
     page.get_by_role("button", name="Compare").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("From version 1 to version 2")
     shoot(page, "version-diff-1280")
+
+
+def test_a_publish_sent_from_a_page_shown_before_the_last_publish_is_refused(
+    page: Page, live_app: Flask, changed_draft: None
+) -> None:
+    sign_in(page)
+    # a second tab of the same signed-in browser, its own page watched like the first
+    later_tab = page.context.new_page()
+    later_watch = PageWatch()
+    later_watch.attach(later_tab)
+    for tab in (page, later_tab):
+        tab.goto("/admin/publish/confirm")
+        expect(tab.locator(".diff-list")).to_contain_text("A prompt the browser test publishes.")
+        expect(tab.get_by_role("button", name="Publish the draft")).to_be_enabled()
+
+    page.get_by_role("button", name="Publish the draft").click()
+    expect(page.locator(".notice").first).to_contain_text("Published version 2.")
+    assert version_count(live_app) == 2
+
+    # the second tab still offers the button, rendered while the draft differed from version 1
+    button = later_tab.get_by_role("button", name="Publish the draft")
+    expect(button).to_be_enabled()
+    with later_tab.expect_response(
+        lambda r: r.request.method == "POST" and r.url.endswith("/admin/publish")
+    ) as sent:
+        button.click()
+    assert sent.value.status == 302  # sent back to the overview, which says why
+    later_tab.wait_for_load_state("load")
+    expect(later_tab).to_have_url(re.compile(r"/admin/$"))
+    expect(later_tab.locator(".notice").first).to_have_text(
+        "Not published: the draft is the same as version 2, so a new version would change nothing."
+    )
+    assert version_count(live_app) == 2
+    later_tab.goto("/admin/versions")
+    expect(later_tab.get_by_role("heading", level=1)).to_have_text("Published versions")
+    expect(later_tab.locator("table.versions tbody tr")).to_have_count(2)
+    later_tab.close()
+    assert not later_watch.problems(), "\n".join(later_watch.problems())
