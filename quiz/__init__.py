@@ -28,14 +28,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     settings.configure(app, config)
     app.json.sort_keys = False  # type: ignore[attr-defined]  # keep documented key order
     app.logger.setLevel(str(app.config["LOG_LEVEL"]).upper())
-    if app.config["TRUST_PROXY_HOPS"]:
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
-        hops = app.config["TRUST_PROXY_HOPS"]
-        # the host a proxy passes on is checked against TRUSTED_HOSTS, never printed
-        x_host = hops if app.config["TRUST_FORWARDED_HOST"] else 0
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=x_host)  # type: ignore[method-assign]
-
     from quiz.db import init_db
 
     init_db(app)
@@ -45,7 +37,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from quiz import admin, cli, public
     from quiz.core.messages import N_
     from quiz.db import db
-    from quiz.web import assets, compression, errors, filters, i18n, page_cache, site
+    from quiz.web import assets, compression, errors, filters, i18n, page_cache, site, whole_pages
     from quiz.web.extensions import csrf, limiter, login_manager, migrate
     from quiz.web.security import HttpsAwareSessionInterface, protect
     from quiz.web.urls import register as use_public_address
@@ -74,8 +66,17 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     use_public_address(app)
     assets.register(app)
     page_cache.register(app)  # after assets and i18n: its keys name the release and catalogs
+    whole_pages.register(app)  # kept whole responses, ahead of everything the app does
     filters.register(app)
     cli.register(app)
+    if app.config["TRUST_PROXY_HOPS"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["TRUST_PROXY_HOPS"]
+        # the host a proxy passes on is checked against TRUSTED_HOSTS, never printed; outermost,
+        # so even a kept whole page is found under the scheme and host the visitor used
+        x_host = hops if app.config["TRUST_FORWARDED_HOST"] else 0
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=x_host)  # type: ignore[method-assign]
 
     if app.config["SEED_ON_START"]:
         from quiz.store.seeding import ensure_seeded

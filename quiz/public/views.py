@@ -65,6 +65,7 @@ QUICK_MODE_TYPICAL_QUESTIONS = 9
 @bp.get("/")
 def index() -> str:
     """Show what the quiz is, an example result, the roles, and invite the visitor to start."""
+    pages.depend_on_live_version()  # before asking which it is: see quiz/web/page_cache.py
     version_id = latest_version_id()
     if version_id is None:
         abort(503)
@@ -134,6 +135,8 @@ def show_result(token: str) -> Response:
         return _first_owner_view(token)
     view = "owner" if owns(token) else "visitor"
     # the visitor's view invites them to the latest version's quiz and says how long it takes
+    if view == "visitor":
+        pages.depend_on_live_version()  # before asking which it is: see quiz/web/page_cache.py
     latest = latest_version_id() if view == "visitor" else None
     form = _view_form(view, latest)
     html = pages.served(

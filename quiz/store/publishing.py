@@ -24,6 +24,9 @@ from quiz.store.drafts import draft_bank, replace_draft
 
 # published versions a process keeps parsed; each is a few hundred kilobytes at most
 VERSIONS_KEPT = 64
+# set in the session's info while it holds a new version: pages showing the live version
+# listen for its commit (quiz/web/page_cache.py) without the store knowing of them
+PUBLISHED = "published a quiz version"
 
 
 class PublishRefused(Exception):
@@ -50,6 +53,7 @@ def publish_draft(actor: str | None = None) -> QuizVersion:
     version = QuizVersion(number=number, bank=parse_bank(document).to_document())
     db.session.add(version)
     db.session.flush()
+    db.session.info[PUBLISHED] = True
     audit.record("publish", f"quiz version {number}", actor=actor)
     return version
 

@@ -22,7 +22,7 @@ from flask import Blueprint, Flask, has_request_context, redirect, request
 from flask_babel import Babel, format_decimal, get_locale, get_translations, gettext
 from flask_babel.speaklater import LazyString
 from markupsafe import Markup, escape
-from werkzeug.wrappers import Response
+from werkzeug.wrappers import Request, Response
 
 from quiz.core.messages import Message
 from quiz.settings import PACKAGE_DIR
@@ -82,13 +82,18 @@ def select_language() -> str:
     """Return the language code this request is served in (English outside a request)."""
     if not has_request_context():
         return DEFAULT_LANGUAGE  # the command line, a timer: they speak the default
-    named = request.args.get(LANGUAGE_PARAMETER)
+    return language_asked(request)
+
+
+def language_asked(asked: Request) -> str:
+    """Return the language ``asked`` is served in: the address's, the cookie's, the browser's."""
+    named = asked.args.get(LANGUAGE_PARAMETER)
     if named in LANGUAGES:
         return named
-    chosen = request.cookies.get(LANGUAGE_COOKIE)
+    chosen = asked.cookies.get(LANGUAGE_COOKIE)
     if chosen in LANGUAGES:
         return chosen
-    return request.accept_languages.best_match(LANGUAGES, default=DEFAULT_LANGUAGE)
+    return asked.accept_languages.best_match(LANGUAGES, default=DEFAULT_LANGUAGE)
 
 
 def current_language() -> str:

@@ -55,10 +55,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from flask import Flask, current_app, g, request, session
+from flask import Flask, current_app, g, has_app_context, request, session
 from flask_caching import Cache
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
+from quiz.db import db
 from quiz.settings import PACKAGE_DIR
+from quiz.store.publishing import PUBLISHED
 from quiz.store.results import SHARE_TOKEN_SHAPE
 from quiz.web.i18n import LANGUAGE_PARAMETER, current_language, switch_back_path
 from quiz.web.urls import public_address_tag
@@ -68,6 +72,8 @@ Found = TypeVar("Found")
 cache = Cache()
 
 STAMP_BYTES = 12
+# the stamp of the live quiz version, which publishing removes: not a share token's shape
+LIVE_VERSION = "~live-version"
 
 
 @dataclass(frozen=True)
@@ -105,6 +111,21 @@ def register(app: Flask) -> None:
     app.extensions["page_cache"] = _PageCacheState(
         identity=_install_identity(app), retry_seconds=float(app.config["CACHE_RETRY_SECONDS"])
     )
+    # one listener for every app: the session is the extension's, shared by all of them
+    if not event.contains(db.session, "after_commit", _after_commit):
+        event.listen(db.session, "after_commit", _after_commit)
+        event.listen(db.session, "after_rollback", _after_rollback)
+
+
+def _after_commit(session: Session) -> None:
+    """Once a new quiz version is committed, whoever published it, forget the live one."""
+    published = session.info.pop(PUBLISHED, False)
+    if published and has_app_context() and "page_cache" in current_app.extensions:
+        forget_live_version()
+
+
+def _after_rollback(session: Session) -> None:
+    session.info.pop(PUBLISHED, None)  # nothing was published after all
 
 
 def _install_identity(app: Flask) -> str:
@@ -137,10 +158,10 @@ def page_key(
     """
     tokens = tuple(tokens)
     if not all(SHARE_TOKEN_SHAPE.fullmatch(token) for token in tokens):
-        return None
+        return _not_kept()
     if address is None:
-        if any(name not in query for name in request.args):
-            return None
+        if not _only_known_parameters(query):
+            return _not_kept()
         address = switch_back_path()
     state: _PageCacheState = current_app.extensions["page_cache"]
     parts = (
@@ -173,7 +194,9 @@ def served(
         return None if fresh else render(found)
     kept = _kept(key)
     if kept is not None:
-        return None if fresh else kept
+        stamps, body = kept
+        _depends_on(key.tokens, stamps)
+        return None if fresh else body
     stamps = _stamps(key.tokens)  # before the database is asked: see Deletion above
     found = find()
     if fresh:
@@ -181,7 +204,61 @@ def served(
     body = render(found)
     if stamps is not None and not _browser_state_added():
         _keep(key, stamps, body)
+        _depends_on(key.tokens, stamps)
     return body
+
+
+def depend_on_live_version(query: Collection[str] = (LANGUAGE_PARAMETER,)) -> None:
+    """Say this page shows the live quiz version, before the database is asked which it is.
+
+    Its kept whole response (quiz/web/whole_pages.py) is then served only until a new
+    version is published: publishing removes the live version's stamp after it commits,
+    in the same order deletion keeps (see Deletion above).
+    """
+    if not _only_known_parameters(query):
+        _not_kept()
+        return
+    stamps = _stamps((LIVE_VERSION,))
+    if stamps is not None:
+        _depends_on((LIVE_VERSION,), stamps)
+
+
+def _only_known_parameters(query: Collection[str]) -> bool:
+    # made-up query strings must not fill the cache: each would be a page of its own
+    return all(name in query for name in request.args)
+
+
+def _not_kept() -> None:
+    """Say this request's page is not kept, whatever else it depends on."""
+    g.page_not_kept = True
+
+
+def stamps_this_page_depends_on() -> dict[str, str] | None:
+    """Return the stamps (by name) this request's page was made under, None if it is not kept.
+
+    A page that was rendered for the asker alone (a form token, a flashed message) or
+    without the cache has none; nor does one that showed a result but was not kept.
+    """
+    if _browser_state_added() or g.get("page_not_kept"):
+        return None
+    return g.get("page_stamps")
+
+
+def _depends_on(tokens: Iterable[str], stamps: Iterable[str]) -> None:
+    g.setdefault("page_stamps", {}).update(zip(map(_stamp_name, tokens), stamps, strict=True))
+
+
+def forget_live_version() -> None:
+    """Stop serving pages that show the live version, on every host: call it after a publish
+    commits (:func:`register` does, whatever published)."""
+    try:
+        cache.delete(_stamp_name(LIVE_VERSION))
+    except Exception:
+        current_app.logger.error(
+            "The page cache could not forget the live version: hosts that still reach the "
+            "cache may show the version before it on the landing page until it expires.",
+            exc_info=True,
+        )
 
 
 def forget(token: str, keys: Iterable[PageKey | None] = ()) -> None:
@@ -199,19 +276,19 @@ def forget(token: str, keys: Iterable[PageKey | None] = ()) -> None:
         )
 
 
-def _kept(key: PageKey) -> bytes | None:
-    """Return the page kept under ``key`` if every one of its results' stamps still holds."""
+def _kept(key: PageKey) -> tuple[tuple[str, ...], bytes] | None:
+    """Return the page kept under ``key``, with its stamps, if every one still holds."""
     if not _usable():
         return None
     try:
         *stamps, page = cache.get_many(*(_stamp_name(t) for t in key.tokens), key.name)
     except Exception:
-        _failed("read a page from")
+        failed("read a page from")
         return None
     if page is None or None in stamps:
         return None
     kept_stamps, body = page
-    return body if tuple(kept_stamps) == tuple(stamps) else None
+    return (tuple(stamps), body) if tuple(kept_stamps) == tuple(stamps) else None
 
 
 def _stamps(tokens: tuple[str, ...]) -> tuple[str, ...] | None:
@@ -227,7 +304,7 @@ def _stamps(tokens: tuple[str, ...]) -> tuple[str, ...] | None:
                 cache.set(_stamp_name(token), stamp)
             stamps.append(stamp)
     except Exception:
-        _failed("stamp a result in")
+        failed("stamp a result in")
         return None
     return tuple(stamps)
 
@@ -236,7 +313,7 @@ def _keep(key: PageKey, stamps: tuple[str, ...], body: bytes) -> None:
     try:
         cache.set(key.name, (stamps, body))
     except Exception:
-        _failed("keep a page in")
+        failed("keep a page in")
 
 
 def _stamp_name(token: str) -> str:
@@ -244,11 +321,15 @@ def _stamp_name(token: str) -> str:
 
 
 def _usable() -> bool:
-    state: _PageCacheState = current_app.extensions["page_cache"]
+    return usable(current_app.extensions["page_cache"])
+
+
+def usable(state: _PageCacheState) -> bool:
+    """Tell whether the cache may be asked: not while it is left alone after a failure."""
     return time.monotonic() >= state.down_until
 
 
-def _failed(what: str) -> None:
+def failed(what: str) -> None:
     """Log a cache failure and leave the cache alone for a while; the page is rendered."""
     state: _PageCacheState = current_app.extensions["page_cache"]
     state.down_until = time.monotonic() + state.retry_seconds

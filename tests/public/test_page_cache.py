@@ -1,27 +1,25 @@
 """Result pages, their JSON, share cards and comparisons are rendered once (quiz/web/page_cache.py).
 
-A second request for the same page renders no template and asks the database nothing (the
-visitor's view asks one thing: the latest quiz version, whose length it states), and gives
-the same bytes. Deleting a result stops every kept form of it at once, also for another app
-sharing the cache; the page with the private delete link is never kept; a cache that does
-not answer costs no page.
+A second request for the same page renders no template and asks the database nothing, and
+gives the same bytes (a visitor without a session gets the whole response kept:
+tests/web/test_whole_pages.py). Deleting a result stops every kept form of it at once,
+also for another app sharing the cache; the page with the private delete link is never
+kept; a cache that does not answer costs no page.
 """
 
 from __future__ import annotations
 
-import html
 import shutil
 import socket
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
+import kept_pages
 import pytest
-from flask import Flask, template_rendered
+from flask import Flask
 from flask.testing import FlaskClient
-from helpers import DELETE_LINK_PATTERN, TEST_CONFIG, QuizTaker, csrf_token, varied
+from helpers import DELETE_LINK_PATTERN, TEST_CONFIG, QuizTaker
+from kept_pages import delete, rendered_templates, take
 from query_counting import counted_queries
 from taker_results import insert_people_results
 
@@ -29,35 +27,9 @@ from quiz import PACKAGE_DIR, create_app
 from quiz.db import db
 
 GERMAN = {"Accept-Language": "de"}
-
-
-@contextmanager
-def rendered_templates(app: Flask) -> Iterator[list[str]]:
-    """Collect the name of every template ``app`` renders while the block runs."""
-    names: list[str] = []
-
-    def record(sender: Flask, template: Any, context: Any, **extra: Any) -> None:
-        names.append(template.name)
-
-    template_rendered.connect(record, app)
-    try:
-        yield names
-    finally:
-        template_rendered.disconnect(record, app)
-
-
-def take(client: FlaskClient, choose=varied) -> str:
-    """Take the quiz in ``client`` (whose first view shows the delete link); return the path."""
-    taker = QuizTaker(client)
-    path = urlsplit(taker.finish(choose)).path
-    client.delete_path = urlsplit(html.unescape(taker.delete_url)).path  # type: ignore[attr-defined]
-    return path
-
-
-def delete(client: FlaskClient) -> None:
-    path = client.delete_path  # type: ignore[attr-defined]
-    page = client.get(path).text
-    assert client.post(path, data={"csrf_token": csrf_token(page)}).status_code == 200
+# the fixtures of a cache two apps share, as on two hosts
+shared_cache = kept_pages.shared_cache
+two_apps = kept_pages.two_apps
 
 
 def comparison(share_a: str, share_b: str) -> str:
@@ -113,11 +85,7 @@ def test_a_second_request_renders_nothing_and_gives_the_same_bytes(
     assert again.status_code == 200
     assert again.data == first.data
     assert rendered == []
-    if form.startswith("visitor's page"):
-        # the one question a visitor's view asks: which version it invites them to take
-        assert len(statements) == 1 and "quiz_version" in statements[0], statements
-    else:
-        assert statements == []
+    assert statements == []
     # the headers are made for each answer as before: the same ETag, and 304 for it
     assert again.headers["ETag"] == first.headers["ETag"]
     assert again.headers["Cache-Control"] == first.headers["Cache-Control"]
@@ -221,32 +189,6 @@ def test_a_refresh_of_the_norms_leaves_a_kept_page_as_a_fresh_render_would_be(
     assert uncached.test_client().get(share).data == kept
     for each in (app, uncached):
         with each.app_context():
-            db.engine.dispose()
-
-
-@pytest.fixture(params=["RedisCache", "FileSystemCache"])
-def shared_cache(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, str]:
-    """A cache two apps share: real Redis under this test's own key prefix, or one folder."""
-    if request.param == "RedisCache":
-        prefix = request.getfixturevalue("key_prefix")  # its keys are removed after the test
-        return {
-            "CACHE_TYPE": "RedisCache",
-            "CACHE_REDIS_URL": request.getfixturevalue("redis_url"),
-            "CACHE_KEY_PREFIX": f"{prefix}:",
-        }
-    return {"CACHE_TYPE": "FileSystemCache", "CACHE_DIR": str(tmp_path / "page-cache")}
-
-
-@pytest.fixture
-def two_apps(database_url: str, shared_cache: dict[str, str]) -> Iterator[tuple[Flask, Flask]]:
-    """Two apps, as on two hosts: one database, one page cache."""
-    apps = tuple(
-        create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url, **shared_cache})
-        for _ in range(2)
-    )
-    yield apps  # type: ignore[misc]
-    for app in apps:
-        with app.app_context():
             db.engine.dispose()
 
 
