@@ -36,9 +36,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     from quiz import admin, cli, public
     from quiz.core.messages import N_
-    from quiz.db import db
     from quiz.web import assets, compression, errors, filters, i18n, page_cache, site, whole_pages
-    from quiz.web.extensions import csrf, limiter, login_manager, migrate
+    from quiz.web.extensions import csrf, limiter, login_manager
     from quiz.web.security import HttpsAwareSessionInterface, protect
     from quiz.web.urls import register as use_public_address
 
@@ -46,8 +45,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     compression.register(app)
     app.session_interface = HttpsAwareSessionInterface()
     protect(app)
-    # migrations ship inside the package, so an installed wheel can upgrade its database
-    migrate.init_app(app, db, directory=str(PACKAGE_DIR / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)

@@ -1,7 +1,7 @@
 """Flask commands: init-db, admin create|list|invite|set-role|remove|delete|reset-password|
 reset-two-factor,
 bank check|export|import|publish, results export|count, group create|list|export, and
-demo-results.
+demo-results; db (Flask-Migrate's commands, quiz.cli_migrations).
 
 Each runs inside the app context Flask's command line provides.
 """
@@ -21,6 +21,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import func, select
 
+from quiz.cli_migrations import db_cli
 from quiz.cli_webhooks import webhooks_cli
 from quiz.core.adaptive import MODES
 from quiz.core.admin_roles import OWNER, ROLES
@@ -60,6 +61,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(group_cli)
     app.cli.add_command(demo_results)
     app.cli.add_command(webhooks_cli)
+    app.cli.add_command(db_cli)
 
 
 @click.command("init-db")

@@ -1,12 +1,15 @@
-"""The database handle: one declarative base with a naming convention, and ``db``."""
+"""The database handle: one declarative base with a naming convention, and ``db``; the
+revision its schema should be at, and Flask-Migrate for when it is not."""
 
 import sqlite3
 from typing import Any
 
 from flask import Flask, current_app
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import MetaData, event
+from sqlalchemy import Connection, MetaData, event, inspect, text
 from sqlalchemy.orm import DeclarativeBase
+
+from quiz.settings import PACKAGE_DIR
 
 # Named constraints keep migrations identical on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -71,3 +74,38 @@ def init_db(app: Flask) -> None:
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             event.listen(db.engine, "connect", tune_sqlite)
+
+
+# The migrations ship inside the package, so an installed wheel can upgrade its database.
+MIGRATIONS_DIR = PACKAGE_DIR / "migrations"
+# The newest revision in MIGRATIONS_DIR. Written here so that a start on an up-to-date database
+# need not load Alembic to read the scripts; tests/test_migrations.py fails when a new
+# migration is added without changing it.
+SCHEMA_HEAD = "0016"
+
+
+def schema_revision(connection: Connection) -> str | None:
+    """Return the revision the database's schema is at, None before the first migration.
+
+    Read with one query, as Alembic keeps it, so that no start on an up-to-date database
+    imports Alembic. The table is looked for first rather than a failed query caught:
+    on PostgreSQL a failed statement would leave the transaction unusable.
+    """
+    if not inspect(connection).has_table("alembic_version"):
+        return None
+    # several rows would mean branches merged into several heads: the history is one line
+    return connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one_or_none()
+
+
+def init_migrations(app: Flask) -> None:
+    """Initialise Flask-Migrate on ``app`` once, importing it (and Alembic) only now.
+
+    Alembic, Mako and Pygments come to about 12 MB a process: only a start that migrates
+    and the ``flask db`` commands need them. Flask-Migrate keeps its configuration in
+    ``app.extensions["migrate"]``, which is also how a second call knows to do nothing.
+    """
+    if "migrate" in app.extensions:
+        return
+    from flask_migrate import Migrate
+
+    Migrate().init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)

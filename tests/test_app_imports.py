@@ -18,6 +18,8 @@ ROOT = Path(__file__).resolve().parents[1]
 # what only a few pages need: the share card, the two-factor QR code and codes, webhooks,
 # secrets at rest, the bank format page, invitation mail (docs/performance.md)
 LAZY = ("PIL", "segno", "pyotp", "requests", "cryptography", "markdown_it", "smtplib")
+# what only migrating needs: a start on an up-to-date schema reads its revision with one query
+MIGRATING = ("alembic", "flask_migrate", "mako")
 
 VISIT = """
 import json, sys
@@ -59,6 +61,15 @@ def test_creating_the_app_and_serving_the_landing_and_quiz_pages_imports_no_heav
 
     assert "quiz" in loaded and "flask" in loaded
     assert loaded.isdisjoint(LAZY), sorted(loaded.intersection(LAZY))
+    # the database is migrated already: nothing of the migrations is needed to start on it
+    assert loaded.isdisjoint(MIGRATING), sorted(loaded.intersection(MIGRATING))
+
+
+def test_the_first_start_on_an_empty_database_still_migrates_with_alembic(tmp_path: Path) -> None:
+    # the other half of the proof: the check above would see Alembic had the start loaded it
+    loaded = packages_after_visiting(f"sqlite:///{tmp_path / 'empty.sqlite3'}", tmp_path, "/")
+
+    assert {"alembic", "flask_migrate"} <= loaded
 
 
 @pytest.mark.parametrize(("path", "package"), [("/example.png", "PIL")])

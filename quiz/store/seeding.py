@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from functools import cache
-
-import flask_migrate
-from alembic.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from flask import current_app
 from sqlalchemy import select
 
 from quiz.core.bank import Bank, load_bank_file
-from quiz.db import db
+from quiz.db import SCHEMA_HEAD, db, init_migrations, schema_revision
 from quiz.models import QuizVersion
 from quiz.store.drafts import replace_draft
 from quiz.store.publishing import publish_draft
@@ -24,12 +19,16 @@ def ensure_seeded(bank: Bank | None = None) -> bool:
     database, or the embedded SQLite file (one machine, so no other host can be
     migrating it at the same moment), is upgraded here; a shared database that is
     behind is left to ``flask --app quiz db upgrade`` and a warning says so.
+    Alembic is imported only to upgrade: an up-to-date schema is known by one query.
     Returns True when it seeded.
     """
     with db.engine.connect() as connection:
-        current = MigrationContext.configure(connection).get_current_revision()
-    if current != _head_revision(current_app.extensions["migrate"].directory):
+        current = schema_revision(connection)
+    if current != SCHEMA_HEAD:
         if current is None or db.engine.dialect.name == "sqlite":
+            import flask_migrate
+
+            init_migrations(current_app)
             flask_migrate.upgrade()
         else:
             current_app.logger.warning(
@@ -42,9 +41,3 @@ def ensure_seeded(bank: Bank | None = None) -> bool:
     publish_draft(actor="first start")
     db.session.commit()
     return True
-
-
-@cache
-def _head_revision(directory: str) -> str | None:
-    # reading the migration scripts costs a few milliseconds: once per process is enough
-    return ScriptDirectory(directory).get_current_head()

@@ -6,7 +6,6 @@ import hmac
 from flask import Flask, current_app, request
 from flask_limiter import Limiter
 from flask_login import LoginManager
-from flask_migrate import Migrate
 from flask_talisman import Talisman
 from flask_wtf.csrf import CSRFProtect
 from limits.strategies import FixedWindowRateLimiter
@@ -54,7 +53,6 @@ class FailoverLimiter(Limiter):
 
 csrf = CSRFProtect()
 login_manager = LoginManager()
-migrate = Migrate()
 talisman = Talisman()
 # Storage comes from RATELIMIT_STORAGE_URI: memory for one process, Redis for several.
 limiter = FailoverLimiter(key_func=hashed_remote_address)

@@ -16,7 +16,7 @@ import pytest
 from flask import Flask
 
 from quiz import create_app
-from quiz.db import db
+from quiz.db import db, init_migrations
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -138,6 +138,7 @@ def app_migrated_to(
     )
     with database as url:
         app = create_app({"TESTING": True, "SEED_ON_START": False, "SQLALCHEMY_DATABASE_URI": url})
+        init_migrations(app)  # the app loads Flask-Migrate only to migrate; these tests do
         with app.app_context():
             flask_migrate.upgrade(revision=revision)
             fill()
