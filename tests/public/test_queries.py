@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy
 import json
 
-import pytest
 from flask import Flask
 from helpers import QuizTaker, csrf_token, page_options
 from query_counting import counted_queries
