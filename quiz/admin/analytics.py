@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from quiz.admin import bp
 from quiz.admin.analytics_forms import filter_from_query
+from quiz.admin.publishing import NO_SUCH_VERSION
 from quiz.core.bank import Bank
 from quiz.core.chart_axes import count_ticks, date_ticks
 from quiz.core.criterion import criterion_report
@@ -90,7 +91,7 @@ def quality(number: int) -> str:
     """
     version = db.session.scalar(select(QuizVersion).where(QuizVersion.number == number))
     if version is None:
-        abort(404)
+        abort(404, NO_SUCH_VERSION)
     fold_new_results(limit=current_app.config["ANALYTICS_FOLD_LIMIT"])
     bank = shown_bank(version.id)
     responses = careful_responses(version.id, current_app.config["QUALITY_SAMPLE_SIZE"])

@@ -126,3 +126,12 @@ def test_starting_a_draft_from_an_unknown_version_is_a_404_saying_so(
 
     assert response.status_code == 404
     assert NO_SUCH_VERSION in text_of(response.text)
+
+
+def test_the_quality_report_of_an_unknown_version_is_a_404_saying_so(
+    admin_client: FlaskClient,
+) -> None:
+    response = admin_client.get("/admin/versions/7/quality")
+
+    assert response.status_code == 404
+    assert NO_SUCH_VERSION in text_of(response.text)
