@@ -19,7 +19,8 @@ kept (:func:`~quiz.web.page_cache.stamps_this_page_depends_on`).
 **The key** names all that such a response depends on: scheme, host, path and query, the
 language the request is served in (by the same rule as the app: address, cookie, browser),
 the encoding it accepts, and the release and install identity the page cache's keys name.
-A forged Host never reaches a kept page: the app refuses it, and a refusal is not kept.
+A forged Host never reaches a kept page: a host the app's TRUSTED_HOSTS does not name goes
+to the app, which refuses it, and a refusal is not kept.
 
 **Freshness.** A kept response is sent only while each stamp it was made under still holds,
 read from the same shared cache on every request: deleting a result or publishing a
@@ -35,12 +36,15 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from cachetools import LRUCache
 from flask import Flask, request
 from werkzeug.datastructures import Headers
 from werkzeug.http import remove_entity_headers, unquote_etag
+from werkzeug.sansio.utils import host_is_trusted
 from werkzeug.wrappers import Request, Response
 
 from quiz.web import page_cache
@@ -49,6 +53,11 @@ from quiz.web.i18n import language_asked
 from quiz.web.security import REQUEST_ID_SHAPE
 
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+# what is kept: the stamps it was made under, the status, the headers and the body
+Kept = tuple[dict[str, str], int, list[tuple[str, str]], bytes]
+
+# responses each process keeps a copy of (about 30 KB each at most, less compressed)
+PROCESS_COPIES = 128
 
 # where a request's page leaves the stamps it was made under, for the layer to keep
 STAMPS = "quiz.whole_page.stamps"
@@ -65,6 +74,9 @@ class WholePages:
         self.session_cookie = str(app.config["SESSION_COOKIE_NAME"])
         self.backend = app.extensions["cache"][page_cache.cache]
         self.state = app.extensions["page_cache"]
+        # this process's copies of the responses it sent last: only their stamps are read
+        self.copies: LRUCache[str, Kept] = LRUCache(PROCESS_COPIES)
+        self.lock = threading.Lock()
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
         if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
@@ -72,20 +84,29 @@ class WholePages:
         asked = Request(environ, shallow=True)
         if self.session_cookie in asked.cookies or not page_cache.usable(self.state):
             return self.inner(environ, start_response)
+        if not self._trusted_host(asked):
+            return self.inner(environ, start_response)  # which refuses it, as it should
         key = self._key(asked)
         kept = self._read(key)
         if kept is not None:
             return _send(kept, asked, start_response)
         return self._answer_and_keep(key, environ, start_response)
 
+    def _trusted_host(self, asked: Request) -> bool:
+        """Tell whether the app would serve this Host: a kept page never skips its check."""
+        trusted = self.app.config["TRUSTED_HOSTS"]
+        return trusted is None or host_is_trusted(asked.environ.get("HTTP_HOST"), trusted)
+
     def _key(self, asked: Request) -> str:
+        environ = asked.environ
         encoding = asked.accept_encodings.best_match(ENCODINGS) or "identity"
         parts = (
-            asked.scheme,
-            asked.host,
-            asked.environ.get("SCRIPT_NAME", ""),
-            asked.path,
-            asked.query_string.decode("latin-1"),
+            # the address as asked: werkzeug's decoded forms would cost more and add nothing
+            environ["wsgi.url_scheme"],
+            environ.get("HTTP_HOST", ""),
+            environ.get("SCRIPT_NAME", ""),
+            environ.get("PATH_INFO", ""),
+            environ.get("QUERY_STRING", ""),
             language_asked(asked),
             encoding,
             # what the page cache's keys name too (a setting may change while running)
@@ -96,20 +117,31 @@ class WholePages:
         return "whole:" + hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
     def _read(self, key: str) -> tuple[int, list[tuple[str, str]], bytes] | None:
-        """Return the response kept under ``key`` while every stamp it depends on holds."""
+        """Return the response kept under ``key`` while every stamp it depends on holds.
+
+        The stamps are read from the shared cache every time; the response itself comes
+        from this process's own copy when it was made under the same stamps, else from the
+        shared cache (and is copied here).
+        """
+        with self.lock:
+            entry = self.copies.get(key)
         try:
-            entry = self.backend.get(key)
-            if entry is None:
-                return None
-            stamps, status, headers, body = entry
-            names = list(stamps)
-            current = self.backend.get_many(*names)
+            if entry is None or not self._holds(entry[0]):
+                entry = self.backend.get(key)
+                if entry is None or not self._holds(entry[0]):
+                    return None
+                with self.lock:
+                    self.copies[key] = entry
         except Exception:
             self._failed("read a whole page from")
             return None
-        if current != [stamps[name] for name in names]:
-            return None
+        _, status, headers, body = entry
         return status, headers, body
+
+    def _holds(self, stamps: dict[str, str]) -> bool:
+        names = list(stamps)
+        current: list[str | None] = self.backend.get_many(*names)
+        return current == [stamps[name] for name in names]
 
     def _answer_and_keep(
         self, key: str, environ: dict[str, Any], start_response: Callable[..., Any]
@@ -131,8 +163,8 @@ class WholePages:
             if hasattr(body, "close"):
                 body.close()
         if environ["REQUEST_METHOD"] == "GET":
-            headers = [(name, value) for name, value in answered["headers"]]
-            entry = (dict(stamps), 200, headers, content)
+            headers = [pair for pair in answered["headers"] if pair[0].lower() not in PER_RESPONSE]
+            entry: Kept = (dict(stamps), 200, headers, content)
             try:
                 self.backend.set(key, entry)
             except Exception:
@@ -162,17 +194,17 @@ def _send(
 ) -> Iterable[bytes]:
     """Send a kept response as the app would: a 304 for a known ETag, no body for HEAD."""
     _, stored, body = kept
-    headers = Headers([(name, value) for name, value in stored if name.lower() not in PER_RESPONSE])
-    offered = asked.headers.get("X-Request-ID", "")
-    headers["X-Request-ID"] = (
-        offered if REQUEST_ID_SHAPE.fullmatch(offered) else secrets.token_hex(8)
-    )
-    etag = headers.get("ETag")
-    if etag is not None and asked.if_none_match.contains_weak(unquote_etag(etag)[0]):
-        remove_entity_headers(headers)
-        start_response("304 NOT MODIFIED", headers.to_wsgi_list())
-        return []
-    start_response("200 OK", headers.to_wsgi_list())
+    offered = asked.environ.get("HTTP_X_REQUEST_ID", "")
+    request_id = offered if REQUEST_ID_SHAPE.fullmatch(offered) else secrets.token_hex(8)
+    headers = [*stored, ("X-Request-ID", request_id)]
+    if "HTTP_IF_NONE_MATCH" in asked.environ:
+        etag = next((value for name, value in stored if name.lower() == "etag"), None)
+        if etag is not None and asked.if_none_match.contains_weak(unquote_etag(etag)[0]):
+            unchanged = Headers(headers)
+            remove_entity_headers(unchanged)
+            start_response("304 NOT MODIFIED", unchanged.to_wsgi_list())
+            return []
+    start_response("200 OK", headers)
     return [] if asked.method == "HEAD" else [body]
 
 

@@ -100,7 +100,12 @@ def make_app(database_url: str) -> Iterator[Any]:
 
 
 def deployed(make_app: Any, **settings: Any) -> Flask:
-    """The app as a deployment runs it: neither testing nor debug, so hosts are checked."""
+    """The app as a deployment runs it: neither testing nor debug, so hosts are checked.
+
+    Its page cache is its own memory, not the checkout's instance folder that every run and
+    test would share.
+    """
+    settings.setdefault("CACHE_TYPE", "SimpleCache")
     return make_app(TESTING=False, PUBLIC_URL=PUBLIC_URL, **settings)
 
 
