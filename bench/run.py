@@ -460,9 +460,11 @@ def bench_database(
                     + ("/", baseline_script)
                 )
                 for name, size, app_path, app_lua, base_path, base_lua in scenarios:
-                    # warm both up: imports, caches, pooled connections, the CPU's clocks
-                    run_wrk(baseline.base_url + base_path, WARM_UP_SECONDS, 4, base_lua)
-                    run_wrk(app.base_url + app_path, WARM_UP_SECONDS, 4, script_for(app_lua, 1))
+                    # warm both up: imports, caches, pooled connections, the CPU's clocks; at
+                    # the measured concurrency, so every worker and thread has answered first
+                    warm = args.connections
+                    run_wrk(baseline.base_url + base_path, WARM_UP_SECONDS, warm, base_lua)
+                    run_wrk(app.base_url + app_path, WARM_UP_SECONDS, warm, script_for(app_lua, 1))
                     # baseline and app alternate, so both meet the same machine weather
                     base_figures = run_wrk(
                         baseline.base_url + base_path, args.duration, args.connections, base_lua
