@@ -7,14 +7,11 @@ whatever they needed, and ``sys.modules`` would prove nothing.
 from __future__ import annotations
 
 import json
-import secrets
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from fresh_process import run_python
 
-ROOT = Path(__file__).resolve().parents[1]
 # what only a few pages need: the share card, the two-factor QR code and codes, webhooks,
 # secrets at rest, the bank format page, invitation mail (docs/performance.md)
 LAZY = ("PIL", "segno", "pyotp", "requests", "cryptography", "markdown_it", "smtplib")
@@ -36,20 +33,7 @@ print(json.dumps(sorted({name.split(".")[0] for name in sys.modules})))
 
 def packages_after_visiting(database_url: str, tmp_path: Path, *paths: str) -> set[str]:
     """Create the app in a new interpreter, visit ``paths``; return its top-level packages."""
-    finished = subprocess.run(
-        [sys.executable, "-c", VISIT, *paths],
-        cwd=ROOT,
-        env={
-            "PATH": "/usr/bin:/bin",
-            "TMPDIR": str(tmp_path),
-            "DATABASE_URL": database_url,
-            "SECRET_KEY": secrets.token_hex(32),
-            "LOG_LEVEL": "warning",
-        },
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    finished = run_python(database_url, tmp_path, "-c", VISIT, *paths)
     assert finished.returncode == 0, finished.stderr
     return set(json.loads(finished.stdout.splitlines()[-1]))
 

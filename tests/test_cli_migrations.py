@@ -6,10 +6,7 @@ through Flask's CLI test runner, on fresh databases of both kinds.
 
 from __future__ import annotations
 
-import os
-import secrets
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,31 +14,18 @@ import pytest
 from databases import app_migrated_to, fresh_postgres_database
 from flask import Flask
 from flask.testing import FlaskCliRunner
+from fresh_process import run_python
 from sqlalchemy import inspect
 
 from quiz import create_app
 from quiz.db import MIGRATIONS_DIR, SCHEMA_HEAD, db, schema_revision
 
-ROOT = Path(__file__).resolve().parents[1]
 SUBCOMMANDS = ("upgrade", "downgrade", "current", "history", "heads", "stamp", "migrate", "check")
 
 
 def flask(database_url: str, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """Run ``flask --app quiz ARGS`` in a new process on ``database_url``."""
-    return subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "quiz", *args],
-        cwd=ROOT,
-        env={
-            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-            "TMPDIR": str(tmp_path),
-            "DATABASE_URL": database_url,
-            "SECRET_KEY": secrets.token_hex(32),
-            "LOG_LEVEL": "warning",
-        },
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return run_python(database_url, tmp_path, "-m", "flask", "--app", "quiz", *args)
 
 
 def revision(app: Flask) -> str | None:
