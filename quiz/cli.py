@@ -144,8 +144,7 @@ def invite_admin(email: str, role: str, no_mail: bool, language: str) -> None:
     The link is built on PUBLIC_URL.
     """
     email = admins.normal_email(email)
-    unusable = any(character.isspace() or not character.isprintable() for character in email)
-    if "@" not in email or len(email) > 254 or unusable:
+    if len(email) > 254 or not mail.mailable(email):
         raise click.BadParameter("give the email address to invite", param_hint="EMAIL")
     try:
         made = admins.invite(email, role, actor=COMMAND_LINE)

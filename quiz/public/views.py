@@ -135,9 +135,10 @@ def show_result(token: str) -> Response:
         return _first_owner_view(token)
     view = "owner" if owns(token) else "visitor"
     # the visitor's view invites them to the latest version's quiz and says how long it takes
+    latest = None
     if view == "visitor":
         pages.depend_on_live_version()  # before asking which it is: see quiz/web/page_cache.py
-    latest = latest_version_id() if view == "visitor" else None
+        latest = latest_version_id()
     form = _view_form(view, latest)
     html = pages.served(
         pages.page_key([token], "html", form),

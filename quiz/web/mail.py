@@ -192,10 +192,16 @@ def check_address(email: str) -> None:
     The forms and the command line refuse such addresses already; this holds for any caller,
     so a line break can never reach a header.
     """
+    if not mailable(email):
+        raise MailFailed(UNUSABLE_ADDRESS, "not an address a mail can go to", email=email)
+
+
+def mailable(email: str) -> bool:
+    """Tell whether ``email`` can be written into a mail's header as it is: something on
+    both sides of an @, and no space or control character anywhere."""
     local, at, domain = email.rpartition("@")
     odd = any(character.isspace() or not character.isprintable() for character in email)
-    if odd or not (local and at and domain):
-        raise MailFailed(UNUSABLE_ADDRESS, "not an address a mail can go to", email=email)
+    return not odd and bool(local and at and domain)
 
 
 def send(message: EmailMessage) -> None:

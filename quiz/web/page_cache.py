@@ -218,6 +218,8 @@ def depend_on_live_version(query: Collection[str] = (LANGUAGE_PARAMETER,)) -> No
     if not _only_known_parameters(query):
         _not_kept()
         return
+    if _has_session_cookie():
+        return  # only a page asked for without a session is kept whole: no stamp to read
     stamps = _stamps((LIVE_VERSION,))
     if stamps is not None:
         _depends_on((LIVE_VERSION,), stamps)

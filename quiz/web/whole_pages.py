@@ -53,8 +53,9 @@ from quiz.web.i18n import language_asked
 from quiz.web.security import REQUEST_ID_SHAPE
 
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
-# what is kept: the stamps it was made under, the status, the headers and the body
-Kept = tuple[dict[str, str], int, list[tuple[str, str]], bytes]
+# what is kept: the stamps it was made under, the headers and the body (of a 200, the only
+# status kept)
+Kept = tuple[dict[str, str], list[tuple[str, str]], bytes]
 
 # responses each process keeps a copy of (about 30 KB each at most, less compressed)
 PROCESS_COPIES = 128
@@ -116,7 +117,7 @@ class WholePages:
         )
         return "whole:" + hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
-    def _read(self, key: str) -> tuple[int, list[tuple[str, str]], bytes] | None:
+    def _read(self, key: str) -> tuple[list[tuple[str, str]], bytes] | None:
         """Return the response kept under ``key`` while every stamp it depends on holds.
 
         The stamps are read from the shared cache every time; the response itself comes
@@ -135,8 +136,8 @@ class WholePages:
         except Exception:
             self._failed("read a whole page from")
             return None
-        _, status, headers, body = entry
-        return status, headers, body
+        _, headers, body = entry
+        return headers, body
 
     def _holds(self, stamps: dict[str, str]) -> bool:
         names = list(stamps)
@@ -164,7 +165,7 @@ class WholePages:
                 body.close()
         if environ["REQUEST_METHOD"] == "GET":
             headers = [pair for pair in answered["headers"] if pair[0].lower() not in PER_RESPONSE]
-            entry: Kept = (dict(stamps), 200, headers, content)
+            entry: Kept = (dict(stamps), headers, content)
             try:
                 self.backend.set(key, entry)
             except Exception:
@@ -188,12 +189,12 @@ def _may_keep(status: str, headers: list[tuple[str, str]]) -> bool:
 
 
 def _send(
-    kept: tuple[int, list[tuple[str, str]], bytes],
+    kept: tuple[list[tuple[str, str]], bytes],
     asked: Request,
     start_response: Callable[..., Any],
 ) -> Iterable[bytes]:
     """Send a kept response as the app would: a 304 for a known ETag, no body for HEAD."""
-    _, stored, body = kept
+    stored, body = kept
     offered = asked.environ.get("HTTP_X_REQUEST_ID", "")
     request_id = offered if REQUEST_ID_SHAPE.fullmatch(offered) else secrets.token_hex(8)
     headers = [*stored, ("X-Request-ID", request_id)]
